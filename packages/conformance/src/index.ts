@@ -1,0 +1,1 @@
+export { ReferenceTable } from './reference.js';

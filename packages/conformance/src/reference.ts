@@ -1,0 +1,130 @@
+import {
+  Arena,
+  type Capabilities,
+  type RawCursor,
+  TableBase,
+  type TableOptions,
+  compareInternal,
+  duplicateSeqError,
+  entryKeyLength,
+  entryKeyOffset,
+  writeEntry,
+  compareArena,
+  compareKeyToEntry,
+} from '@memrep/core';
+
+/**
+ * The smallest correct backend: entry records in the arena and a sorted JavaScript array of
+ * their offsets, found by binary search. It proves the conformance suite (every test passes on
+ * it) and is the model a new backend is checked against. Not fast, and not meant to be.
+ */
+export class ReferenceTable extends TableBase {
+  /** Offsets of every entry, in internal order. */
+  readonly order: number[] = [];
+
+  constructor(options?: TableOptions) {
+    super(new Arena(options), options);
+  }
+
+  get supports(): Capabilities {
+    return { share: false };
+  }
+
+  /** Index of the first entry at or after (key, seq) in internal order. */
+  lowerBound(key: Uint8Array, seq: number): number {
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareInternal(key, seq, this.arena, this.order[mid]) > 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of the entry at `off`, found by its (key, seq). */
+  indexOf(off: number): number {
+    const arena = this.arena;
+    const i32 = arena.i32;
+    const keyOff = entryKeyOffset(i32, off);
+    const keyLen = entryKeyLength(i32, off);
+    const seq = arena.f64[(off >> 3) + 1];
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const other = this.order[mid];
+      let c = compareArena(arena.bytes, entryKeyOffset(i32, other), entryKeyLength(i32, other), keyOff, keyLen);
+      if (c === 0) c = seq - arena.f64[(other >> 3) + 1];
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  protected insertEntry(key: Uint8Array, value: Uint8Array | undefined, seq: number): void {
+    const at = this.lowerBound(key, seq);
+    if (at < this.order.length && compareInternal(key, seq, this.arena, this.order[at]) === 0) {
+      throw duplicateSeqError(key, seq);
+    }
+    const off = writeEntry(this.arena, 0, key, value, seq);
+    this.order.splice(at, 0, off);
+  }
+
+  protected findEntry(key: Uint8Array, snapshot: number): number {
+    const at = this.lowerBound(key, snapshot);
+    if (at >= this.order.length) return 0;
+    const off = this.order[at];
+    return compareKeyToEntry(key, this.arena, off) === 0 ? off : 0;
+  }
+
+  protected openRawCursor(): RawCursor {
+    return new ReferenceCursor(this);
+  }
+
+  protected override indexMemory(): number {
+    return this.order.length * 8;
+  }
+}
+
+class ReferenceCursor implements RawCursor {
+  entry = 0;
+  readonly #table: ReferenceTable;
+
+  constructor(table: ReferenceTable) {
+    this.#table = table;
+  }
+
+  first(): void {
+    this.#at(0);
+  }
+
+  last(): void {
+    this.#at(this.#table.order.length - 1);
+  }
+
+  seek(key: Uint8Array, seq: number): void {
+    this.#at(this.#table.lowerBound(key, seq));
+  }
+
+  seekForPrev(key: Uint8Array, seq: number): void {
+    const at = this.#table.lowerBound(key, seq);
+    const order = this.#table.order;
+    if (at < order.length && compareInternal(key, seq, this.#table.arena, order[at]) === 0) {
+      this.#at(at);
+    } else this.#at(at - 1);
+  }
+
+  next(): void {
+    if (this.entry !== 0) this.#at(this.#table.indexOf(this.entry) + 1);
+  }
+
+  prev(): void {
+    if (this.entry !== 0) this.#at(this.#table.indexOf(this.entry) - 1);
+  }
+
+  #at(index: number): void {
+    const order = this.#table.order;
+    this.entry = index >= 0 && index < order.length ? order[index] : 0;
+  }
+}

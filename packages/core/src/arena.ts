@@ -1,0 +1,166 @@
+import { invalidArgument, MemrepError, MemrepTypeError } from './errors.js';
+import type { ArenaOptions } from './types.js';
+
+export const DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024;
+export const DEFAULT_MAX_SIZE = 1024 * 1024 * 1024;
+/** Offsets are kept below 2^31 so that every offset is a small integer to V8. */
+export const MAX_ARENA_SIZE = 2 ** 31 - 8;
+/** Offset 0 is never handed out: it is the null offset of every structure in the arena. */
+export const NULL_OFFSET = 0;
+
+/** A structured-clonable description of an arena, to post to a worker thread. */
+export interface ArenaHandle {
+  readonly buffer: SharedArrayBuffer;
+  readonly blockSize: number;
+  readonly maxSize: number;
+}
+
+type Region = SharedArrayBuffer | ArrayBuffer;
+
+/**
+ * An off-heap bump allocator over one growable memory region.
+ *
+ * Invariants:
+ * 1. Every offset handed out is a multiple of 8 and is never 0 (0 is the null offset).
+ * 2. Nothing is freed one by one; memory is never reused, so a published offset never points
+ *    at anything but what was written there (no ABA).
+ * 3. The region grows in place, a block at a time: views handed out earlier (`subarray`s of
+ *    `bytes`) stay valid and unchanged for the arena's whole life.
+ * 4. `bytes`, `i32` and `f64` are fixed-length views over the whole region, replaced only when
+ *    it grows (fixed-length views are what V8 optimises; length-tracking ones are ~3x slower).
+ *
+ * Thread safety: one writer allocates. Readers in other threads `attach` a handle and call
+ * `refresh()` when they meet an offset past the end of their views.
+ */
+export class Arena {
+  readonly blockSize: number;
+  readonly maxSize: number;
+  readonly shared: boolean;
+  readonly readOnly: boolean;
+  bytes!: Uint8Array;
+  i32!: Int32Array;
+  f64!: Float64Array;
+  #region: Region;
+  #top = 8;
+
+  constructor(options: ArenaOptions = {}) {
+    const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+    const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
+    if (!Number.isInteger(blockSize) || blockSize < 64 || blockSize % 8 !== 0) {
+      throw invalidArgument(
+        `blockSize must be an integer multiple of 8, at least 64; got ${String(blockSize)}`,
+      );
+    }
+    if (!Number.isInteger(maxSize) || maxSize < 64 || maxSize > MAX_ARENA_SIZE) {
+      throw invalidArgument(
+        `maxSize must be an integer in [64, ${MAX_ARENA_SIZE}]; got ${String(maxSize)}`,
+      );
+    }
+    this.blockSize = blockSize;
+    this.maxSize = maxSize;
+    this.readOnly = false;
+    const wantShared = options.shared ?? true;
+    this.shared = wantShared && typeof SharedArrayBuffer === 'function';
+    const initial = Math.min(blockSize, maxSize);
+    this.#region = this.shared
+      ? new SharedArrayBuffer(initial, { maxByteLength: maxSize })
+      : new ArrayBuffer(initial, { maxByteLength: maxSize });
+    this.#makeViews();
+  }
+
+  /** Bytes reserved: the region's current size. */
+  get memoryUsage(): number {
+    return this.#region.byteLength;
+  }
+
+  /** Bytes handed out, alignment padding included (the null word at offset 0 is not counted). */
+  get allocated(): number {
+    return this.#top - 8;
+  }
+
+  /** The offset the next allocation would get. */
+  get top(): number {
+    return this.#top;
+  }
+
+  /**
+   * Returns the offset of `size` fresh zeroed bytes, 8-byte aligned.
+   * Throws `MEMREP_ARENA_FULL` (and changes nothing) if that would pass `maxSize`.
+   */
+  allocate(size: number): number {
+    const offset = this.#top;
+    const end = offset + ((size + 7) & ~7);
+    if (end > this.#region.byteLength) this.#grow(end, size);
+    this.#top = end;
+    return offset;
+  }
+
+  /** Whether `size` more bytes fit under `maxSize`. */
+  fits(size: number): boolean {
+    return this.#top + ((size + 7) & ~7) <= this.maxSize;
+  }
+
+  /** Reader side: picks up growth made by the writer. Returns true if the views changed. */
+  refresh(): boolean {
+    if (this.#region.byteLength === this.bytes.length) return false;
+    this.#makeViews();
+    return true;
+  }
+
+  /** A handle for `Arena.attach` in a worker thread. Needs SharedArrayBuffer. */
+  share(): ArenaHandle {
+    if (!(this.#region instanceof SharedArrayBuffer)) {
+      throw new MemrepError(
+        'MEMREP_UNSUPPORTED',
+        'this arena is not shared memory (SharedArrayBuffer unavailable or shared: false)',
+      );
+    }
+    return { buffer: this.#region, blockSize: this.blockSize, maxSize: this.maxSize };
+  }
+
+  /** A read-only arena over the memory of a shared one. */
+  static attach(handle: ArenaHandle): Arena {
+    if (
+      handle === null ||
+      typeof handle !== 'object' ||
+      !(handle.buffer instanceof SharedArrayBuffer)
+    ) {
+      throw new MemrepTypeError('attach needs the handle returned by share()');
+    }
+    const arena = Object.create(Arena.prototype) as Arena;
+    const fields = arena as unknown as Record<string, unknown>;
+    fields.blockSize = handle.blockSize;
+    fields.maxSize = handle.maxSize;
+    fields.shared = true;
+    fields.readOnly = true;
+    arena.#region = handle.buffer;
+    arena.#top = handle.buffer.byteLength;
+    arena.#makeViews();
+    return arena;
+  }
+
+  #grow(end: number, size: number): void {
+    if (this.readOnly) {
+      throw new MemrepError('MEMREP_READ_ONLY', 'an attached arena cannot allocate');
+    }
+    if (end > this.maxSize) {
+      throw new MemrepError(
+        'MEMREP_ARENA_FULL',
+        `allocating ${size} bytes would pass the arena's maxSize of ${this.maxSize} bytes ` +
+          `(${this.#top - 8} already allocated)`,
+      );
+    }
+    const grown = Math.min(Math.ceil(end / this.blockSize) * this.blockSize, this.maxSize);
+    const region = this.#region;
+    if (region instanceof SharedArrayBuffer) region.grow(grown);
+    else region.resize(grown);
+    this.#makeViews();
+  }
+
+  #makeViews(): void {
+    const length = this.#region.byteLength;
+    this.bytes = new Uint8Array(this.#region, 0, length);
+    this.i32 = new Int32Array(this.#region, 0, length >>> 2);
+    this.f64 = new Float64Array(this.#region, 0, length >>> 3);
+  }
+}

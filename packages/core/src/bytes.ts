@@ -1,0 +1,118 @@
+/**
+ * Bytewise, unsigned key order: a key sorts before its own extensions, the empty key first.
+ * Every compare here reads bytes where they lie (a caller's array or the arena) and allocates
+ * nothing.
+ */
+
+/** Negative, zero or positive as `a` sorts before, with or after `b`. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const al = a.length;
+  const bl = b.length;
+  const n = al < bl ? al : bl;
+  for (let i = 0; i < n; i++) {
+    const d = a[i] - b[i];
+    if (d !== 0) return d;
+  }
+  return al - bl;
+}
+
+/** Compares a caller's key with `len` bytes at `off` in `mem`. */
+export function compareKeyToArena(
+  key: Uint8Array,
+  mem: Uint8Array,
+  off: number,
+  len: number,
+): number {
+  const kl = key.length;
+  const n = kl < len ? kl : len;
+  for (let i = 0; i < n; i++) {
+    const d = key[i] - mem[off + i];
+    if (d !== 0) return d;
+  }
+  return kl - len;
+}
+
+/** Compares two byte strings that both lie in `mem`. */
+export function compareArena(
+  mem: Uint8Array,
+  aOff: number,
+  aLen: number,
+  bOff: number,
+  bLen: number,
+): number {
+  const n = aLen < bLen ? aLen : bLen;
+  for (let i = 0; i < n; i++) {
+    const d = mem[aOff + i] - mem[bOff + i];
+    if (d !== 0) return d;
+  }
+  return aLen - bLen;
+}
+
+/** Whether two byte strings in `mem` are equal. */
+export function equalArena(
+  mem: Uint8Array,
+  aOff: number,
+  aLen: number,
+  bOff: number,
+  bLen: number,
+): boolean {
+  if (aLen !== bLen) return false;
+  for (let i = 0; i < aLen; i++) if (mem[aOff + i] !== mem[bOff + i]) return false;
+  return true;
+}
+
+/**
+ * The key's first four bytes as a big-endian integer with the sign bit flipped, so that a
+ * signed compare of two prefixes orders like an unsigned compare of the bytes. Shorter keys are
+ * padded with zeros: equal prefixes mean "compare the bytes", never "equal keys".
+ */
+export function keyPrefix32(key: Uint8Array): number {
+  const n = key.length;
+  if (n >= 4) return ((key[0] << 24) | (key[1] << 16) | (key[2] << 8) | key[3]) ^ 0x80000000;
+  let p = 0;
+  for (let i = 0; i < 4; i++) p = (p << 8) | (i < n ? key[i] : 0);
+  return p ^ 0x80000000;
+}
+
+/** `keyPrefix32` of `len` bytes at `off` in `mem`. */
+export function arenaPrefix32(mem: Uint8Array, off: number, len: number): number {
+  if (len >= 4) {
+    return (
+      ((mem[off] << 24) | (mem[off + 1] << 16) | (mem[off + 2] << 8) | mem[off + 3]) ^ 0x80000000
+    );
+  }
+  let p = 0;
+  for (let i = 0; i < 4; i++) p = (p << 8) | (i < len ? mem[off + i] : 0);
+  return p ^ 0x80000000;
+}
+
+/** Whether `key` starts with `prefix`. */
+export function hasPrefix(key: Uint8Array, prefix: Uint8Array): boolean {
+  const n = prefix.length;
+  if (key.length < n) return false;
+  for (let i = 0; i < n; i++) if (key[i] !== prefix[i]) return false;
+  return true;
+}
+
+/**
+ * The least key greater than every key that starts with `prefix` (the exclusive upper bound of
+ * a prefix scan), or undefined when there is none (the prefix is empty or all 0xff).
+ */
+export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
+  let end = prefix.length;
+  while (end > 0 && prefix[end - 1] === 0xff) end--;
+  if (end === 0) return undefined;
+  const upper = prefix.slice(0, end);
+  upper[end - 1]++;
+  return upper;
+}
+
+/** 32-bit FNV-1a of `len` bytes at `off`: allocation-free hashing of a key or prefix. */
+export function hashBytes(mem: Uint8Array, off: number, len: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < len; i++) {
+    h ^= mem[off + i];
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

@@ -1,0 +1,64 @@
+/**
+ * Every error memrep throws on purpose carries a string `code` starting with `MEMREP_`.
+ * Argument errors are `TypeError`s, limit errors are `RangeError`s, state errors are
+ * `MemrepError`s; all are thrown before the table changes.
+ */
+export type MemrepErrorCode =
+  | 'MEMREP_INVALID_ARGUMENT'
+  | 'MEMREP_LIMIT_EXCEEDED'
+  | 'MEMREP_DUPLICATE_SEQ'
+  | 'MEMREP_FROZEN'
+  | 'MEMREP_ARENA_FULL'
+  | 'MEMREP_READ_ONLY'
+  | 'MEMREP_INVALID_CURSOR'
+  | 'MEMREP_UNSUPPORTED';
+
+/** A state error: the operation is not allowed on this table as it is now. */
+export class MemrepError extends Error {
+  readonly code: MemrepErrorCode;
+  constructor(code: MemrepErrorCode, message: string) {
+    super(message);
+    this.name = 'MemrepError';
+    this.code = code;
+  }
+}
+
+/** A bad argument: wrong type, conflicting options. Code `MEMREP_INVALID_ARGUMENT`. */
+export class MemrepTypeError extends TypeError {
+  readonly code: MemrepErrorCode;
+  constructor(message: string, code: MemrepErrorCode = 'MEMREP_INVALID_ARGUMENT') {
+    super(message);
+    this.name = 'MemrepTypeError';
+    this.code = code;
+  }
+}
+
+/** A value outside what a limit allows. Code `MEMREP_LIMIT_EXCEEDED` unless stated. */
+export class MemrepRangeError extends RangeError {
+  readonly code: MemrepErrorCode;
+  constructor(message: string, code: MemrepErrorCode = 'MEMREP_LIMIT_EXCEEDED') {
+    super(message);
+    this.name = 'MemrepRangeError';
+    this.code = code;
+  }
+}
+
+/** True for any error memrep threw on purpose. */
+export function isMemrepError(
+  error: unknown,
+): error is MemrepError | MemrepTypeError | MemrepRangeError {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('MEMREP_');
+}
+
+export function invalidArgument(message: string): MemrepTypeError {
+  return new MemrepTypeError(message, 'MEMREP_INVALID_ARGUMENT');
+}
+
+export function limitExceeded(limit: string, value: number, actual: number): MemrepRangeError {
+  return new MemrepRangeError(
+    `${limit} is ${value}; got ${actual}. Raise the ${limit} option to allow it.`,
+    'MEMREP_LIMIT_EXCEEDED',
+  );
+}

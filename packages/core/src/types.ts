@@ -1,0 +1,144 @@
+/** A snapshot is a sequence number: a read as of S sees, per key, its newest entry with seq <= S. */
+export interface ReadOptions {
+  /** Defaults to "everything written so far" (the table's `lastSeq` when the read starts). */
+  snapshot?: number;
+}
+
+/**
+ * Bounds of a range read. Giving both `gt` and `gte`, or both `lt` and `lte`, is a
+ * `TypeError` (`MEMREP_INVALID_ARGUMENT`). An empty or inverted range yields nothing.
+ */
+export interface RangeOptions extends ReadOptions {
+  gt?: Uint8Array;
+  gte?: Uint8Array;
+  lt?: Uint8Array;
+  lte?: Uint8Array;
+  reverse?: boolean;
+  /** At most this many results; absent or < 0: no limit. */
+  limit?: number;
+}
+
+export type EntryKind = 'put' | 'delete';
+
+/** One version of a key. `value` is undefined for a tombstone (`kind: 'delete'`). */
+export interface Entry {
+  key: Uint8Array;
+  seq: number;
+  kind: EntryKind;
+  value: Uint8Array | undefined;
+}
+
+/**
+ * The flush and merge iterator: every entry, all versions and tombstones, in internal order
+ * (key ascending, then seq descending). Starts unpositioned.
+ *
+ * Invariants:
+ * 1. With a snapshot, entries whose seq is above it are skipped in every direction.
+ * 2. Positions survive later writes: a cursor is never broken by a concurrent write.
+ *
+ * Reading `key`, `seq`, `kind` or `value` while `valid` is false throws
+ * `MEMREP_INVALID_CURSOR`. `next`/`prev` on an invalid cursor leave it invalid.
+ */
+export interface Cursor {
+  readonly valid: boolean;
+  readonly key: Uint8Array;
+  readonly seq: number;
+  readonly kind: EntryKind;
+  readonly value: Uint8Array | undefined;
+  first(): void;
+  last(): void;
+  /** First entry whose key >= key. */
+  seek(key: Uint8Array): void;
+  /** Last entry whose key <= key. */
+  seekForPrev(key: Uint8Array): void;
+  next(): void;
+  prev(): void;
+}
+
+/**
+ * The read side of a memtable.
+ *
+ * Invariants:
+ * 1. Keys order bytewise, unsigned; a key sorts before its extensions; the empty key sorts first.
+ * 2. Keys and values handed out are zero-copy views into the table's memory, valid and
+ *    unchanged for the table's whole life (later writes and arena growth included).
+ * 3. An iterator pins its snapshot when created; later writes never show up in it.
+ */
+export interface Table {
+  readonly id: number;
+  /** Entries held, versions and tombstones included. */
+  readonly count: number;
+  /** Sum of key and value lengths of the entries held. */
+  readonly dataSize: number;
+  /** Bytes this table holds: the arena's reserved bytes plus any index, not just what is used. */
+  readonly memoryUsage: number;
+  /** Highest seq written; -1 when empty. */
+  readonly lastSeq: number;
+  readonly frozen: boolean;
+  /** The value of the newest visible entry; undefined if absent or deleted. */
+  get(key: Uint8Array, options?: ReadOptions): Uint8Array | undefined;
+  has(key: Uint8Array, options?: ReadOptions): boolean;
+  /** The newest visible entry, tombstone included. */
+  find(key: Uint8Array, options?: ReadOptions): Entry | undefined;
+  /** Live keys only (newest visible version, tombstones hidden), in key order or reversed. */
+  range(options?: RangeOptions): IterableIterator<[key: Uint8Array, value: Uint8Array]>;
+  keys(options?: RangeOptions): IterableIterator<Uint8Array>;
+  values(options?: RangeOptions): IterableIterator<Uint8Array>;
+  /** Live keys that start with `prefix`, intersected with any bounds given. */
+  prefix(prefix: Uint8Array, options?: RangeOptions): IterableIterator<[Uint8Array, Uint8Array]>;
+  /** Same as `range()`. */
+  [Symbol.iterator](): IterableIterator<[Uint8Array, Uint8Array]>;
+  cursor(options?: ReadOptions): Cursor;
+}
+
+/**
+ * The write side.
+ *
+ * REQUIRES: one writer at a time (any number of readers).
+ * Errors, each thrown before any change:
+ * - `MEMREP_INVALID_ARGUMENT` (TypeError): key or value not a Uint8Array, seq not an integer
+ *   in [0, 2^53).
+ * - `MEMREP_LIMIT_EXCEEDED` (RangeError): key or value longer than the table's limit.
+ * - `MEMREP_DUPLICATE_SEQ`: this (key, seq) is already held.
+ * - `MEMREP_FROZEN`: the table was frozen.
+ * - `MEMREP_ARENA_FULL`: the entry would pass the arena's `maxSize`.
+ * - `MEMREP_READ_ONLY`: the table is an attached read-only view.
+ */
+export interface TableMut extends Table {
+  /** Writes a new version; without `seq`, uses `lastSeq + 1`. Returns the seq used. */
+  put(key: Uint8Array, value: Uint8Array, seq?: number): number;
+  /** Writes a tombstone. Returns the seq used. */
+  delete(key: Uint8Array, seq?: number): number;
+  /** Read-only from now on; reads go on working. */
+  freeze(): void;
+}
+
+/**
+ * What a backend can do, declared so that the conformance suite tests what it says and a
+ * capability that is absent fails with `MEMREP_UNSUPPORTED` instead of being silently wrong.
+ */
+export interface Capabilities {
+  /** `share()` and a static `attach(handle)` giving worker threads a read-only table. */
+  share: boolean;
+  /** Sharing is available only once the table is frozen. */
+  shareRequiresFrozen?: boolean;
+}
+
+/** Options every backend takes: the arena's, then the table's. */
+export interface ArenaOptions {
+  /** Growth step of the arena in bytes (default 4 MiB, a multiple of 8). */
+  blockSize?: number;
+  /** Upper bound of the arena in bytes (default 1 GiB, at most 2 GiB - 8). */
+  maxSize?: number;
+  /** Use SharedArrayBuffer when available (default true). */
+  shared?: boolean;
+}
+
+export interface TableOptions extends ArenaOptions {
+  /** A number for the caller's bookkeeping (default: a process-wide counter). */
+  id?: number;
+  /** Longest key accepted, in bytes (default 64 MiB - 1, the most the entry header holds). */
+  maxKeySize?: number;
+  /** Longest value accepted, in bytes (default 1 GiB). */
+  maxValueSize?: number;
+}
