@@ -17,6 +17,9 @@ export interface ArenaHandle {
 
 type Region = SharedArrayBuffer | ArrayBuffer;
 
+/** Set only while `Arena.attach` runs the constructor over an existing region. */
+let attaching: ArenaHandle | undefined;
+
 /**
  * An off-heap bump allocator over one growable memory region.
  *
@@ -58,6 +61,15 @@ export class Arena {
     }
     this.blockSize = blockSize;
     this.maxSize = maxSize;
+    const handle = attaching;
+    if (handle !== undefined) {
+      this.readOnly = true;
+      this.shared = true;
+      this.#region = handle.buffer;
+      this.#top = handle.buffer.byteLength;
+      this.#makeViews();
+      return;
+    }
     this.readOnly = false;
     const wantShared = options.shared ?? true;
     this.shared = wantShared && typeof SharedArrayBuffer === 'function';
@@ -127,16 +139,12 @@ export class Arena {
     ) {
       throw new MemrepTypeError('attach needs the handle returned by share()');
     }
-    const arena = Object.create(Arena.prototype) as Arena;
-    const fields = arena as unknown as Record<string, unknown>;
-    fields.blockSize = handle.blockSize;
-    fields.maxSize = handle.maxSize;
-    fields.shared = true;
-    fields.readOnly = true;
-    arena.#region = handle.buffer;
-    arena.#top = handle.buffer.byteLength;
-    arena.#makeViews();
-    return arena;
+    attaching = handle;
+    try {
+      return new Arena({ blockSize: handle.blockSize, maxSize: handle.maxSize });
+    } finally {
+      attaching = undefined;
+    }
   }
 
   #grow(end: number, size: number): void {
