@@ -129,6 +129,16 @@ export abstract class TableBase implements TableMut {
   /** Called once, on the first `freeze()`, after the table stops taking writes. */
   protected onFreeze(): void {}
 
+  /**
+   * The raw cursor a `range`/`keys`/`values`/`prefix` read walks: `bounds` are its normalized
+   * bounds and `prefix` the argument of `prefix()`, if any. A backend may return a cursor over
+   * a narrower index when every key the read can yield lies in it (a hash backend's one
+   * bucket). Default: `openRawCursor()`.
+   */
+  protected openRangeCursor(_bounds: RangeBounds, _prefix: Uint8Array | undefined): RawCursor {
+    return this.openRawCursor();
+  }
+
   /** Memory held outside the arena (a JavaScript-side index), in bytes. */
   protected indexMemory(): number {
     return 0;
@@ -264,6 +274,7 @@ export abstract class TableBase implements TableMut {
     return this.#iterate<[Uint8Array, Uint8Array]>(
       normalizeRange(options, this.lastSeq, prefix),
       ENTRIES,
+      prefix,
     );
   }
 
@@ -280,10 +291,10 @@ export abstract class TableBase implements TableMut {
     return new SnapshotCursor(this.arena, this.openRawCursor(), snapshot);
   }
 
-  #iterate<T>(bounds: RangeBounds, mode: IterMode): IterableIterator<T> {
+  #iterate<T>(bounds: RangeBounds, mode: IterMode, prefix?: Uint8Array): IterableIterator<T> {
     return new RangeIterator<T>(
       this.arena,
-      bounds.empty ? null : this.openRawCursor(),
+      bounds.empty ? null : this.openRangeCursor(bounds, prefix),
       bounds,
       mode,
     );
