@@ -47,6 +47,9 @@ export class Arena {
   #top = 8;
 
   constructor(options: ArenaOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw invalidArgument(`options must be an object or undefined; got ${String(options)}`);
+    }
     const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
     if (!Number.isInteger(blockSize) || blockSize < 64 || blockSize % 8 !== 0) {

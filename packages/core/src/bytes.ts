@@ -102,7 +102,8 @@ export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
   let end = prefix.length;
   while (end > 0 && prefix[end - 1] === 0xff) end--;
   if (end === 0) return undefined;
-  const upper = prefix.slice(0, end);
+  // A copy, never `slice`: on a Buffer that is a view, and the increment would edit the caller's prefix.
+  const upper = new Uint8Array(prefix.subarray(0, end));
   upper[end - 1]++;
   return upper;
 }

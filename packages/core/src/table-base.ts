@@ -1,7 +1,7 @@
 import type { Arena, ArenaHandle } from './arena.js';
 import { compareKeyToArena } from './bytes.js';
 import { ENTRY_HEADER_SIZE, entryKey, entryValue, sameEntryKey, TOMBSTONE } from './entry.js';
-import { MemrepError } from './errors.js';
+import { invalidArgument, MemrepError } from './errors.js';
 import type {
   Capabilities,
   Cursor,
@@ -100,7 +100,7 @@ export abstract class TableBase implements TableMut {
     }
     this.limits = resolveLimits(options);
     const id = options?.id ?? nextTableId++;
-    if (!Number.isInteger(id)) throw new TypeError(`id must be an integer; got ${String(id)}`);
+    if (!Number.isInteger(id)) throw invalidArgument(`id must be an integer; got ${String(id)}`);
     this.id = id;
     this.#readOnly = false;
     this.meta = arena.allocate(META_SIZE);
