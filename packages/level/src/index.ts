@@ -1,1 +1,8 @@
-export {};
+export { MemrepLevel, MemrepSnapshot } from './memrep-level.js';
+export type { MemtableStats, MemtablesStats } from './memtables.js';
+export type {
+  BackendName,
+  BackendTableOptions,
+  MemrepLevelOptions,
+  TableFactory,
+} from './options.js';

@@ -1,0 +1,137 @@
+import {
+  AbstractIterator,
+  type AbstractIteratorOptions,
+  AbstractKeyIterator,
+  AbstractValueIterator,
+} from 'abstract-level';
+import { toBytes } from './bytes.js';
+import type { LiveCursor } from './merge.js';
+
+type Entry = [Uint8Array | undefined, Uint8Array | undefined];
+
+// The private API hands iterators encoded options (`view` format) and the database; typing
+// them loosely here keeps these classes independent of the database's generic parameters.
+type Db = object;
+type Options = AbstractIteratorOptions<Uint8Array, Uint8Array>;
+
+/**
+ * Entries of a `LiveCursor`. Reads are synchronous (the tables are in memory); the promises
+ * are abstract-level's interface. The cursor holds its snapshot and tables until `_close`.
+ */
+export class MemrepIterator extends AbstractIterator<Db, Uint8Array, Uint8Array> {
+  readonly #cursor: LiveCursor;
+  readonly #keys: boolean;
+  readonly #values: boolean;
+
+  constructor(db: Db, options: Options, cursor: LiveCursor) {
+    super(db, options);
+    this.#cursor = cursor;
+    this.#keys = options.keys !== false;
+    this.#values = options.values !== false;
+  }
+
+  async _next(): Promise<Entry | undefined> {
+    const cursor = this.#cursor;
+    if (!cursor.next(this.#values)) return undefined;
+    return [this.#keys ? cursor.key : undefined, cursor.value];
+  }
+
+  async _nextv(size: number): Promise<Entry[]> {
+    return this.#take(size);
+  }
+
+  async _all(): Promise<Entry[]> {
+    return this.#take(this.limit - this.count);
+  }
+
+  _seek(target: Uint8Array): void {
+    this.#cursor.seek(toBytes(target));
+  }
+
+  async _close(): Promise<void> {
+    this.#cursor.release();
+  }
+
+  #take(size: number): Entry[] {
+    const cursor = this.#cursor;
+    const keys = this.#keys;
+    const values = this.#values;
+    const entries: Entry[] = [];
+    while (entries.length < size && cursor.next(values)) {
+      entries.push([keys ? cursor.key : undefined, cursor.value]);
+    }
+    return entries;
+  }
+}
+
+export class MemrepKeyIterator extends AbstractKeyIterator<Db, Uint8Array> {
+  readonly #cursor: LiveCursor;
+
+  constructor(db: Db, options: Options, cursor: LiveCursor) {
+    super(db, options);
+    this.#cursor = cursor;
+  }
+
+  async _next(): Promise<Uint8Array | undefined> {
+    return this.#cursor.next(false) ? this.#cursor.key : undefined;
+  }
+
+  async _nextv(size: number): Promise<Uint8Array[]> {
+    return this.#take(size);
+  }
+
+  async _all(): Promise<Uint8Array[]> {
+    return this.#take(this.limit - this.count);
+  }
+
+  _seek(target: Uint8Array): void {
+    this.#cursor.seek(toBytes(target));
+  }
+
+  async _close(): Promise<void> {
+    this.#cursor.release();
+  }
+
+  #take(size: number): Uint8Array[] {
+    const cursor = this.#cursor;
+    const keys: Uint8Array[] = [];
+    while (keys.length < size && cursor.next(false)) keys.push(cursor.key);
+    return keys;
+  }
+}
+
+export class MemrepValueIterator extends AbstractValueIterator<Db, Uint8Array, Uint8Array> {
+  readonly #cursor: LiveCursor;
+
+  constructor(db: Db, options: Options, cursor: LiveCursor) {
+    super(db, options);
+    this.#cursor = cursor;
+  }
+
+  async _next(): Promise<Uint8Array | undefined> {
+    return this.#cursor.next(true) ? this.#cursor.value : undefined;
+  }
+
+  async _nextv(size: number): Promise<Uint8Array[]> {
+    return this.#take(size);
+  }
+
+  async _all(): Promise<Uint8Array[]> {
+    return this.#take(this.limit - this.count);
+  }
+
+  _seek(target: Uint8Array): void {
+    this.#cursor.seek(toBytes(target));
+  }
+
+  async _close(): Promise<void> {
+    this.#cursor.release();
+  }
+
+  #take(size: number): Uint8Array[] {
+    const cursor = this.#cursor;
+    const values: Uint8Array[] = [];
+    while (values.length < size && cursor.next(true)) values.push(cursor.value!);
+    return values;
+  }
+}

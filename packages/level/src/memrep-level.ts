@@ -1,0 +1,295 @@
+import { AbstractLevel, AbstractSnapshot } from 'abstract-level';
+import { loadBackend } from './backends.js';
+import { toBytes } from './bytes.js';
+import { MemrepIterator, MemrepKeyIterator, MemrepValueIterator } from './iterators.js';
+import { Memtables, type MemtablesStats, type WriteOp } from './memtables.js';
+import type { KeyRange, LiveCursor } from './merge.js';
+import { type MemrepLevelOptions, type ResolvedOptions, resolveOptions } from './options.js';
+
+/** Options of the private API: already encoded to the `view` format by abstract-level. */
+interface PrivateOptions {
+  snapshot?: unknown;
+  gt?: unknown;
+  gte?: unknown;
+  lt?: unknown;
+  lte?: unknown;
+  reverse?: boolean;
+  limit?: number;
+  keys?: boolean;
+  values?: boolean;
+}
+
+interface PrivateOperation {
+  type: 'put' | 'del';
+  key: unknown;
+  value?: unknown;
+}
+
+/** Tombstones written per batch by a ranged `clear()`, between which other work may run. */
+const CLEAR_CHUNK = 1024;
+
+const kMemtables = Symbol('memrep.memtables');
+
+/**
+ * An explicit snapshot: a sequence number. Reads with it see, per key, the newest entry at or
+ * below `seq`; compaction keeps those entries until the snapshot closes.
+ */
+export class MemrepSnapshot extends (AbstractSnapshot as unknown as new (options: {
+  owner: object;
+}) => AbstractSnapshot) {
+  /** The memrep sequence number this snapshot reads at. */
+  readonly seq: number;
+  readonly [kMemtables]: Memtables;
+
+  constructor(options: { owner: object }, memtables: Memtables) {
+    super(options);
+    this[kMemtables] = memtables;
+    this.seq = memtables.pin();
+  }
+
+  async _close(): Promise<void> {
+    this[kMemtables].unpin(this.seq);
+  }
+}
+
+type Manifest = ConstructorParameters<typeof AbstractLevel>[0];
+
+function manifest(): Manifest {
+  return {
+    // Every read pins a seq; an iterator also keeps the tables it started on.
+    implicitSnapshots: true,
+    explicitSnapshots: true,
+    seek: true,
+    has: true,
+    getSync: true,
+    // In memory, without a location: every instance starts empty.
+    permanence: false,
+    createIfMissing: false,
+    errorIfExists: false,
+    encodings: { view: true },
+    // Every read is synchronous under its promise: there is nothing in flight to abort.
+    signals: { iterators: false },
+    additionalMethods: { compact: true, stats: true },
+  } as Manifest;
+}
+
+/**
+ * An abstract-level database on memrep memtables, with the memtable lifecycle of an LSM engine:
+ * writes go to an active memtable that is frozen when it reaches `writeBufferSize`; reads
+ * merge the active and frozen memtables newest first; size-tiered compaction merges frozen
+ * memtables, dropping versions and tombstones no reader needs. Snapshots are memrep sequence
+ * numbers. Keys and values are stored as bytes (`view`); every other encoding transcodes.
+ *
+ * Results in the `view` and `buffer` encodings are zero-copy views of memtable memory, as
+ * memory-level hands out what it stores: read them freely, copy them before changing them.
+ */
+export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractLevel<
+  Uint8Array,
+  KDefault,
+  VDefault
+> {
+  readonly #options: ResolvedOptions;
+  #memtables: Memtables | null = null;
+  readonly #single: WriteOp[] = [{ key: new Uint8Array(0), value: undefined }];
+
+  constructor(options?: MemrepLevelOptions<KDefault, VDefault>);
+  /** The location is ignored: the database lives in memory (as memory-level's signature). */
+  constructor(location: string, options?: MemrepLevelOptions<KDefault, VDefault>);
+  constructor(
+    locationOrOptions?: string | MemrepLevelOptions<KDefault, VDefault>,
+    maybeOptions?: MemrepLevelOptions<KDefault, VDefault>,
+  ) {
+    const options =
+      (typeof locationOrOptions === 'object' && locationOrOptions !== null
+        ? locationOrOptions
+        : maybeOptions) ?? {};
+    const resolved = resolveOptions(options as MemrepLevelOptions<unknown, unknown>);
+    const { backend, writeBufferSize, maxFrozenTables, tableOptions, ...forward } = options;
+    super(manifest(), forward);
+    this.#options = resolved;
+  }
+
+  /** What the memtables hold now: the visible seq, each table newest first, open snapshots. */
+  stats(): MemtablesStats {
+    return this.#open().stats();
+  }
+
+  /**
+   * Merges every frozen memtable into one, dropping the versions and tombstones no open
+   * snapshot needs. Compaction also runs by itself as memtables freeze; this forces it.
+   */
+  async compact(): Promise<void> {
+    if (this.status === 'opening') return this.deferAsync(() => this.compact());
+    this.#open().compactAll();
+  }
+
+  async _open(): Promise<void> {
+    if (this.#memtables !== null) return;
+    const backend = this.#options.backend;
+    const factory = typeof backend === 'function' ? backend : await loadBackend(backend);
+    this.#memtables = new Memtables(factory, this.#options);
+  }
+
+  async _get(key: Uint8Array, options: PrivateOptions): Promise<Uint8Array | undefined> {
+    const memtables = this.#memtables!;
+    return memtables.get(toBytes(key), this.#snapshotSeq(memtables, options));
+  }
+
+  _getSync(key: Uint8Array, options: PrivateOptions): Uint8Array | undefined {
+    const memtables = this.#memtables!;
+    return memtables.get(toBytes(key), this.#snapshotSeq(memtables, options));
+  }
+
+  async _getMany(keys: Uint8Array[], options: PrivateOptions): Promise<(Uint8Array | undefined)[]> {
+    const memtables = this.#memtables!;
+    const seq = this.#snapshotSeq(memtables, options);
+    const values = new Array<Uint8Array | undefined>(keys.length);
+    for (let i = 0; i < keys.length; i++) values[i] = memtables.get(toBytes(keys[i]), seq);
+    return values;
+  }
+
+  async _has(key: Uint8Array, options: PrivateOptions): Promise<boolean> {
+    const memtables = this.#memtables!;
+    return memtables.has(toBytes(key), this.#snapshotSeq(memtables, options));
+  }
+
+  async _hasMany(keys: Uint8Array[], options: PrivateOptions): Promise<boolean[]> {
+    const memtables = this.#memtables!;
+    const seq = this.#snapshotSeq(memtables, options);
+    const found = new Array<boolean>(keys.length);
+    for (let i = 0; i < keys.length; i++) found[i] = memtables.has(toBytes(keys[i]), seq);
+    return found;
+  }
+
+  async _put(key: Uint8Array, value: Uint8Array): Promise<void> {
+    this.#writeOne(toBytes(key), toBytes(value));
+  }
+
+  async _del(key: Uint8Array): Promise<void> {
+    this.#writeOne(toBytes(key), undefined);
+  }
+
+  async _batch(operations: PrivateOperation[]): Promise<void> {
+    const ops = new Array<WriteOp>(operations.length);
+    for (let i = 0; i < operations.length; i++) {
+      const op = operations[i];
+      ops[i] = {
+        key: toBytes(op.key),
+        value: op.type === 'put' ? toBytes(op.value) : undefined,
+      };
+    }
+    this.#memtables!.write(ops);
+  }
+
+  /**
+   * Clearing everything, with no snapshot open, drops the memtables whole. Otherwise every
+   * live key in the range (as of the given snapshot, or of the call) gets a tombstone, in
+   * atomic chunks with a pause between them, as memory-level breathes.
+   */
+  async _clear(options: PrivateOptions): Promise<void> {
+    const memtables = this.#memtables!;
+    const range = toRange(options);
+    const limit = options.limit ?? -1;
+    if (
+      range.lower === undefined &&
+      range.upper === undefined &&
+      limit < 0 &&
+      options.snapshot == null &&
+      memtables.dropAll()
+    ) {
+      return;
+    }
+    const cursor = memtables.cursor(this.#snapshotSeq(memtables, options), range);
+    let remaining = limit < 0 ? Number.POSITIVE_INFINITY : limit;
+    const chunk: WriteOp[] = [];
+    try {
+      while (remaining > 0 && cursor.next(false)) {
+        chunk.push({ key: cursor.key, value: undefined });
+        remaining--;
+        if (chunk.length === CLEAR_CHUNK) {
+          memtables.write(chunk);
+          chunk.length = 0;
+          await breathe();
+        }
+      }
+      memtables.write(chunk);
+    } finally {
+      cursor.release();
+    }
+  }
+
+  _iterator(options: PrivateOptions): MemrepIterator {
+    return new MemrepIterator(this, options as never, this.#cursor(options));
+  }
+
+  _keys(options: PrivateOptions): MemrepKeyIterator {
+    return new MemrepKeyIterator(this, options as never, this.#cursor(options));
+  }
+
+  _values(options: PrivateOptions): MemrepValueIterator {
+    return new MemrepValueIterator(this, options as never, this.#cursor(options));
+  }
+
+  _snapshot(options: { owner: object }): MemrepSnapshot {
+    return new MemrepSnapshot(options, this.#memtables!);
+  }
+
+  #writeOne(key: Uint8Array, value: Uint8Array | undefined): void {
+    const single = this.#single;
+    const op = single[0];
+    op.key = key;
+    op.value = value;
+    try {
+      this.#memtables!.write(single);
+    } finally {
+      op.key = EMPTY;
+      op.value = undefined;
+    }
+  }
+
+  #cursor(options: PrivateOptions): LiveCursor {
+    const memtables = this.#memtables!;
+    return memtables.cursor(this.#snapshotSeq(memtables, options), toRange(options));
+  }
+
+  #snapshotSeq(memtables: Memtables, options: PrivateOptions): number {
+    const snapshot = options.snapshot;
+    if (snapshot == null) return memtables.visibleSeq;
+    if (snapshot instanceof MemrepSnapshot && snapshot[kMemtables] === memtables) {
+      return snapshot.seq;
+    }
+    throw new TypeError('snapshot must be one created by this database (db.snapshot())');
+  }
+
+  #open(): Memtables {
+    if (this.status !== 'open' || this.#memtables === null) {
+      throw Object.assign(new Error('Database is not open'), { code: 'LEVEL_DATABASE_NOT_OPEN' });
+    }
+    return this.#memtables;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** abstract-level's range options in normal form: `gte` wins over `gt`, `lte` over `lt`. */
+function toRange(options: PrivateOptions): KeyRange {
+  let lower: Uint8Array | undefined;
+  let lowerExclusive = false;
+  let upper: Uint8Array | undefined;
+  let upperExclusive = false;
+  if (options.gte !== undefined) lower = toBytes(options.gte);
+  else if (options.gt !== undefined) {
+    lower = toBytes(options.gt);
+    lowerExclusive = true;
+  }
+  if (options.lte !== undefined) upper = toBytes(options.lte);
+  else if (options.lt !== undefined) {
+    upper = toBytes(options.lt);
+    upperExclusive = true;
+  }
+  return { lower, lowerExclusive, upper, upperExclusive, reverse: options.reverse === true };
+}
+
+function breathe(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

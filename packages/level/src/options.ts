@@ -1,0 +1,112 @@
+import type { TableMut, TableOptions } from '@memrep/core';
+import type { AbstractDatabaseOptions } from 'abstract-level';
+
+/** The memrep backends `MemrepLevel` can load by name. */
+export type BackendName = 'skiplist' | 'vector' | 'hash-skiplist';
+
+/**
+ * Options handed to a backend for every table the database creates: the merged
+ * `tableOptions` (the arena's, the table's, the backend's own), with the defaults below.
+ */
+export type BackendTableOptions = TableOptions & Record<string, unknown>;
+
+/** Makes one empty, writable memtable. Every backend package exports one as `createTable`. */
+export type TableFactory = (options: BackendTableOptions) => TableMut;
+
+export interface MemrepLevelOptions<K = string, V = string> extends AbstractDatabaseOptions<K, V> {
+  /**
+   * The memtable under the database: a backend by name, loaded on open (default
+   * `'skiplist'`), or a factory `(options) => TableMut` (any `TableMut`, e.g. your own).
+   */
+  backend?: BackendName | TableFactory;
+  /**
+   * When the active memtable's `memoryUsage` reaches this many bytes it is frozen and a new
+   * one takes the writes (default 4 MiB).
+   */
+  writeBufferSize?: number;
+  /**
+   * Frozen memtables kept before compaction is forced (default 8). Size-tiered compaction
+   * usually keeps far fewer; this is the hard bound.
+   */
+  maxFrozenTables?: number;
+  /**
+   * Options for every memtable: the arena's (`blockSize`, default `writeBufferSize / 8`;
+   * `maxSize`, default 1 GiB; `shared`, default false: the database never shares its tables
+   * with threads) and the backend's own (`maxHeight`, `prefixExtractor`, ...).
+   */
+  tableOptions?: Record<string, unknown>;
+}
+
+export const DEFAULT_WRITE_BUFFER_SIZE = 4 * 1024 * 1024;
+export const DEFAULT_MAX_FROZEN_TABLES = 8;
+/** The arena's own default, repeated so the database knows the bound it writes under. */
+export const DEFAULT_TABLE_MAX_SIZE = 1024 * 1024 * 1024;
+const MIN_BLOCK_SIZE = 64;
+const MAX_DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024;
+
+/** Options checked and defaulted once, in the constructor. */
+export interface ResolvedOptions {
+  backend: BackendName | TableFactory;
+  writeBufferSize: number;
+  maxFrozenTables: number;
+  tableOptions: BackendTableOptions;
+  /** The arena bound every table is created with: what a batch must fit under. */
+  tableMaxSize: number;
+}
+
+const BACKEND_NAMES: readonly BackendName[] = ['skiplist', 'vector', 'hash-skiplist'];
+
+export function isBackendName(value: unknown): value is BackendName {
+  return typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value);
+}
+
+function positiveInteger(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`${name} must be a positive integer; got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks the memrep options of the constructor. Throws a `TypeError` naming the option and
+ * what it allows, before the database exists.
+ */
+export function resolveOptions(options: MemrepLevelOptions<unknown, unknown>): ResolvedOptions {
+  const backend = options.backend ?? 'skiplist';
+  if (typeof backend !== 'function' && !isBackendName(backend)) {
+    throw new TypeError(
+      `backend must be one of ${BACKEND_NAMES.map((n) => `'${n}'`).join(', ')} or a function ` +
+        `(options) => TableMut; got ${String(backend)}`,
+    );
+  }
+  const writeBufferSize = positiveInteger(
+    options.writeBufferSize,
+    'writeBufferSize',
+    DEFAULT_WRITE_BUFFER_SIZE,
+  );
+  const maxFrozenTables = positiveInteger(
+    options.maxFrozenTables,
+    'maxFrozenTables',
+    DEFAULT_MAX_FROZEN_TABLES,
+  );
+  const given = options.tableOptions;
+  if (given !== undefined && (given === null || typeof given !== 'object')) {
+    throw new TypeError(`tableOptions must be an object; got ${String(given)}`);
+  }
+  // About eight blocks per memtable, as RocksDB sizes its arena blocks: memoryUsage then
+  // tracks what the table holds to within an eighth of writeBufferSize.
+  const blockSize = Math.min(
+    MAX_DEFAULT_BLOCK_SIZE,
+    Math.max(MIN_BLOCK_SIZE, Math.ceil(writeBufferSize / 8 / 8) * 8),
+  );
+  const tableOptions: BackendTableOptions = { blockSize, shared: false, ...given };
+  const maxSize = tableOptions.maxSize;
+  return {
+    backend,
+    writeBufferSize,
+    maxFrozenTables,
+    tableOptions,
+    tableMaxSize: typeof maxSize === 'number' ? maxSize : DEFAULT_TABLE_MAX_SIZE,
+  };
+}
