@@ -1,1 +1,27 @@
+export { EDGE_BYTES, keyArbitrary } from './checks/properties.js';
+export { compareKeys, ModelCursor, type ModelEntry, ModelError, TableModel } from './model.js';
+export type {
+  CheckContext,
+  ConformanceCheck,
+  ConformanceOptions,
+  ConformanceTable,
+  ShareTarget,
+  SmallArenaOptions,
+} from './options.js';
 export { ReferenceTable } from './reference.js';
+export {
+  type CheckResult,
+  checkContext,
+  conformanceChecks,
+  runConformanceChecks,
+  runTableConformance,
+} from './suite.js';
+export {
+  bytes,
+  cursorLines,
+  entryLine,
+  hex,
+  type TableState,
+  tableState,
+  utf8,
+} from './support.js';

@@ -1,16 +1,16 @@
 import {
   Arena,
   type Capabilities,
-  type RawCursor,
-  TableBase,
-  type TableOptions,
+  compareArena,
   compareInternal,
+  compareKeyToEntry,
   duplicateSeqError,
   entryKeyLength,
   entryKeyOffset,
+  type RawCursor,
+  TableBase,
+  type TableOptions,
   writeEntry,
-  compareArena,
-  compareKeyToEntry,
 } from '@memrep/core';
 
 /**
@@ -54,7 +54,13 @@ export class ReferenceTable extends TableBase {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const other = this.order[mid];
-      let c = compareArena(arena.bytes, entryKeyOffset(i32, other), entryKeyLength(i32, other), keyOff, keyLen);
+      let c = compareArena(
+        arena.bytes,
+        entryKeyOffset(i32, other),
+        entryKeyLength(i32, other),
+        keyOff,
+        keyLen,
+      );
       if (c === 0) c = seq - arena.f64[(other >> 3) + 1];
       if (c < 0) lo = mid + 1;
       else hi = mid;

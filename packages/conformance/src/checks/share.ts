@@ -1,0 +1,255 @@
+import { createRequire } from 'node:module';
+import { isAbsolute, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Table } from '@memrep/core';
+import { expect } from 'vitest';
+import {
+  isDelete,
+  keyIndexOf,
+  type WorkloadPlan,
+  workloadKey,
+  workloadValue,
+} from '../../worker/workload.mjs';
+import type { CheckContext, ConformanceCheck, ConformanceTable } from '../options.js';
+import {
+  cursorLines,
+  expectBytes,
+  expectFailure,
+  expectRejected,
+  hexPairs,
+  utf8,
+} from '../support.js';
+
+const group = 'sharing with worker threads';
+const READERS = 2;
+const READER_URL = new URL('../../worker/reader.mjs', import.meta.url);
+
+interface Attachable {
+  attach(handle: unknown): Table & Partial<ConformanceTable>;
+}
+
+function shareOf(table: ConformanceTable): unknown {
+  if (typeof table.share !== 'function')
+    throw new Error('supports.share is declared but share() is missing');
+  return table.share();
+}
+
+/** A bare specifier resolves from the working directory (the package under test), like Node would. */
+export function resolveModule(specifier: string): string {
+  if (/^[a-z]+:/i.test(specifier)) return specifier;
+  if (isAbsolute(specifier)) return pathToFileURL(specifier).href;
+  try {
+    const require = createRequire(join(process.cwd(), 'package.json'));
+    return pathToFileURL(require.resolve(specifier)).href;
+  } catch {
+    return specifier;
+  }
+}
+
+interface ReaderReport {
+  type: 'ready' | 'done' | 'error';
+  passes?: number;
+  errors?: string[];
+  finalSnapshot?: number;
+  message?: string;
+}
+
+/** A worker and promises of its 'ready' and 'done' reports; both reject on a crash or an early exit. */
+function startReader(workerData: Record<string, unknown>) {
+  const worker = new Worker(READER_URL, { workerData });
+  let onReady!: () => void;
+  let onDone!: (report: ReaderReport) => void;
+  const rejects: Array<(error: Error) => void> = [];
+  const ready = new Promise<void>((resolve, reject) => {
+    onReady = resolve;
+    rejects.push(reject);
+  });
+  const done = new Promise<ReaderReport>((resolve, reject) => {
+    onDone = resolve;
+    rejects.push(reject);
+  });
+  // Handled here so that a reader failing after the test gave up is not an unhandled rejection.
+  ready.catch(() => {});
+  done.catch(() => {});
+  const failed = (error: Error) => {
+    for (const reject of rejects) reject(error);
+  };
+  const name = `reader ${String(workerData.reader)}`;
+  worker.on('message', (report: ReaderReport) => {
+    if (report.type === 'ready') onReady();
+    else if (report.type === 'done') onDone(report);
+    else failed(new Error(`${name} failed: ${report.message}`));
+  });
+  worker.on('error', (error) => failed(error));
+  worker.on('exit', (code) => failed(new Error(`${name} exited (code ${code}) before reporting`)));
+  return { worker, ready, done };
+}
+
+/**
+ * One writer in this thread, READERS workers attached through share(). With `frozenFirst` (a
+ * backend that shares only frozen tables) the writer finishes and freezes before sharing;
+ * otherwise the readers read while the writer writes, and the writer waits at each quarter for
+ * every reader to finish a pass started after it, so that readers really see the table at
+ * several sizes and across arena growth.
+ */
+async function runConcurrentReaders(ctx: CheckContext, frozenFirst: boolean): Promise<void> {
+  const target = ctx.share;
+  if (target === undefined) {
+    throw new Error(
+      'supports.share is declared: give share: { module, exportName } so that workers can attach',
+    );
+  }
+  const plan: WorkloadPlan = {
+    writes: ctx.shareWrites,
+    keys: Math.max(1, Math.floor(ctx.shareWrites * 0.4)),
+  };
+  const table = ctx.create({ blockSize: ctx.smallBlockSize });
+  const write = (i: number) => {
+    const key = workloadKey(keyIndexOf(i, plan));
+    const seq = isDelete(i, plan) ? table.delete(key) : table.put(key, workloadValue(i, key));
+    if (seq !== i) throw new Error(`write ${i} got seq ${seq}`);
+  };
+  if (frozenFirst) {
+    for (let i = 0; i < plan.writes; i++) write(i);
+    table.freeze();
+  }
+  const control = new SharedArrayBuffer(4 * (1 + READERS));
+  const words = new Int32Array(control);
+  if (frozenFirst) Atomics.store(words, 0, 1);
+  const handle = shareOf(table);
+  const module = resolveModule(target.module);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`worker readers did not finish within ${ctx.shareTimeout} ms`)),
+      ctx.shareTimeout,
+    );
+  });
+  const readers = Array.from({ length: READERS }, (_, reader) =>
+    startReader({
+      module,
+      exportName: target.exportName,
+      handle,
+      plan,
+      control,
+      reader,
+      minPasses: frozenFirst ? 3 : 1,
+    }),
+  );
+  try {
+    await Promise.race([Promise.all(readers.map((r) => r.ready)), deadline]);
+    if (!frozenFirst) {
+      const quarter = Math.ceil(plan.writes / 4);
+      for (let i = 0; i < plan.writes; i++) {
+        write(i);
+        if ((i + 1) % quarter === 0 && i + 1 < plan.writes) {
+          const marks = readers.map((_, r) => Atomics.load(words, 1 + r) + 2);
+          const progressed = (async () => {
+            while (readers.some((_, r) => Atomics.load(words, 1 + r) < marks[r])) {
+              await new Promise((resolve) => setTimeout(resolve, 1));
+            }
+          })();
+          await Promise.race([progressed, deadline, ...readers.map((r) => r.done)]);
+        }
+      }
+      Atomics.store(words, 0, 1);
+    }
+    const reports = await Promise.race([Promise.all(readers.map((r) => r.done)), deadline]);
+    for (const [reader, report] of reports.entries()) {
+      expect(report.errors, `reader ${reader}`).toEqual([]);
+      expect(report.finalSnapshot, `reader ${reader}'s last pass`).toBe(plan.writes - 1);
+      expect(report.passes).toBeGreaterThanOrEqual(frozenFirst ? 3 : 4);
+    }
+  } finally {
+    clearTimeout(timer);
+    await Promise.all(readers.map((r) => r.worker.terminate()));
+  }
+}
+
+/** `attach` of the table's own class, in this thread. */
+function attachHere(table: ConformanceTable, handle: unknown): Table & Partial<ConformanceTable> {
+  const cls = table.constructor as unknown as Partial<Attachable>;
+  if (typeof cls.attach !== 'function')
+    throw new Error('supports.share is declared but the class has no static attach(handle)');
+  return cls.attach(structuredClone(handle));
+}
+
+export function shareChecks(ctx: CheckContext): ConformanceCheck[] {
+  if (!ctx.supports.share) {
+    return [
+      {
+        group,
+        name: 'share, declared absent, is missing or throws MEMREP_UNSUPPORTED, before and after freeze',
+        run(ctx) {
+          const table = ctx.create();
+          table.put(utf8('k'), utf8('v'));
+          for (const phase of ['writable', 'frozen']) {
+            if (phase === 'frozen') table.freeze();
+            const share = (table as { share?: unknown }).share;
+            if (share === undefined) continue;
+            expect(typeof share, `${phase}: share`).toBe('function');
+            expectFailure(() => (share as () => unknown).call(table), 'MEMREP_UNSUPPORTED');
+          }
+        },
+      },
+    ];
+  }
+  const requiresFrozen = ctx.supports.shareRequiresFrozen === true;
+  const checks: ConformanceCheck[] = [
+    {
+      group,
+      name: 'attach(share()) gives a read-only table over the same memory; writes through it throw MEMREP_READ_ONLY',
+      run(ctx) {
+        const table = ctx.create({ blockSize: ctx.smallBlockSize });
+        table.put(utf8('a'), utf8('1'));
+        table.put(utf8('b'), utf8('2'));
+        table.delete(utf8('a'));
+        if (requiresFrozen) table.freeze();
+        const attached = attachHere(table, shareOf(table));
+        expect(cursorLines(attached)).toEqual(cursorLines(table));
+        expect([attached.count, attached.dataSize, attached.lastSeq]).toEqual([
+          table.count,
+          table.dataSize,
+          table.lastSeq,
+        ]);
+        expect(attached.id).toBe(table.id);
+        const writes = attached as unknown as ConformanceTable;
+        expectRejected(attached, () => writes.put(utf8('c'), utf8('3')), 'MEMREP_READ_ONLY');
+        expectRejected(attached, () => writes.put(utf8('c'), utf8('3'), 99), 'MEMREP_READ_ONLY');
+        expectRejected(attached, () => writes.delete(utf8('b')), 'MEMREP_READ_ONLY');
+        if (requiresFrozen) return;
+        for (let i = 0; i < Math.ceil((4 * ctx.smallBlockSize) / 64); i++) {
+          table.put(utf8(`grow${i}`), new Uint8Array(64).fill(i & 0xff));
+        }
+        expectBytes(attached.get(utf8('grow3')), new Uint8Array(64).fill(3));
+        expect(attached.lastSeq).toBe(table.lastSeq);
+        expect(hexPairs(attached.range({ limit: 5, reverse: true }))).toEqual(
+          hexPairs(table.range({ limit: 5, reverse: true })),
+        );
+      },
+    },
+    {
+      group,
+      name: requiresFrozen
+        ? 'worker readers attached to a frozen table see every entry whole, at every snapshot'
+        : 'worker readers see whole entries and consistent snapshots while the writer writes and the arena grows',
+      timeout: ctx.shareTimeout + 10_000,
+      run: (ctx) => runConcurrentReaders(ctx, requiresFrozen),
+    },
+  ];
+  if (requiresFrozen) {
+    checks.unshift({
+      group,
+      name: 'share before freeze throws MEMREP_UNSUPPORTED; after freeze it works',
+      run(ctx) {
+        const table = ctx.create();
+        table.put(utf8('k'), utf8('v'));
+        expectFailure(() => shareOf(table), 'MEMREP_UNSUPPORTED');
+        table.freeze();
+        expectBytes(attachHere(table, shareOf(table)).get(utf8('k')), utf8('v'));
+      },
+    });
+  }
+  return checks;
+}

@@ -1,0 +1,111 @@
+import type { Cursor, Table } from '@memrep/core';
+import { expect } from 'vitest';
+import type { ModelEntry } from './model.js';
+
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of a string: `utf8('apple')`. */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+export function bytes(...values: number[]): Uint8Array {
+  return Uint8Array.from(values);
+}
+
+/** Lowercase hex; hex strings sort like the bytes they spell, and diff readably. */
+export function hex(value: Uint8Array | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let out = '';
+  for (let i = 0; i < value.length; i++) out += value[i].toString(16).padStart(2, '0');
+  return out;
+}
+
+export function hexKeys(keys: Iterable<Uint8Array>): Array<string | undefined> {
+  return Array.from(keys, hex);
+}
+
+export function hexPairs(pairs: Iterable<[Uint8Array, Uint8Array]>): string[] {
+  return Array.from(pairs, ([key, value]) => `${hex(key)}=${hex(value)}`);
+}
+
+/** One entry as `key@seq:kind=value`, the form every cursor comparison uses. */
+export function entryLine(entry: ModelEntry | Cursor): string {
+  const value = entry.kind === 'put' ? hex(entry.value) : '';
+  return `${hex(entry.key)}@${entry.seq}:${entry.kind}=${value}`;
+}
+
+/** Every entry a cursor with this snapshot walks, first to last. */
+export function cursorLines(table: Table, snapshot?: number): string[] {
+  const cursor = table.cursor(snapshot === undefined ? undefined : { snapshot });
+  const lines: string[] = [];
+  for (cursor.first(); cursor.valid; cursor.next()) lines.push(entryLine(cursor));
+  return lines;
+}
+
+/** Everything observable about a table's contents and counters, to show that nothing changed. */
+export interface TableState {
+  count: number;
+  dataSize: number;
+  lastSeq: number;
+  frozen: boolean;
+  entries: string[];
+}
+
+export function tableState(table: Table): TableState {
+  return {
+    count: table.count,
+    dataSize: table.dataSize,
+    lastSeq: table.lastSeq,
+    frozen: table.frozen,
+    entries: cursorLines(table),
+  };
+}
+
+type ErrorClass = new (...args: never[]) => Error;
+
+/**
+ * Runs `action`, which must throw an error of class `kind` (TypeError, RangeError, or any
+ * Error) carrying `code` and a message. Returns the error for further checks.
+ */
+export function expectFailure(
+  action: () => unknown,
+  code: string,
+  kind: ErrorClass = Error,
+): Error {
+  let thrown: unknown;
+  let threw = false;
+  try {
+    action();
+  } catch (error) {
+    threw = true;
+    thrown = error;
+  }
+  expect(threw, `expected ${code}, but nothing was thrown`).toBe(true);
+  expect(thrown, `expected ${code} as a ${kind.name}`).toBeInstanceOf(kind);
+  const error = thrown as Error & { code?: unknown };
+  expect(error.code, `error code of: ${error.message}`).toBe(code);
+  expect(typeof error.message === 'string' && error.message.length > 0).toBe(true);
+  return error;
+}
+
+/** `expectFailure`, and the table is exactly as it was before the attempt. */
+export function expectRejected(
+  table: Table,
+  action: () => unknown,
+  code: string,
+  kind: ErrorClass = Error,
+): Error {
+  const before = tableState(table);
+  const error = expectFailure(action, code, kind);
+  expect(tableState(table), `${code} changed the table`).toEqual(before);
+  return error;
+}
+
+export function expectBytes(
+  actual: Uint8Array | undefined,
+  expected: Uint8Array | undefined,
+): void {
+  if (actual !== undefined) expect(actual).toBeInstanceOf(Uint8Array);
+  expect(hex(actual)).toBe(hex(expected));
+}

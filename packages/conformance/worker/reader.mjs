@@ -1,0 +1,184 @@
+/**
+ * Worker bootstrap of the concurrent-readers check. It is JavaScript because a worker thread
+ * loads its entry natively, without the test runner's TypeScript transform.
+ *
+ * workerData: { module, exportName, handle, plan, control, reader, minPasses }
+ *   module, exportName  where the table class is; its static attach(handle) gives a read-only table
+ *   plan                { writes, keys } of ./workload.mjs
+ *   control             SharedArrayBuffer of Int32: [0] the writer's done flag, [1 + reader] passes
+ *
+ * Each pass reads the table as of its current lastSeq S and as of an older snapshot, and checks
+ * what the contract promises a reader in another thread: every entry it sees is complete (its
+ * key and value spell each other), each pinned iteration is exactly the writes at or below its
+ * snapshot, in order, and writes through the attached table throw MEMREP_READ_ONLY. After the
+ * writer raises the done flag the reader makes one last pass, which must see every write.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  isDelete,
+  keyIndexFromKey,
+  keyIndexOf,
+  latestWrite,
+  liveCount,
+  workloadKey,
+  workloadValue,
+  writeIndexFromValue,
+} from './workload.mjs';
+
+const MAX_ERRORS = 20;
+const errors = [];
+
+function fail(message) {
+  if (errors.length < MAX_ERRORS) errors.push(message);
+}
+
+function hex(bytes) {
+  return bytes === undefined ? 'undefined' : Buffer.from(bytes).toString('hex');
+}
+
+function compareBytes(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+function checkReadOnly(table) {
+  const key = workloadKey(0);
+  const attempts = [
+    ['put', () => table.put(key, workloadValue(0, key))],
+    ['put with a seq', () => table.put(key, workloadValue(0, key), 2 ** 40)],
+    ['delete', () => table.delete(key)],
+  ];
+  for (const [what, attempt] of attempts) {
+    try {
+      attempt();
+      fail(`${what} through the attached table did not throw`);
+    } catch (error) {
+      if (error?.code !== 'MEMREP_READ_ONLY') {
+        fail(
+          `${what} through the attached table threw ${error?.code ?? error}, not MEMREP_READ_ONLY`,
+        );
+      }
+    }
+  }
+}
+
+/** range or its reverse as of S: exactly the live keys, each with its latest value. */
+function checkRange(table, plan, S, reverse) {
+  const at = `range({ snapshot: ${S}, reverse: ${reverse} })`;
+  let count = 0;
+  let previous;
+  for (const [key, value] of table.range({ snapshot: S, reverse })) {
+    count++;
+    const k = keyIndexFromKey(key);
+    if (k < 0) {
+      fail(`${at}: key ${hex(key)} was never written (torn or half-published entry)`);
+      continue;
+    }
+    if (previous !== undefined) {
+      const c = compareBytes(previous, key);
+      if (reverse ? c <= 0 : c >= 0) fail(`${at}: ${hex(key)} came after ${hex(previous)}`);
+    }
+    previous = key;
+    const expected = latestWrite(k, S, plan);
+    if (expected < 0 || isDelete(expected, plan)) {
+      fail(`${at}: key ${k} is absent as of ${S} but was yielded`);
+      continue;
+    }
+    const i = writeIndexFromValue(key, value);
+    if (i !== expected)
+      fail(`${at}: key ${k} has value of write ${i} (${hex(value)}), expected write ${expected}`);
+  }
+  const live = liveCount(S, plan);
+  if (count !== live) fail(`${at}: yielded ${count} keys; ${live} are live as of ${S}`);
+}
+
+/** A cursor as of S walks exactly the S + 1 entries written at or below it, in internal order. */
+function checkCursor(table, plan, S) {
+  const cursor = table.cursor({ snapshot: S });
+  let walked = 0;
+  let previousKey;
+  let previousSeq = -1;
+  for (cursor.first(); cursor.valid; cursor.next()) {
+    walked++;
+    const key = cursor.key;
+    const seq = cursor.seq;
+    const kind = cursor.kind;
+    if (seq > S) fail(`cursor at ${S}: entry with seq ${seq} is above the snapshot`);
+    if (keyIndexFromKey(key) !== keyIndexOf(seq, plan)) {
+      fail(`cursor at ${S}: seq ${seq} has key ${hex(key)}, which write ${seq} did not write`);
+    }
+    const want = isDelete(seq, plan) ? 'delete' : 'put';
+    if (kind !== want) fail(`cursor at ${S}: seq ${seq} is a ${kind}, expected a ${want}`);
+    if (kind === 'put' && writeIndexFromValue(key, cursor.value) !== seq) {
+      fail(`cursor at ${S}: seq ${seq} has a torn or foreign value ${hex(cursor.value)}`);
+    }
+    if (previousKey !== undefined) {
+      const c = compareBytes(previousKey, key);
+      if (c > 0 || (c === 0 && previousSeq <= seq)) {
+        fail(`cursor at ${S}: ${hex(key)}@${seq} came after ${hex(previousKey)}@${previousSeq}`);
+      }
+    }
+    previousKey = key;
+    previousSeq = seq;
+  }
+  if (walked !== S + 1) fail(`cursor at ${S}: walked ${walked} entries; ${S + 1} were written`);
+}
+
+function checkPoints(table, plan, S, salt) {
+  for (let j = 0; j < 16; j++) {
+    const k = (salt * 131 + j * 977) % plan.keys;
+    const key = workloadKey(k);
+    const expected = latestWrite(k, S, plan);
+    const options = { snapshot: S };
+    const value = table.get(key, options);
+    const live = expected >= 0 && !isDelete(expected, plan);
+    if (table.has(key, options) !== live) fail(`has(key ${k}) as of ${S} is not ${live}`);
+    if (!live && value !== undefined)
+      fail(`get(key ${k}) as of ${S} returned a value; it is absent`);
+    if (live && writeIndexFromValue(key, value) !== expected) {
+      fail(`get(key ${k}) as of ${S} returned ${hex(value)}, expected write ${expected}`);
+    }
+    const entry = table.find(key, options);
+    if ((entry?.seq ?? -1) !== expected)
+      fail(`find(key ${k}) as of ${S} has seq ${entry?.seq}, expected ${expected}`);
+  }
+}
+
+function pass(table, plan, n, reader) {
+  const S = table.lastSeq;
+  if (S < 0) return S;
+  const reverse = (n + reader) % 2 === 1;
+  checkRange(table, plan, S, reverse);
+  checkRange(table, plan, Math.floor((S * ((n * 7 + reader * 3) % 10)) / 10), !reverse);
+  checkCursor(table, plan, S);
+  checkPoints(table, plan, S, n + reader * 7);
+  return S;
+}
+
+async function main() {
+  const { module, exportName, handle, plan, control, reader, minPasses } = workerData;
+  const exports = await import(module);
+  const Table = exports[exportName];
+  if (typeof Table?.attach !== 'function') {
+    throw new Error(`export ${exportName} of ${module} has no static attach(handle)`);
+  }
+  const table = Table.attach(handle);
+  checkReadOnly(table);
+  parentPort.postMessage({ type: 'ready' });
+  const words = new Int32Array(control);
+  let passes = 0;
+  let finalSnapshot = -1;
+  for (;;) {
+    const done = Atomics.load(words, 0) === 1;
+    finalSnapshot = pass(table, plan, passes, reader);
+    passes++;
+    Atomics.add(words, 1 + reader, 1);
+    if ((done && passes >= minPasses) || errors.length >= MAX_ERRORS) break;
+  }
+  parentPort.postMessage({ type: 'done', passes, errors, finalSnapshot });
+}
+
+main().catch((error) => {
+  parentPort.postMessage({ type: 'error', message: String(error?.stack ?? error) });
+});
