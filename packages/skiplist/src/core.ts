@@ -1,0 +1,614 @@
+import {
+  type Arena,
+  duplicateSeqError,
+  ENTRY_HEADER_SIZE,
+  invalidArgument,
+  MAX_AUX_WORDS,
+  MemrepError,
+  type RawCursor,
+  TOMBSTONE,
+  writeEntry,
+} from '@memrep/core';
+
+/**
+ * The arena skip list: node layout, tower heights, search, insert and a raw cursor, written over
+ * list head offsets so that one `SkipListCore` serves any number of lists in one arena (the
+ * skip-list table has one; a hash-skiplist has one per bucket).
+ *
+ * A node is one entry record (see `@memrep/core` entry.ts) whose aux words hold its tower:
+ *
+ *   word 4            next offset at level 0
+ *   word 3 + 2l       next offset at level l (l >= 1)
+ *   word 4 + 2l       prefix32 of that next node's key (l >= 1)
+ *
+ * so `auxWords = 2 * height - 1` and the height is implicit: `(auxWords + 1) >> 1`. A 16-byte
+ * key with a 100-byte value takes 136 bytes at height 1, 8 more per extra level.
+ *
+ * A head is a bare allocation with the same tower at the same place and four header words:
+ *
+ *   word 0   maxHeight: the tallest tower this list will ever grow
+ *   word 1   height: the tallest tower linked so far (read with Atomics by readers)
+ *   word 2-3 free for the owner of the list
+ *
+ * Invariants:
+ * 1. Order is key ascending, then seq descending; (key, seq) pairs are unique within a list.
+ * 2. A node is fully written (header, seq, key, value, its own tower) before the first
+ *    `Atomics.store` that links it; after that only its tower words change, and only from
+ *    0 or to a node inserted in front of the old successor.
+ * 3. The prefix slot beside a next offset is written before the offset. A prefix read after
+ *    the offset it sits beside is at most the key of the node that offset names, so a reader
+ *    may use it to decide "target sorts before next: go down", never to move forward.
+ * 4. Levels 0..height-1 of a list are linked lists ending at 0; every node on level l is on
+ *    every level below it. Nodes are never unlinked, and the arena never reuses memory.
+ *
+ * Thread safety: one writer (the thread that owns the arena) calls `insert`; any number of
+ * readers search, on the writer's thread or on `Arena.attach`ed views in other threads. A core
+ * over an attached arena is `concurrent`: it loads next offsets with `Atomics.load` and
+ * refreshes its views when it meets a node past their end.
+ */
+
+/** The most levels a tower may have: `2 * height - 1` aux words must fit the header's 6 bits. */
+export const MAX_TOWER_HEIGHT = (MAX_AUX_WORDS + 1) >> 1;
+/** Word index of a head's maxHeight, relative to `head >> 2`. */
+export const HEAD_MAX_HEIGHT_WORD = 0;
+/** Word index of a head's current height, relative to `head >> 2`. */
+export const HEAD_HEIGHT_WORD = 1;
+/** Word index of level 0's next offset, relative to `node >> 2` (heads and nodes alike). */
+export const NEXT0_WORD = ENTRY_HEADER_SIZE >> 2;
+
+/** Bytes a head with `maxHeight` levels takes (before 8-byte alignment). */
+export function headSize(maxHeight: number): number {
+  return ENTRY_HEADER_SIZE + (2 * maxHeight - 1) * 4;
+}
+
+/** Levels in the tower of the node at `node`. */
+export function towerHeight(i32: Int32Array, node: number): number {
+  return ((i32[node >> 2] & 63) + 1) >> 1;
+}
+
+/** Word index of the next offset at `level` of the node or head at `node`. */
+export function nextWord(node: number, level: number): number {
+  return level === 0 ? (node >> 2) + NEXT0_WORD : (node >> 2) + 3 + 2 * level;
+}
+
+/** Word index of the cached prefix32 of the next node at `level` (>= 1). */
+export function prefixWord(node: number, level: number): number {
+  return (node >> 2) + 4 + 2 * level;
+}
+
+/** Offset of the key bytes of the node at `node`. */
+export function nodeKeyOffset(i32: Int32Array, node: number): number {
+  return node + ENTRY_HEADER_SIZE + ((i32[node >> 2] & 63) << 2);
+}
+
+/** Construction options of a `SkipListCore`. */
+export interface SkipListCoreOptions {
+  /**
+   * 4 (default) or 2: a tower reaches level l+1 with probability 1/branching. Heights come from
+   * one xorshift32 draw: `1 + (Math.clz32(draw) >> shift)`, shift 1 for 4, 0 for 2.
+   */
+  branching?: 2 | 4;
+  /** Seed of the height generator, a nonzero 32-bit integer (default fixed: runs repeat). */
+  seed?: number;
+  /** Load next offsets with Atomics and refresh views (default: `arena.readOnly`). */
+  concurrent?: boolean;
+}
+
+const DEFAULT_SEED = 0x2545f491;
+
+/**
+ * Skip-list operations over lists in one arena, each named by its head offset.
+ *
+ * Writer state (the height generator and the insert splice) lives here, not in the arena: one
+ * core per writer. Reader state lives in the arena, so a core over an attached arena reads the
+ * same lists.
+ */
+export class SkipListCore {
+  readonly arena: Arena;
+  /** Whether this core reads lists another thread writes (Atomics loads, view refresh). */
+  readonly concurrent: boolean;
+  readonly branching: 2 | 4;
+  readonly #shift: number;
+  #rng: number;
+  /** Level-0 predecessor of the node the last search returned (a node or the head). */
+  #pred = 0;
+  /** Internal-order compare of the last search's target with the node it returned. */
+  #cmp = 0;
+  /** Copy of a node's key, the target of `prev` searches. */
+  #scratch = new Uint8Array(64);
+  // The splice: for each level, the last insert's neighbours, so that near-sequential inserts
+  // search only the levels that no longer bracket the new key (RocksDB's Splice).
+  #spliceHead = 0;
+  readonly #prev = new Int32Array(MAX_TOWER_HEIGHT + 1);
+  readonly #next = new Int32Array(MAX_TOWER_HEIGHT + 1);
+  readonly #prevPrefix = new Int32Array(MAX_TOWER_HEIGHT + 1);
+  readonly #nextPrefix = new Int32Array(MAX_TOWER_HEIGHT + 1);
+
+  constructor(arena: Arena, options: SkipListCoreOptions = {}) {
+    const branching = options.branching ?? 4;
+    if (branching !== 2 && branching !== 4) {
+      throw invalidArgument(`branching must be 2 or 4; got ${String(branching)}`);
+    }
+    const seed = options.seed ?? DEFAULT_SEED;
+    if (!Number.isInteger(seed) || (seed | 0) === 0) {
+      throw invalidArgument(`seed must be a nonzero 32-bit integer; got ${String(seed)}`);
+    }
+    this.arena = arena;
+    this.branching = branching;
+    this.#shift = branching === 4 ? 1 : 0;
+    this.#rng = seed | 0;
+    this.concurrent = options.concurrent ?? arena.readOnly;
+  }
+
+  /**
+   * Allocates an empty list whose towers grow to at most `maxHeight` levels and returns its
+   * head offset. Throws `MEMREP_ARENA_FULL` (nothing allocated) when the head does not fit.
+   */
+  allocateHead(maxHeight: number): number {
+    if (!Number.isInteger(maxHeight) || maxHeight < 1 || maxHeight > MAX_TOWER_HEIGHT) {
+      throw invalidArgument(
+        `maxHeight must be an integer in [1, ${MAX_TOWER_HEIGHT}]; got ${String(maxHeight)}`,
+      );
+    }
+    const head = this.arena.allocate(headSize(maxHeight));
+    const i32 = this.arena.i32;
+    i32[(head >> 2) + HEAD_MAX_HEIGHT_WORD] = maxHeight;
+    Atomics.store(i32, (head >> 2) + HEAD_HEIGHT_WORD, 1);
+    return head;
+  }
+
+  /** The tallest tower linked in the list at `head` (1 when empty). */
+  height(head: number): number {
+    return Atomics.load(this.arena.i32, (head >> 2) + HEAD_HEIGHT_WORD);
+  }
+
+  /** The most levels a tower of the list at `head` may have. */
+  maxHeight(head: number): number {
+    return this.arena.i32[(head >> 2) + HEAD_MAX_HEIGHT_WORD];
+  }
+
+  /**
+   * A tower height in [1, maxHeight], geometric with ratio 1/branching, from one xorshift32
+   * draw: a draw has at least k leading zero bits with probability 2^-k, so no modulo and no
+   * loop over levels.
+   */
+  randomHeight(maxHeight: number): number {
+    let x = this.#rng;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.#rng = x;
+    const h = 1 + (Math.clz32(x) >> this.#shift);
+    return h < maxHeight ? h : maxHeight;
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  /**
+   * Links a new node for (key, value, seq) into the list at `head` and returns its offset;
+   * `value` undefined writes a tombstone. `fresh` says seq is above every seq in the list, so
+   * the duplicate check is skipped.
+   *
+   * REQUIRES: the writer's thread; key and value already validated.
+   * Throws `MEMREP_DUPLICATE_SEQ` or `MEMREP_ARENA_FULL` before any change to the list.
+   */
+  insert(
+    head: number,
+    key: Uint8Array,
+    value: Uint8Array | undefined,
+    seq: number,
+    fresh: boolean,
+  ): number {
+    if (this.concurrent) {
+      throw new MemrepError('MEMREP_READ_ONLY', 'a concurrent (reader) core cannot insert');
+    }
+    const arena = this.arena;
+    let i32 = arena.i32;
+    const bytes = arena.bytes;
+    const f64 = arena.f64;
+    const prev = this.#prev;
+    const next = this.#next;
+    const prevPrefix = this.#prevPrefix;
+    const nextPrefix = this.#nextPrefix;
+    const hw = head >> 2;
+    const height = i32[hw + HEAD_HEIGHT_WORD];
+    const klen = key.length;
+    const tp = prefixOf(key, klen);
+
+    // Find the lowest splice level that still brackets the key; levels below it are searched.
+    let level = 0;
+    if (this.#spliceHead !== head) {
+      this.#spliceHead = head;
+      level = height;
+    } else {
+      while (level < height) {
+        const p = prev[level];
+        if (p !== head) {
+          const pp = prevPrefix[level];
+          if (tp < pp || (tp === pp && compareTie(key, klen, seq, i32, bytes, f64, p) <= 0)) {
+            do level++;
+            while (level < height && prev[level] === p);
+            continue;
+          }
+        }
+        const n = next[level];
+        if (n !== 0) {
+          const np = nextPrefix[level];
+          if (tp > np || (tp === np && compareTie(key, klen, seq, i32, bytes, f64, n) > 0)) {
+            do level++;
+            while (level < height && next[level] === n);
+            continue;
+          }
+        }
+        break;
+      }
+    }
+    if (level >= height) {
+      level = height;
+      prev[level] = head;
+      next[level] = 0;
+    }
+
+    for (let l = level - 1; l >= 1; l--) {
+      let x = prev[l + 1];
+      let xp = prevPrefix[l + 1];
+      const bound = next[l + 1];
+      let n = i32[(x >> 2) + 3 + 2 * l];
+      let np = i32[(x >> 2) + 4 + 2 * l];
+      while (n !== bound) {
+        if (tp < np || (tp === np && compareTie(key, klen, seq, i32, bytes, f64, n) <= 0)) break;
+        x = n;
+        xp = np;
+        n = i32[(x >> 2) + 3 + 2 * l];
+        np = i32[(x >> 2) + 4 + 2 * l];
+      }
+      prev[l] = x;
+      prevPrefix[l] = xp;
+      next[l] = n;
+      nextPrefix[l] = np;
+    }
+    if (level > 0) {
+      let x = prev[1];
+      let xp = prevPrefix[1];
+      const bound = next[1];
+      let n = i32[(x >> 2) + NEXT0_WORD];
+      let np = nextPrefix[1];
+      while (n !== bound) {
+        np = nodePrefix(i32, bytes, n);
+        if (tp < np || (tp === np && compareTie(key, klen, seq, i32, bytes, f64, n) <= 0)) break;
+        x = n;
+        xp = np;
+        n = i32[(x >> 2) + NEXT0_WORD];
+        np = nextPrefix[1];
+      }
+      prev[0] = x;
+      prevPrefix[0] = xp;
+      next[0] = n;
+      nextPrefix[0] = np;
+    }
+
+    if (!fresh) {
+      const n = next[0];
+      if (n !== 0 && tp === nextPrefix[0] && compareTie(key, klen, seq, i32, bytes, f64, n) === 0) {
+        throw duplicateSeqError(key, seq);
+      }
+    }
+
+    const h = this.randomHeight(i32[hw + HEAD_MAX_HEIGHT_WORD]);
+    const node = writeEntry(arena, 2 * h - 1, key, value, seq);
+    i32 = arena.i32;
+    const nw = node >> 2;
+    if (h > height) {
+      for (let l = height; l < h; l++) {
+        prev[l] = head;
+        next[l] = 0;
+      }
+      Atomics.store(i32, hw + HEAD_HEIGHT_WORD, h);
+    }
+    i32[nw + NEXT0_WORD] = next[0];
+    for (let l = 1; l < h; l++) {
+      i32[nw + 3 + 2 * l] = next[l];
+      i32[nw + 4 + 2 * l] = nextPrefix[l];
+    }
+    Atomics.store(i32, (prev[0] >> 2) + NEXT0_WORD, node);
+    prev[0] = node;
+    prevPrefix[0] = tp;
+    for (let l = 1; l < h; l++) {
+      const pw = prev[l] >> 2;
+      i32[pw + 4 + 2 * l] = tp;
+      Atomics.store(i32, pw + 3 + 2 * l, node);
+      prev[l] = node;
+      prevPrefix[l] = tp;
+    }
+    return node;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  /**
+   * The first node at or after (key, seq) in internal order (key greater, or key equal and
+   * node seq <= seq), or 0. `key[0..klen)` is the target (klen defaults to key.length).
+   * Afterwards `lastPredecessor` is the last node before it (or the head) and `lastCompare`
+   * the target's compare with it: 0 same (key, seq), -1 same key, -2 different key.
+   */
+  seek(head: number, key: Uint8Array, seq: number, klen: number = key.length): number {
+    const arena = this.arena;
+    const concurrent = this.concurrent;
+    if (concurrent) arena.refresh();
+    let i32 = arena.i32;
+    let bytes = arena.bytes;
+    let f64 = arena.f64;
+    let limit = bytes.length;
+    const tp = prefixOf(key, klen);
+    let x = head;
+    let bigger = 0;
+    let biggerCmp = 0;
+    let l =
+      (concurrent
+        ? Atomics.load(i32, (head >> 2) + HEAD_HEIGHT_WORD)
+        : i32[(head >> 2) + HEAD_HEIGHT_WORD]) - 1;
+    for (; l >= 1; l--) {
+      for (;;) {
+        const w = (x >> 2) + 3 + 2 * l;
+        const n = concurrent ? Atomics.load(i32, w) : i32[w];
+        if (n === 0 || n === bigger) break;
+        const np = i32[w + 1];
+        if (tp < np) break;
+        if (tp > np && !concurrent) {
+          x = n;
+          continue;
+        }
+        if (concurrent && entryEnd(i32, n, limit) > limit) {
+          arena.refresh();
+          i32 = arena.i32;
+          bytes = arena.bytes;
+          f64 = arena.f64;
+          limit = bytes.length;
+        }
+        const c = compareTarget(key, klen, tp, seq, i32, bytes, f64, n);
+        if (c > 0) {
+          x = n;
+          continue;
+        }
+        bigger = n;
+        biggerCmp = c;
+        break;
+      }
+    }
+    for (;;) {
+      const w = (x >> 2) + NEXT0_WORD;
+      const n = concurrent ? Atomics.load(i32, w) : i32[w];
+      if (n === 0) {
+        this.#pred = x;
+        this.#cmp = -2;
+        return 0;
+      }
+      if (n === bigger) {
+        this.#pred = x;
+        this.#cmp = biggerCmp;
+        return n;
+      }
+      if (concurrent && entryEnd(i32, n, limit) > limit) {
+        arena.refresh();
+        i32 = arena.i32;
+        bytes = arena.bytes;
+        f64 = arena.f64;
+        limit = bytes.length;
+      }
+      const c = compareTarget(key, klen, tp, seq, i32, bytes, f64, n);
+      if (c > 0) {
+        x = n;
+        continue;
+      }
+      this.#pred = x;
+      this.#cmp = c;
+      return n;
+    }
+  }
+
+  /** Level-0 predecessor of the node the last `seek` returned: a node, or the head. */
+  get lastPredecessor(): number {
+    return this.#pred;
+  }
+
+  /** The last `seek`'s compare of its target with the node it returned (see `seek`). */
+  get lastCompare(): number {
+    return this.#cmp;
+  }
+
+  /** The newest node for `key` with seq <= snapshot, or 0: one seek for (key, snapshot). */
+  findNewest(head: number, key: Uint8Array, snapshot: number): number {
+    const n = this.seek(head, key, snapshot);
+    return n !== 0 && this.#cmp >= -1 ? n : 0;
+  }
+
+  /** The last node at or before (key, seq): key less, or key equal and node seq >= seq; or 0. */
+  seekForPrev(head: number, key: Uint8Array, seq: number): number {
+    const n = this.seek(head, key, seq);
+    if (n !== 0 && this.#cmp === 0) return n;
+    const p = this.#pred;
+    return p === head ? 0 : p;
+  }
+
+  /** The first node of the list, or 0. */
+  first(head: number): number {
+    return this.next(head);
+  }
+
+  /** The node after `node` (or the first, given the head), or 0. */
+  next(node: number): number {
+    const arena = this.arena;
+    if (!this.concurrent) return arena.i32[(node >> 2) + NEXT0_WORD];
+    const n = Atomics.load(arena.i32, (node >> 2) + NEXT0_WORD);
+    if (n !== 0) this.#cover(n);
+    return n;
+  }
+
+  /** The last node of the list, or 0: O(log n), down the towers. */
+  last(head: number): number {
+    const arena = this.arena;
+    const concurrent = this.concurrent;
+    if (concurrent) arena.refresh();
+    let x = head;
+    let l =
+      (concurrent
+        ? Atomics.load(arena.i32, (head >> 2) + HEAD_HEIGHT_WORD)
+        : arena.i32[(head >> 2) + HEAD_HEIGHT_WORD]) - 1;
+    for (; l >= 0; l--) {
+      for (;;) {
+        const i32 = arena.i32;
+        const w = nextWord(x, l);
+        const n = concurrent ? Atomics.load(i32, w) : i32[w];
+        if (n === 0) break;
+        if (concurrent) this.#cover(n);
+        x = n;
+      }
+    }
+    return x === head ? 0 : x;
+  }
+
+  /**
+   * The node before `node`, or 0: a search for the last node before its (key, seq), O(log n)
+   * with no back links (LevelDB's FindLessThan).
+   */
+  prev(head: number, node: number): number {
+    const i32 = this.arena.i32;
+    const klen = i32[node >> 2] >>> 6;
+    const from = nodeKeyOffset(i32, node);
+    let scratch = this.#scratch;
+    if (scratch.length < klen)
+      scratch = this.#scratch = new Uint8Array(Math.max(klen, scratch.length * 2));
+    const bytes = this.arena.bytes;
+    for (let i = 0; i < klen; i++) scratch[i] = bytes[from + i];
+    this.seek(head, scratch, this.arena.f64[(node >> 3) + 1], klen);
+    const p = this.#pred;
+    return p === head ? 0 : p;
+  }
+
+  /** A `RawCursor` over the list at `head`, for `TableBase.openRawCursor`. */
+  openCursor(head: number): RawCursor {
+    return new SkipListCursor(this, head);
+  }
+
+  /** Reader side: makes sure the views cover the whole entry at `node`. */
+  #cover(node: number): void {
+    const arena = this.arena;
+    if (entryEnd(arena.i32, node, arena.bytes.length) > arena.bytes.length) arena.refresh();
+  }
+}
+
+/** A positional cursor over one list; positions are node offsets, which writes never move. */
+export class SkipListCursor implements RawCursor {
+  entry = 0;
+  readonly #core: SkipListCore;
+  readonly #head: number;
+
+  constructor(core: SkipListCore, head: number) {
+    this.#core = core;
+    this.#head = head;
+  }
+
+  first(): void {
+    this.entry = this.#core.first(this.#head);
+  }
+
+  last(): void {
+    this.entry = this.#core.last(this.#head);
+  }
+
+  seek(key: Uint8Array, seq: number): void {
+    this.entry = this.#core.seek(this.#head, key, seq);
+  }
+
+  seekForPrev(key: Uint8Array, seq: number): void {
+    this.entry = this.#core.seekForPrev(this.#head, key, seq);
+  }
+
+  next(): void {
+    if (this.entry !== 0) this.entry = this.#core.next(this.entry);
+  }
+
+  prev(): void {
+    if (this.entry !== 0) this.entry = this.#core.prev(this.#head, this.entry);
+  }
+}
+
+// ---- compare kernels (allocation-free; views passed in so callers keep them in locals) -----
+
+/** `keyPrefix32` of `key[0..klen)`. */
+function prefixOf(key: Uint8Array, klen: number): number {
+  if (klen >= 4) return ((key[0] << 24) | (key[1] << 16) | (key[2] << 8) | key[3]) ^ 0x80000000;
+  let p = 0;
+  for (let i = 0; i < 4; i++) p = (p << 8) | (i < klen ? key[i] : 0);
+  return p ^ 0x80000000;
+}
+
+/** prefix32 of the key of the node at `n`, read from the node. */
+function nodePrefix(i32: Int32Array, bytes: Uint8Array, n: number): number {
+  const w0 = i32[n >> 2];
+  const ko = n + ENTRY_HEADER_SIZE + ((w0 & 63) << 2);
+  const nl = w0 >>> 6;
+  if (nl >= 4) {
+    return (
+      ((bytes[ko] << 24) | (bytes[ko + 1] << 16) | (bytes[ko + 2] << 8) | bytes[ko + 3]) ^
+      0x80000000
+    );
+  }
+  let p = 0;
+  for (let i = 0; i < 4; i++) p = (p << 8) | (i < nl ? bytes[ko + i] : 0);
+  return p ^ 0x80000000;
+}
+
+/**
+ * Internal order of the target (key[0..klen), seq) against the node at `n`: -2/2 when the keys
+ * differ, -1/1 when only the seqs do (the higher seq sorts first), 0 when both are equal.
+ */
+function compareTarget(
+  key: Uint8Array,
+  klen: number,
+  tp: number,
+  seq: number,
+  i32: Int32Array,
+  bytes: Uint8Array,
+  f64: Float64Array,
+  n: number,
+): number {
+  const np = nodePrefix(i32, bytes, n);
+  if (tp !== np) return tp < np ? -2 : 2;
+  return compareTie(key, klen, seq, i32, bytes, f64, n);
+}
+
+/** `compareTarget` once the prefixes are known equal: the bytes after them, then the seq. */
+function compareTie(
+  key: Uint8Array,
+  klen: number,
+  seq: number,
+  i32: Int32Array,
+  bytes: Uint8Array,
+  f64: Float64Array,
+  n: number,
+): number {
+  const w0 = i32[n >> 2];
+  const ko = n + ENTRY_HEADER_SIZE + ((w0 & 63) << 2);
+  const nl = w0 >>> 6;
+  const m = klen < nl ? klen : nl;
+  for (let i = m >= 4 ? 4 : 0; i < m; i++) {
+    const d = key[i] - bytes[ko + i];
+    if (d !== 0) return d < 0 ? -2 : 2;
+  }
+  if (klen !== nl) return klen < nl ? -2 : 2;
+  const s = f64[(n >> 3) + 1];
+  return seq > s ? -1 : seq < s ? 1 : 0;
+}
+
+/**
+ * End offset of the entry at `n`, or past `limit` when `n` itself is not covered by views of
+ * length `limit` (offsets are 8-aligned and lengths multiples of 8, so n < limit covers the
+ * header's first two words).
+ */
+function entryEnd(i32: Int32Array, n: number, limit: number): number {
+  if (n >= limit) return n + 1;
+  const w0 = i32[n >> 2];
+  const vl = i32[(n >> 2) + 1];
+  return n + ENTRY_HEADER_SIZE + ((w0 & 63) << 2) + (w0 >>> 6) + (vl === TOMBSTONE ? 0 : vl);
+}

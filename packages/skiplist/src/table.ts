@@ -1,0 +1,142 @@
+import {
+  Arena,
+  type Capabilities,
+  invalidArgument,
+  MemrepTypeError,
+  type RawCursor,
+  TableBase,
+  type TableHandle,
+  type TableOptions,
+} from '@memrep/core';
+import { SkipListCore } from './core.js';
+
+/** Smallest and largest `maxHeight` a table accepts. */
+export const MIN_TABLE_HEIGHT = 12;
+export const MAX_TABLE_HEIGHT = 20;
+/**
+ * Default tallest tower. With branching 4, 12 levels index 4^12 = 16M entries at full speed,
+ * more than a 1 GiB arena holds at 64 bytes an entry; taller towers measured no faster.
+ */
+export const DEFAULT_MAX_HEIGHT = 12;
+
+/** Options of `createTable`: the arena's, the table's, then the skip list's. */
+export interface SkipListOptions extends TableOptions {
+  /** Tallest tower, an integer in [12, 20] (default 12). */
+  maxHeight?: number;
+  /** A tower reaches one level higher with probability 1/branching: 4 (default) or 2. */
+  branching?: 2 | 4;
+}
+
+/** The structured-clonable handle `share()` returns, for `SkipListTable.attach` in a worker. */
+export interface SkipListHandle extends TableHandle {
+  readonly head: number;
+  readonly maxHeight: number;
+  readonly branching: 2 | 4;
+}
+
+let attaching: SkipListHandle | undefined;
+
+/**
+ * The flagship memtable: an arena skip list with a 4-byte key prefix cached beside every tower
+ * link above level 0, a splice for near-sequential inserts, and lock-free readers in other
+ * threads through `share()` / `SkipListTable.attach()`.
+ *
+ * Thread safety: one writer; any number of readers in the writer's thread or, through
+ * `attach`, in worker threads. Attached tables are read-only (`MEMREP_READ_ONLY`).
+ */
+export class SkipListTable extends TableBase {
+  /** The skip-list operations this table runs over its arena. */
+  readonly list: SkipListCore;
+  /** Offset of the list head in the arena. */
+  readonly head: number;
+  readonly maxHeight: number;
+  readonly branching: 2 | 4;
+
+  constructor(options?: SkipListOptions) {
+    const handle = attaching;
+    attaching = undefined;
+    if (handle === undefined) {
+      const maxHeight = options?.maxHeight ?? DEFAULT_MAX_HEIGHT;
+      if (
+        !Number.isInteger(maxHeight) ||
+        maxHeight < MIN_TABLE_HEIGHT ||
+        maxHeight > MAX_TABLE_HEIGHT
+      ) {
+        throw invalidArgument(
+          `maxHeight must be an integer in [${MIN_TABLE_HEIGHT}, ${MAX_TABLE_HEIGHT}]; ` +
+            `got ${String(maxHeight)}`,
+        );
+      }
+      const branching = options?.branching ?? 4;
+      if (branching !== 2 && branching !== 4) {
+        throw invalidArgument(`branching must be 2 or 4; got ${String(branching)}`);
+      }
+      super(new Arena(options), options);
+      this.maxHeight = maxHeight;
+      this.branching = branching;
+      this.list = new SkipListCore(this.arena, { branching });
+      this.head = this.list.allocateHead(maxHeight);
+    } else {
+      super(Arena.attach(handle.arena), undefined, handle);
+      this.maxHeight = handle.maxHeight;
+      this.branching = handle.branching;
+      this.list = new SkipListCore(this.arena, { branching: handle.branching, concurrent: true });
+      this.head = handle.head;
+    }
+  }
+
+  get supports(): Capabilities {
+    return { share: true };
+  }
+
+  /** A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer. */
+  share(): SkipListHandle {
+    return {
+      ...this.tableHandle(),
+      head: this.head,
+      maxHeight: this.maxHeight,
+      branching: this.branching,
+    };
+  }
+
+  /** A read-only table over the memory of a shared one, for any thread. */
+  static attach(handle: SkipListHandle): SkipListTable {
+    if (
+      handle === null ||
+      typeof handle !== 'object' ||
+      !Number.isInteger(handle.head) ||
+      handle.head <= 0 ||
+      (handle.branching !== 2 && handle.branching !== 4)
+    ) {
+      throw new MemrepTypeError('attach needs the handle returned by SkipListTable.share()');
+    }
+    attaching = handle;
+    try {
+      return new SkipListTable();
+    } finally {
+      attaching = undefined;
+    }
+  }
+
+  protected insertEntry(
+    key: Uint8Array,
+    value: Uint8Array | undefined,
+    seq: number,
+    fresh: boolean,
+  ): void {
+    this.list.insert(this.head, key, value, seq, fresh);
+  }
+
+  protected findEntry(key: Uint8Array, snapshot: number): number {
+    return this.list.findNewest(this.head, key, snapshot);
+  }
+
+  protected openRawCursor(): RawCursor {
+    return this.list.openCursor(this.head);
+  }
+}
+
+/** A new, empty skip-list memtable; `createTable()` alone works. */
+export function createTable(options?: SkipListOptions): SkipListTable {
+  return new SkipListTable(options);
+}
