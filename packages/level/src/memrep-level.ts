@@ -104,9 +104,15 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
         ? locationOrOptions
         : maybeOptions) ?? {};
     const resolved = resolveOptions(options as MemrepLevelOptions<unknown, unknown>);
-    const { backend, writeBufferSize, maxFrozenTables, tableOptions, ...forward } = options;
+    const { backend, writeBufferSize, maxFrozenTables, autoCompaction, tableOptions, ...forward } =
+      options;
     super(manifest(), forward);
     this.#options = resolved;
+  }
+
+  /** An explicit snapshot: reads with it see the database as of `snapshot.seq`. */
+  override snapshot(options?: object): MemrepSnapshot {
+    return super.snapshot(options as never) as unknown as MemrepSnapshot;
   }
 
   /** What the memtables hold now: the visible seq, each table newest first, open snapshots. */

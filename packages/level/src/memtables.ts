@@ -73,7 +73,7 @@ export class Memtables {
   constructor(factory: TableFactory, options: ResolvedOptions) {
     this.#factory = factory;
     this.#options = options;
-    this.#tables = [this.#createTable()];
+    this.#tables = [this.#createTable(options.writeBufferSize)];
   }
 
   /** The highest committed seq: the default snapshot of every read. -1 when nothing is. */
@@ -175,7 +175,7 @@ export class Memtables {
    */
   dropAll(): boolean {
     if (this.#pins.size > 0) return false;
-    this.#tables = [this.#createTable()];
+    this.#tables = [this.#createTable(this.#options.writeBufferSize)];
     return true;
   }
 
@@ -226,7 +226,7 @@ export class Memtables {
     cursor.first();
     const hadData = cursor.valid;
     if (active.lastSeq <= visible) return hadData;
-    const rebuilt = this.#createTable();
+    const rebuilt = this.#createTable(this.#options.writeBufferSize);
     for (; cursor.valid; cursor.next()) {
       const value = cursor.value;
       if (value === undefined) rebuilt.delete(cursor.key, cursor.seq);
@@ -236,17 +236,18 @@ export class Memtables {
     return hadData;
   }
 
-  #createTable(): TableMut {
-    return this.#factory({ ...this.#options.tableOptions });
+  /** A new empty table for about `bytes` of data (a hint some backends size an index by). */
+  #createTable(bytes: number): TableMut {
+    return this.#factory(this.#options.tableOptionsFor(bytes));
   }
 
   #rotate(): void {
     const active = this.#tables[0];
     if (active.count === 0) return;
     active.freeze();
-    this.#tables = [this.#createTable(), ...this.#tables];
+    this.#tables = [this.#createTable(this.#options.writeBufferSize), ...this.#tables];
     this.#rotations++;
-    this.#compact();
+    if (this.#options.autoCompaction) this.#compact();
   }
 
   /**
@@ -292,7 +293,9 @@ export class Memtables {
     const run = this.#tables.slice(start, start + count);
     const bottom = start + count === this.#tables.length;
     const pins = [...this.#pins.keys()].sort((a, b) => b - a);
-    const out = this.#createTable();
+    let bytes = 0;
+    for (const table of run) bytes += tableSize(table);
+    const out = this.#createTable(bytes);
     let written: number;
     try {
       written = mergeTables(run, out, pins, bottom);

@@ -30,6 +30,11 @@ export interface MemrepLevelOptions<K = string, V = string> extends AbstractData
    */
   maxFrozenTables?: number;
   /**
+   * Merge frozen memtables as they accumulate (default true). With false they are merged only
+   * by `db.compact()`, and reads pay one lookup per memtable.
+   */
+  autoCompaction?: boolean;
+  /**
    * Options for every memtable: the arena's (`blockSize`, default `writeBufferSize / 8`;
    * `maxSize`, default 1 GiB; `shared`, default false: the database never shares its tables
    * with threads) and the backend's own (`maxHeight`, `prefixExtractor`, ...).
@@ -49,9 +54,12 @@ export interface ResolvedOptions {
   backend: BackendName | TableFactory;
   writeBufferSize: number;
   maxFrozenTables: number;
+  autoCompaction: boolean;
   tableOptions: BackendTableOptions;
   /** The arena bound every table is created with: what a batch must fit under. */
   tableMaxSize: number;
+  /** The options for a new table expected to hold about `bytes` of data. */
+  tableOptionsFor(bytes: number): BackendTableOptions;
 }
 
 const BACKEND_NAMES: readonly BackendName[] = ['skiplist', 'vector', 'hash-skiplist'];
@@ -90,6 +98,10 @@ export function resolveOptions(options: MemrepLevelOptions<unknown, unknown>): R
     'maxFrozenTables',
     DEFAULT_MAX_FROZEN_TABLES,
   );
+  const autoCompaction = options.autoCompaction ?? true;
+  if (typeof autoCompaction !== 'boolean') {
+    throw new TypeError(`autoCompaction must be a boolean; got ${String(autoCompaction)}`);
+  }
   const given = options.tableOptions;
   if (given !== undefined && (given === null || typeof given !== 'object')) {
     throw new TypeError(`tableOptions must be an object; got ${String(given)}`);
@@ -102,11 +114,25 @@ export function resolveOptions(options: MemrepLevelOptions<unknown, unknown>): R
   );
   const tableOptions: BackendTableOptions = { blockSize, shared: false, ...given };
   const maxSize = tableOptions.maxSize;
+  // hash-skiplist sizes its bucket array from maxSize, which is a bound here, not a size: 1 GiB
+  // would give every memtable 4 MiB of buckets. Size them by what the table will hold instead.
+  const sizedBuckets = backend === 'hash-skiplist' && tableOptions.bucketCount === undefined;
+  const tableOptionsFor = (bytes: number): BackendTableOptions =>
+    sizedBuckets ? { ...tableOptions, bucketCount: bucketCountFor(bytes) } : { ...tableOptions };
   return {
     backend,
     writeBufferSize,
     maxFrozenTables,
+    autoCompaction,
     tableOptions,
     tableMaxSize: typeof maxSize === 'number' ? maxSize : DEFAULT_TABLE_MAX_SIZE,
+    tableOptionsFor,
   };
+}
+
+/** One bucket per KiB of data, a power of two in [16, 2^20], as hash-skiplist's own default. */
+function bucketCountFor(bytes: number): number {
+  let count = 16;
+  while (count < 2 ** 20 && count * 2 * 1024 <= bytes) count *= 2;
+  return count;
 }
