@@ -38,12 +38,16 @@ function count(out, label) {
   return match ? Number(match[1]) : 0;
 }
 
-/** The "not ok" lines of a TAP stream, each with the YAML block under it. */
+/** The "not ok" lines of a TAP stream, each under its test's name, with its YAML block. */
 function failures(out) {
   const lines = out.split('\n');
   const picked = [];
+  let name = '';
   for (let i = 0; i < lines.length; i++) {
+    if (lines[i].startsWith('# ')) name = lines[i];
     if (!lines[i].startsWith('not ok')) continue;
+    if (name !== '') picked.push(name);
+    name = '';
     picked.push(lines[i]);
     for (let j = i + 1; j < lines.length && /^\s/.test(lines[j]); j++) picked.push(lines[j]);
   }
