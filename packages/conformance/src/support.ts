@@ -52,13 +52,26 @@ export interface TableState {
   entries: string[];
 }
 
+/** Hex of short values, length and FNV-1a of long ones: cheap enough to take before every write. */
+function digest(value: Uint8Array | undefined): string | undefined {
+  if (value === undefined || value.length <= 32) return hex(value);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value[i], 0x01000193);
+  return `${value.length}:${(h >>> 0).toString(16)}`;
+}
+
 export function tableState(table: Table): TableState {
+  const cursor = table.cursor();
+  const entries: string[] = [];
+  for (cursor.first(); cursor.valid; cursor.next()) {
+    entries.push(`${hex(cursor.key)}@${cursor.seq}:${cursor.kind}=${digest(cursor.value)}`);
+  }
   return {
     count: table.count,
     dataSize: table.dataSize,
     lastSeq: table.lastSeq,
     frozen: table.frozen,
-    entries: cursorLines(table),
+    entries,
   };
 }
 

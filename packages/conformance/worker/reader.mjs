@@ -2,17 +2,22 @@
  * Worker bootstrap of the concurrent-readers check. It is JavaScript because a worker thread
  * loads its entry natively, without the test runner's TypeScript transform.
  *
- * workerData: { module, exportName, handle, plan, control, reader, minPasses }
+ * workerData: { module, resolveFrom, exportName, handle, plan, control, reader, minPasses }
  *   module, exportName  where the table class is; its static attach(handle) gives a read-only table
+ *   resolveFrom         the directory a bare `module` specifier resolves from
  *   plan                { writes, keys } of ./workload.mjs
  *   control             SharedArrayBuffer of Int32: [0] the writer's done flag, [1 + reader] passes
  *
- * Each pass reads the table as of its current lastSeq S and as of an older snapshot, and checks
- * what the contract promises a reader in another thread: every entry it sees is complete (its
- * key and value spell each other), each pinned iteration is exactly the writes at or below its
- * snapshot, in order, and writes through the attached table throw MEMREP_READ_ONLY. After the
+ * Each pass reads the table as of its current lastSeq S, as of an older snapshot and with no
+ * snapshot at all, and checks what the contract promises a reader in another thread: every
+ * entry it sees is complete (its key and value spell each other, also for entries still being
+ * written), each pinned iteration is exactly the writes at or below its snapshot, in order, and
+ * writes through the attached table throw MEMREP_READ_ONLY. After the
  * writer raises the done flag the reader makes one last pass, which must see every write.
  */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   isDelete,
@@ -125,6 +130,37 @@ function checkCursor(table, plan, S) {
   if (walked !== S + 1) fail(`cursor at ${S}: walked ${walked} entries; ${S + 1} were written`);
 }
 
+/**
+ * A cursor without a snapshot sees every entry, those being written included: each must be
+ * whole (this is where a node published before it is filled shows up), and at least the S + 1
+ * entries at or below S must be there.
+ */
+function checkUnpinnedCursor(table, plan, S) {
+  const cursor = table.cursor();
+  let walked = 0;
+  for (cursor.first(); cursor.valid; cursor.next()) {
+    walked++;
+    const key = cursor.key;
+    const seq = cursor.seq;
+    const kind = cursor.kind;
+    if (!(Number.isInteger(seq) && seq >= 0 && seq < plan.writes)) {
+      fail(`unpinned cursor: entry with seq ${seq} was never written (torn header?)`);
+      continue;
+    }
+    if (keyIndexFromKey(key) !== keyIndexOf(seq, plan)) {
+      fail(
+        `unpinned cursor: seq ${seq} has key ${hex(key)}, which write ${seq} did not write (torn key?)`,
+      );
+    }
+    if (kind !== (isDelete(seq, plan) ? 'delete' : 'put'))
+      fail(`unpinned cursor: seq ${seq} is a ${kind}`);
+    if (kind === 'put' && writeIndexFromValue(key, cursor.value) !== seq) {
+      fail(`unpinned cursor: seq ${seq} has a torn value ${hex(cursor.value)}`);
+    }
+  }
+  if (walked < S + 1) fail(`unpinned cursor after lastSeq ${S}: walked only ${walked} entries`);
+}
+
 function checkPoints(table, plan, S, salt) {
   for (let j = 0; j < 16; j++) {
     const k = (salt * 131 + j * 977) % plan.keys;
@@ -152,13 +188,28 @@ function pass(table, plan, n, reader) {
   checkRange(table, plan, S, reverse);
   checkRange(table, plan, Math.floor((S * ((n * 7 + reader * 3) % 10)) / 10), !reverse);
   checkCursor(table, plan, S);
+  checkUnpinnedCursor(table, plan, S);
   checkPoints(table, plan, S, n + reader * 7);
   return S;
 }
 
+/**
+ * A bare specifier resolves from `resolveFrom` (this file's own location knows only the
+ * conformance package's dependencies); if that fails, as for a package exporting only an
+ * `import` condition, Node resolves it from here.
+ */
+function locate(module, resolveFrom) {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(module)) return module;
+  try {
+    return pathToFileURL(createRequire(join(resolveFrom, 'package.json')).resolve(module)).href;
+  } catch {
+    return module;
+  }
+}
+
 async function main() {
-  const { module, exportName, handle, plan, control, reader, minPasses } = workerData;
-  const exports = await import(module);
+  const { module, resolveFrom, exportName, handle, plan, control, reader, minPasses } = workerData;
+  const exports = await import(locate(module, resolveFrom));
   const Table = exports[exportName];
   if (typeof Table?.attach !== 'function') {
     throw new Error(`export ${exportName} of ${module} has no static attach(handle)`);

@@ -243,17 +243,21 @@ export const propertyChecks: ConformanceCheck[] = [
               undefined,
               ...Array.from({ length: model.lastSeq + 2 }, (_, i) => i),
             ];
+            const actual: string[] = [];
+            const expected: string[] = [];
             for (const s of snapshots) {
               const options = s === undefined ? undefined : { snapshot: s };
               for (const key of keys) {
-                const at = `key ${hex(key)} snapshot ${s}`;
-                expect(hex(table.get(key, options)), at).toBe(hex(model.get(key, s)));
-                expect(table.has(key, options), at).toBe(model.has(key, s));
                 const found = table.find(key, options);
                 const want = model.find(key, s);
-                expect(found && entryLine(found), at).toBe(want && entryLine(want));
+                const at = `key ${hex(key)} snapshot ${s}`;
+                const got = `get ${hex(table.get(key, options))} has ${table.has(key, options)}`;
+                actual.push(`${at}: ${got} find ${found && entryLine(found)}`);
+                const wanted = `get ${hex(model.get(key, s))} has ${model.has(key, s)}`;
+                expected.push(`${at}: ${wanted} find ${want && entryLine(want)}`);
               }
             }
+            expect(actual).toEqual(expected);
           },
         ),
         params(ctx),

@@ -106,19 +106,23 @@ export const rangeChecks: ConformanceCheck[] = [
       populate(table, model);
       const lowers: LowerKind[] = [undefined, 'gt', 'gte'];
       const uppers: UpperKind[] = [undefined, 'lt', 'lte'];
+      const actual: string[] = [];
+      const expected: string[] = [];
       for (const lower of lowers) {
         for (const upper of uppers) {
           for (const lo of lower ? BOUNDS : [bytes()]) {
             for (const hi of upper ? BOUNDS : [bytes()]) {
               for (const reverse of [false, true]) {
                 const options = { ...bounded(lower, lo, upper, hi), reverse };
-                const want = hexPairs(model.range(options));
-                expect(hexPairs(table.range(options)), describeOptions(options)).toEqual(want);
+                const at = describeOptions(options);
+                actual.push(`${at} -> ${hexPairs(table.range(options)).join(' ')}`);
+                expected.push(`${at} -> ${hexPairs(model.range(options)).join(' ')}`);
               }
             }
           }
         }
       }
+      expect(actual).toEqual(expected);
     },
   },
   {

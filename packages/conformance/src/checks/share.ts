@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Table } from '@memrep/core';
@@ -35,16 +34,17 @@ function shareOf(table: ConformanceTable): unknown {
   return table.share();
 }
 
-/** A bare specifier resolves from the working directory (the package under test), like Node would. */
-export function resolveModule(specifier: string): string {
-  if (/^[a-z]+:/i.test(specifier)) return specifier;
-  if (isAbsolute(specifier)) return pathToFileURL(specifier).href;
-  try {
-    const require = createRequire(join(process.cwd(), 'package.json'));
-    return pathToFileURL(require.resolve(specifier)).href;
-  } catch {
-    return specifier;
+/**
+ * A file URL for paths; a bare specifier stays bare, for the worker to resolve from the working
+ * directory (the package under test). Not here: the test runner resolves with its `source`
+ * condition, which would pick a package's TypeScript sources over its build.
+ */
+export function workerModule(specifier: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return specifier;
+  if (isAbsolute(specifier) || specifier.startsWith('.')) {
+    return pathToFileURL(resolve(process.cwd(), specifier)).href;
   }
+  return specifier;
 }
 
 interface ReaderReport {
@@ -55,9 +55,27 @@ interface ReaderReport {
   message?: string;
 }
 
+/**
+ * The test runner's flags minus its resolve conditions: vitest runs with `--conditions source`,
+ * which a worker would inherit and resolve packages to their TypeScript sources. Workers load
+ * the built JavaScript.
+ */
+function withoutConditions(execArgv: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i];
+    if (arg === '--conditions' || arg === '-C') i++;
+    else if (!arg.startsWith('--conditions=') && !arg.startsWith('-C=')) kept.push(arg);
+  }
+  return kept;
+}
+
 /** A worker and promises of its 'ready' and 'done' reports; both reject on a crash or an early exit. */
 function startReader(workerData: Record<string, unknown>) {
-  const worker = new Worker(READER_URL, { workerData });
+  const worker = new Worker(READER_URL, {
+    workerData,
+    execArgv: withoutConditions(process.execArgv),
+  });
   let onReady!: () => void;
   let onDone!: (report: ReaderReport) => void;
   const rejects: Array<(error: Error) => void> = [];
@@ -118,7 +136,7 @@ async function runConcurrentReaders(ctx: CheckContext, frozenFirst: boolean): Pr
   const words = new Int32Array(control);
   if (frozenFirst) Atomics.store(words, 0, 1);
   const handle = shareOf(table);
-  const module = resolveModule(target.module);
+  const module = workerModule(target.module);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -129,6 +147,7 @@ async function runConcurrentReaders(ctx: CheckContext, frozenFirst: boolean): Pr
   const readers = Array.from({ length: READERS }, (_, reader) =>
     startReader({
       module,
+      resolveFrom: process.cwd(),
       exportName: target.exportName,
       handle,
       plan,
