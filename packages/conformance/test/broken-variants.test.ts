@@ -56,6 +56,14 @@ const catches: Record<string, { examples: string[]; properties: boolean }> = {
     examples: ['keys and values handed out stay valid and unchanged as the arena grows many times'],
     properties: false,
   },
+  'copies every value get hands out': {
+    examples: ['keys and values handed out are views of the table memory, not copies'],
+    properties: false,
+  },
+  'declares share: true but cannot share': {
+    examples: ['the table declares the capabilities the suite was given'],
+    properties: false,
+  },
   'pins iterators at their first next()': {
     examples: ['an iterator pins its snapshot when it is created, before its first next()'],
     properties: true,

@@ -212,6 +212,24 @@ export const keyChecks: ConformanceCheck[] = [
   },
   {
     group,
+    name: 'keys and values handed out are views of the table memory, not copies',
+    run(ctx) {
+      const table = ctx.create();
+      table.put(utf8('k'), utf8('value'));
+      const sameMemory = (a: Uint8Array | undefined, b: Uint8Array | undefined, what: string) => {
+        expect(a?.buffer === b?.buffer && a?.byteOffset === b?.byteOffset, what).toBe(true);
+      };
+      sameMemory(table.get(utf8('k')), table.get(utf8('k')), 'get twice');
+      sameMemory(table.get(utf8('k')), table.find(utf8('k'))?.value, 'get and find');
+      sameMemory(table.get(utf8('k')), table.values().next().value, 'get and values');
+      const cursor = table.cursor();
+      cursor.first();
+      sameMemory(cursor.key, table.keys().next().value, 'cursor and keys');
+      sameMemory(cursor.key, table.find(utf8('k'))?.key, 'cursor and find');
+    },
+  },
+  {
+    group,
     name: 'keys and values handed out stay valid and unchanged as the arena grows many times',
     run(ctx) {
       const table = ctx.create({ blockSize: ctx.smallBlockSize });

@@ -195,8 +195,20 @@ function attachHere(table: ConformanceTable, handle: unknown): Table & Partial<C
 }
 
 export function shareChecks(ctx: CheckContext): ConformanceCheck[] {
+  const declared: ConformanceCheck = {
+    group,
+    name: 'the table declares the capabilities the suite was given',
+    run(ctx) {
+      const { share, shareRequiresFrozen } = ctx.create().supports;
+      expect({ share, shareRequiresFrozen: shareRequiresFrozen === true }).toEqual({
+        share: ctx.supports.share,
+        shareRequiresFrozen: ctx.supports.shareRequiresFrozen === true,
+      });
+    },
+  };
   if (!ctx.supports.share) {
     return [
+      declared,
       {
         group,
         name: 'share, declared absent, is missing or throws MEMREP_UNSUPPORTED, before and after freeze',
@@ -216,6 +228,7 @@ export function shareChecks(ctx: CheckContext): ConformanceCheck[] {
   }
   const requiresFrozen = ctx.supports.shareRequiresFrozen === true;
   const checks: ConformanceCheck[] = [
+    declared,
     {
       group,
       name: 'attach(share()) gives a read-only table over the same memory; writes through it throw MEMREP_READ_ONLY',
@@ -258,7 +271,7 @@ export function shareChecks(ctx: CheckContext): ConformanceCheck[] {
     },
   ];
   if (requiresFrozen) {
-    checks.unshift({
+    checks.splice(1, 0, {
       group,
       name: 'share before freeze throws MEMREP_UNSUPPORTED; after freeze it works',
       run(ctx) {
