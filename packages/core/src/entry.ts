@@ -124,7 +124,7 @@ export function sameEntryKey(arena: Arena, a: number, b: number): boolean {
  */
 export function entryKey(arena: Arena, off: number): Uint8Array {
   const w = arena.i32[off >> 2];
-  return new Uint8Array(arena.bytes.buffer, off + ENTRY_HEADER_SIZE + ((w & 63) << 2), w >>> 6);
+  return new Uint8Array(arena.buffer, off + ENTRY_HEADER_SIZE + ((w & 63) << 2), w >>> 6);
 }
 
 /** Zero-copy view of the value of the entry at `off`; undefined for a tombstone. */
@@ -134,5 +134,5 @@ export function entryValue(arena: Arena, off: number): Uint8Array | undefined {
   const valueLength = i32[(off >> 2) + 1];
   if (valueLength === TOMBSTONE) return undefined;
   const valueOff = off + ENTRY_HEADER_SIZE + ((w & 63) << 2) + (w >>> 6);
-  return new Uint8Array(arena.bytes.buffer, valueOff, valueLength);
+  return new Uint8Array(arena.buffer, valueOff, valueLength);
 }
