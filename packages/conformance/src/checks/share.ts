@@ -39,7 +39,7 @@ function shareOf(table: ConformanceTable): unknown {
  * directory (the package under test). Not here: the test runner resolves with its `source`
  * condition, which would pick a package's TypeScript sources over its build.
  */
-export function workerModule(specifier: string): string {
+function workerModule(specifier: string): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return specifier;
   if (isAbsolute(specifier) || specifier.startsWith('.')) {
     return pathToFileURL(resolve(process.cwd(), specifier)).href;
