@@ -1,1 +1,6 @@
-export {};
+export {
+  createTable,
+  VectorTable,
+  type VectorTableHandle,
+  type VectorTableOptions,
+} from './vector-table.js';

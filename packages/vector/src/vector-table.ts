@@ -1,0 +1,462 @@
+import {
+  Arena,
+  type Capabilities,
+  duplicateSeqError,
+  invalidArgument,
+  MemrepError,
+  MemrepTypeError,
+  type RangeBounds,
+  type RawCursor,
+  TableBase,
+  type TableHandle,
+  type TableOptions,
+  TOMBSTONE,
+  unsupported,
+  writeEntry,
+} from '@memrep/core';
+import { fenceLength, fillFence, narrow, narrowHi, narrowLo, sharedPrefixLength } from './fence.js';
+import {
+  entryHasKey,
+  indexOfEntry,
+  KEY_START,
+  lowerBound,
+  mergeRuns,
+  sortEntries,
+  upperBound,
+} from './sort.js';
+
+export interface VectorTableOptions extends TableOptions {
+  /**
+   * Most unsorted entries a point read (or a duplicate check) scans before it sorts them into
+   * the run instead. Default: adaptive, max(64, sqrt(entries in the run)), which balances the
+   * scan against the copy a merge costs when reads and writes interleave.
+   */
+  maxTailScan?: number;
+}
+
+/** What `share()` returns: the table's handle and where the frozen sorted index lies. */
+export interface VectorTableHandle extends TableHandle {
+  /**
+   * Arena offset of the sorted index: `length` int32 entry offsets, then its fence (see
+   * fence.ts); 0 when empty.
+   */
+  readonly index: number;
+  readonly length: number;
+  /** Key bytes every entry shares, which the fence words start after. */
+  readonly fenceDepth: number;
+}
+
+const EMPTY_RUN = new Int32Array(0);
+const MIN_TAIL_SCAN = 64;
+const CAPABILITIES: Capabilities = Object.freeze({ share: true, shareRequiresFrozen: true });
+
+/** Set only while `VectorTable.attach` runs the constructor. */
+let attaching: VectorTableHandle | undefined;
+/** The cursor's way to the current run; assigned in VectorTable's static block. */
+let sortedRunOf: (table: VectorTable) => Int32Array;
+/** Whether `run` still holds every entry of the table (nothing written or re-laid since). */
+let isCurrentRun: (table: VectorTable, run: Int32Array) => boolean;
+/** The cursor's way to a fence-assisted search of the run it holds. */
+let searchRunOf: (
+  table: VectorTable,
+  run: Int32Array,
+  key: Uint8Array,
+  seq: number,
+  upper: boolean,
+) => number;
+
+/**
+ * The bulk-load backend: an append-only vector of entries, sorted lazily.
+ *
+ * Layout: entry records lie in the arena in the order they were written. The first part of
+ * them is indexed by the *run*, an exact-length `Int32Array` of their offsets in internal
+ * order (key ascending, seq descending); the rest, the *tail*, is every entry written since the
+ * last sort, and needs no index at all: the arena is a bump allocator and this table is its
+ * only writer, so the tail's records lie back to back from `tailStart` to the arena's top, and
+ * a walk rebuilds their offsets when a sort needs them.
+ *
+ * Invariants:
+ * 1. A write is `writeEntry` and two counters; nothing is looked up unless the seq is not
+ *    fresh (at or below `lastSeq`), which needs a duplicate check (binary search + tail scan).
+ * 2. A run is never changed once published: a merge builds a new array (copy-on-merge), so a
+ *    cursor holding a run and an index into it stays valid, and next/prev neither skip nor
+ *    repeat entries of that run, whatever is written or merged meanwhile.
+ * 3. Point reads scan a short tail and binary-search the run; a longer tail is sorted (radix,
+ *    see `sortEntries`) and merged first. Positioning a cursor merges any tail. Nothing ever
+ *    re-sorts the run.
+ * 4. `freeze()` merges the tail once; every read after it is a binary search. When the arena is
+ *    shared memory, the final run is copied into it, so `share()` can hand it to workers.
+ */
+export class VectorTable extends TableBase {
+  #run: Int32Array = EMPTY_RUN;
+  /** Highest seq in the run (-1 when empty): a tail hit above it needs no run search. */
+  #runMaxSeq = -1;
+  #tailStart: number;
+  #tailEnd: number;
+  #tailCount = 0;
+  #scanLimit: number;
+  readonly #fixedScanLimit: number;
+  /** Arena offset of the run once freeze copied it there; 0 while it lives on the JS heap. */
+  #sharedIndex = 0;
+  /** Sparse prefix index of the run (fence.ts), or null until reads have paid for it. */
+  #fence: Int32Array | null = null;
+  #fenceDepth = 0;
+  /** Point reads since the run last changed: a fence is built once they outweigh its cost. */
+  #reads = 0;
+
+  static {
+    sortedRunOf = (table) => table.#sortedRun();
+    isCurrentRun = (table, run) => run === table.#run && table.#tailCount === 0;
+    searchRunOf = (table, run, key, seq, upper) => table.#search(run, key, seq, upper);
+  }
+
+  constructor(options?: VectorTableOptions) {
+    const handle = attaching;
+    super(handle ? Arena.attach(handle.arena) : new Arena(options), options, handle);
+    const limit = options?.maxTailScan;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+      throw invalidArgument(
+        `maxTailScan must be a non-negative integer; got ${String(limit as unknown)}`,
+      );
+    }
+    this.#fixedScanLimit = limit ?? -1;
+    this.#scanLimit = limit ?? MIN_TAIL_SCAN;
+    this.#tailStart = this.#tailEnd = this.arena.top;
+    if (handle !== undefined && handle.length > 0) {
+      const buffer = this.arena.buffer;
+      this.#sharedIndex = handle.index;
+      this.#run = new Int32Array(buffer, handle.index, handle.length);
+      this.#fence = new Int32Array(
+        buffer,
+        handle.index + handle.length * 4,
+        fenceLength(handle.length),
+      );
+      this.#fenceDepth = handle.fenceDepth;
+    }
+  }
+
+  /**
+   * A read-only table over a frozen table's memory, from the handle `share()` returned
+   * (posted to this thread). Writes through it throw `MEMREP_READ_ONLY`.
+   */
+  static attach(handle: VectorTableHandle): VectorTable {
+    if (
+      handle === null ||
+      typeof handle !== 'object' ||
+      !Number.isInteger(handle.index) ||
+      !Number.isInteger(handle.length) ||
+      !Number.isInteger(handle.fenceDepth) ||
+      handle.length < 0
+    ) {
+      throw new MemrepTypeError('VectorTable.attach needs the handle returned by share()');
+    }
+    attaching = handle;
+    try {
+      return new VectorTable();
+    } finally {
+      attaching = undefined;
+    }
+  }
+
+  get supports(): Capabilities {
+    return CAPABILITIES;
+  }
+
+  /** Entries written since the last sort (not yet in the sorted run). */
+  get unsortedCount(): number {
+    return this.#tailCount;
+  }
+
+  /**
+   * A structured-clonable handle for `VectorTable.attach` in a worker thread.
+   * Throws `MEMREP_UNSUPPORTED` before `freeze()` (the sorted index is published by freezing),
+   * when the arena is not shared memory, or when the arena had no room left for the index.
+   */
+  share(): VectorTableHandle {
+    if (!this.frozen) {
+      throw unsupported(
+        'VectorTable.share() needs a frozen table: freeze() publishes the sorted index ' +
+          'into shared memory; a table still taking writes cannot be shared',
+      );
+    }
+    const length = this.#run.length;
+    if (length > 0 && this.#sharedIndex === 0) {
+      throw unsupported(
+        this.arena.shared
+          ? 'VectorTable.share(): the arena had no room for the sorted index at freeze() ' +
+              '(maxSize reached); raise maxSize to share this table'
+          : 'VectorTable.share() needs shared memory (SharedArrayBuffer and shared: true)',
+      );
+    }
+    return {
+      ...this.tableHandle(),
+      index: this.#sharedIndex,
+      length,
+      fenceDepth: this.#fenceDepth,
+    };
+  }
+
+  protected insertEntry(
+    key: Uint8Array,
+    value: Uint8Array | undefined,
+    seq: number,
+    fresh: boolean,
+  ): void {
+    if (!fresh) this.#assertNotHeld(key, seq);
+    const arena = this.arena;
+    if (arena.top !== this.#tailEnd) {
+      throw new Error('VectorTable: the arena was allocated from outside the table');
+    }
+    writeEntry(arena, 0, key, value, seq);
+    this.#tailEnd = arena.top;
+    this.#tailCount++;
+  }
+
+  protected findEntry(key: Uint8Array, snapshot: number): number {
+    if (this.#tailCount > this.#scanLimit) this.#mergeTail();
+    const arena = this.arena;
+    const bytes = arena.bytes;
+    const i32 = arena.i32;
+    const f64 = arena.f64;
+    let best = 0;
+    let bestSeq = -1;
+    if (this.#tailCount > 0) {
+      const end = this.#tailEnd;
+      for (let off = this.#tailStart; off < end; off = nextEntry(i32, off)) {
+        const s = f64[(off >> 3) + 1];
+        if (s <= snapshot && s > bestSeq && entryHasKey(bytes, i32, off, key)) {
+          best = off;
+          bestSeq = s;
+        }
+      }
+      if (bestSeq > this.#runMaxSeq) return best;
+    }
+    const run = this.#run;
+    if (this.#fence === null && ++this.#reads > run.length >>> 8) this.#buildFence();
+    const at = this.#search(run, key, snapshot, false);
+    if (at < run.length) {
+      const off = run[at];
+      if (entryHasKey(bytes, i32, off, key) && f64[(off >> 3) + 1] > bestSeq) return off;
+    }
+    return best;
+  }
+
+  /** The cursor of `cursor()`: it follows later writes, even in the middle of a walk. */
+  protected openRawCursor(): RawCursor {
+    return new VectorCursor(this, true);
+  }
+
+  /** The cursor of range reads: their snapshot is pinned, so a walk keeps to its run. */
+  protected override openRangeCursor(_bounds: RangeBounds): RawCursor {
+    return new VectorCursor(this, false);
+  }
+
+  protected override onFreeze(): void {
+    this.#mergeTail();
+    const run = this.#run;
+    if (run.length === 0) return;
+    if (this.#fence === null) this.#buildFence();
+    const arena = this.arena;
+    if (!arena.shared) return;
+    const fence = this.#fence as Int32Array;
+    let at: number;
+    try {
+      at = arena.allocate(run.byteLength + fence.byteLength);
+    } catch (error) {
+      // Reads go on from the heap copy; only share() is lost, and it says why.
+      if (error instanceof MemrepError && error.code === 'MEMREP_ARENA_FULL') return;
+      throw error;
+    }
+    const buffer = arena.buffer;
+    const index = new Int32Array(buffer, at, run.length);
+    index.set(run);
+    const shared = new Int32Array(buffer, at + run.byteLength, fence.length);
+    shared.set(fence);
+    this.#run = index;
+    this.#fence = shared;
+    this.#sharedIndex = at;
+  }
+
+  protected override indexMemory(): number {
+    if (this.#sharedIndex !== 0) return 0;
+    return this.#run.byteLength + (this.#fence === null ? 0 : this.#fence.byteLength);
+  }
+
+  /** Index of the lower (or upper) bound of (key, seq) in `run`, using the fence if it has one. */
+  #search(run: Int32Array, key: Uint8Array, seq: number, upper: boolean): number {
+    const arena = this.arena;
+    const bytes = arena.bytes;
+    let from = 0;
+    let to = run.length;
+    const fence = this.#fence;
+    if (fence !== null && run === this.#run && to > 0) {
+      narrow(bytes, run, fence, this.#fenceDepth, key);
+      from = narrowLo;
+      to = narrowHi;
+      if (from === to) return from;
+    }
+    return upper
+      ? upperBound(bytes, arena.i32, arena.f64, run, key, seq, from, to)
+      : lowerBound(bytes, arena.i32, arena.f64, run, key, seq, from, to);
+  }
+
+  #buildFence(): void {
+    const run = this.#run;
+    if (run.length === 0) return;
+    const arena = this.arena;
+    const depth = sharedPrefixLength(arena.bytes, arena.i32, run);
+    const fence = new Int32Array(fenceLength(run.length));
+    fillFence(arena.bytes, arena.i32, run, depth, fence);
+    this.#fence = fence;
+    this.#fenceDepth = depth;
+  }
+
+  /** The run with every entry written so far merged in. */
+  #sortedRun(): Int32Array {
+    if (this.#tailCount > 0) this.#mergeTail();
+    return this.#run;
+  }
+
+  /** Sorts the tail and merges it into a new run. */
+  #mergeTail(): void {
+    const count = this.#tailCount;
+    if (count === 0) return;
+    const arena = this.arena;
+    const bytes = arena.bytes;
+    const i32 = arena.i32;
+    const f64 = arena.f64;
+    const tail = new Int32Array(count);
+    let maxSeq = this.#runMaxSeq;
+    let off = this.#tailStart;
+    for (let i = 0; i < count; i++) {
+      tail[i] = off;
+      const s = f64[(off >> 3) + 1];
+      if (s > maxSeq) maxSeq = s;
+      off = nextEntry(i32, off);
+    }
+    sortEntries(bytes, i32, f64, tail);
+    const run = this.#run;
+    this.#run = run.length === 0 ? tail : mergeRuns(bytes, i32, f64, run, tail);
+    this.#runMaxSeq = maxSeq;
+    this.#fence = null;
+    this.#reads = 0;
+    this.#tailStart = this.#tailEnd;
+    this.#tailCount = 0;
+    if (this.#fixedScanLimit < 0) {
+      this.#scanLimit = Math.max(MIN_TAIL_SCAN, Math.sqrt(this.#run.length) | 0);
+    }
+  }
+
+  /** Throws `MEMREP_DUPLICATE_SEQ` if (key, seq) is held, in the run or in the tail. */
+  #assertNotHeld(key: Uint8Array, seq: number): void {
+    if (this.#tailCount > this.#scanLimit) this.#mergeTail();
+    const arena = this.arena;
+    const bytes = arena.bytes;
+    const i32 = arena.i32;
+    const f64 = arena.f64;
+    const end = this.#tailEnd;
+    for (let off = this.#tailStart; off < end; off = nextEntry(i32, off)) {
+      if (f64[(off >> 3) + 1] === seq && entryHasKey(bytes, i32, off, key)) {
+        throw duplicateSeqError(key, seq);
+      }
+    }
+    const run = this.#run;
+    const at = this.#search(run, key, seq, false);
+    if (
+      at < run.length &&
+      f64[(run[at] >> 3) + 1] === seq &&
+      entryHasKey(bytes, i32, run[at], key)
+    ) {
+      throw duplicateSeqError(key, seq);
+    }
+  }
+}
+
+/** Offset of the record after the one at `off` (records lie back to back, 8-byte aligned). */
+function nextEntry(i32: Int32Array, off: number): number {
+  const w = off >> 2;
+  const valueLength = i32[w + 1];
+  return (
+    off + ((KEY_START + (i32[w] >>> 6) + (valueLength === TOMBSTONE ? 0 : valueLength) + 7) & ~7)
+  );
+}
+
+/**
+ * A position in a run. Positioning (first, last, seek, seekForPrev) takes the table's current
+ * run, merging any unsorted entries first, so it sees every entry written before it. A run
+ * never changes, so next and prev over it neither skip nor repeat an entry, whatever is
+ * written or merged meanwhile.
+ *
+ * A range read's cursor (`follow` false) walks the run it positioned on: writes made after
+ * that are not in it, which is what the read's pinned snapshot wants anyway. The cursor of
+ * `cursor()` (`follow` true) sees later writes in the middle of a walk too: when the table has
+ * changed, next and prev first find the current entry in the table's new run (which holds
+ * every entry of the old one, in the same order) and step from there. Each such step after a
+ * write merges the tail, so stepping between every write costs O(n) a step.
+ */
+class VectorCursor implements RawCursor {
+  entry = 0;
+  readonly #table: VectorTable;
+  readonly #follow: boolean;
+  #run: Int32Array = EMPTY_RUN;
+  #index = -1;
+
+  constructor(table: VectorTable, follow: boolean) {
+    this.#table = table;
+    this.#follow = follow;
+  }
+
+  first(): void {
+    this.#run = sortedRunOf(this.#table);
+    this.#at(0);
+  }
+
+  last(): void {
+    const run = (this.#run = sortedRunOf(this.#table));
+    this.#at(run.length - 1);
+  }
+
+  seek(key: Uint8Array, seq: number): void {
+    const run = (this.#run = sortedRunOf(this.#table));
+    this.#at(searchRunOf(this.#table, run, key, seq, false));
+  }
+
+  seekForPrev(key: Uint8Array, seq: number): void {
+    const run = (this.#run = sortedRunOf(this.#table));
+    this.#at(searchRunOf(this.#table, run, key, seq, true) - 1);
+  }
+
+  next(): void {
+    if (this.entry === 0) return;
+    if (this.#follow && !isCurrentRun(this.#table, this.#run)) this.#relocate();
+    this.#at(this.#index + 1);
+  }
+
+  prev(): void {
+    if (this.entry === 0) return;
+    if (this.#follow && !isCurrentRun(this.#table, this.#run)) this.#relocate();
+    this.#at(this.#index - 1);
+  }
+
+  #relocate(): void {
+    const run = (this.#run = sortedRunOf(this.#table));
+    const arena = this.#table.arena;
+    this.#index = indexOfEntry(arena.bytes, arena.i32, arena.f64, run, this.entry);
+  }
+
+  #at(index: number): void {
+    const run = this.#run;
+    if (index >= 0 && index < run.length) {
+      this.#index = index;
+      this.entry = run[index];
+    } else {
+      this.#index = -1;
+      this.entry = 0;
+    }
+  }
+}
+
+/** A new `VectorTable`: `createTable()` alone works, every option has a default. */
+export function createTable(options?: VectorTableOptions): VectorTable {
+  return new VectorTable(options);
+}
