@@ -81,13 +81,40 @@ export function nodeKeyOffset(i32: Int32Array, node: number): number {
   return node + ENTRY_HEADER_SIZE + ((i32[node >> 2] & 63) << 2);
 }
 
+/**
+ * How tall towers grow: a tower climbs from level 0 to level 1 with probability 1/base and
+ * from each level above to the next with probability 1/upper. `2` and `4` are uniform (`[2, 2]`,
+ * `[4, 4]`).
+ */
+export type Branching = 2 | 4 | readonly [base: 2 | 4, upper: 2 | 4];
+
+/** `[4, 2]`: 4 at the bottom, where every node pays for each tower word, 2 above. */
+export const DEFAULT_BRANCHING: Branching = [4, 2];
+
+/** Checks a `Branching` and returns it as `[base, upper]`. */
+export function resolveBranching(branching: unknown): [2 | 4, 2 | 4] {
+  if (branching === 2 || branching === 4) return [branching, branching];
+  if (Array.isArray(branching) && branching.length === 2) {
+    const [base, upper] = branching;
+    if ((base === 2 || base === 4) && (upper === 2 || upper === 4)) return [base, upper];
+  }
+  throw invalidArgument(
+    `branching must be 2, 4 or a pair [base, upper] of them; got ${describeValue(branching)}`,
+  );
+}
+
+function describeValue(value: unknown): string {
+  return Array.isArray(value) ? `[${value.map(String).join(', ')}]` : String(value);
+}
+
 /** Construction options of a `SkipListCore`. */
 export interface SkipListCoreOptions {
   /**
-   * 4 (default) or 2: a tower reaches level l+1 with probability 1/branching. Heights come from
-   * one xorshift32 draw: `1 + (Math.clz32(draw) >> shift)`, shift 1 for 4, 0 for 2.
+   * Tower growth (default `[4, 2]`). Heights come from one xorshift32 draw `x`: with
+   * `c = Math.clz32(x)`, P(c >= k) = 2^-k, and `h = c < log2(base) ? 1 :
+   * 2 + ((c - log2(base)) >> (log2(upper) - 1))`; no modulo, no loop over levels.
    */
-  branching?: 2 | 4;
+  branching?: Branching;
   /** Seed of the height generator, a nonzero 32-bit integer (default fixed: runs repeat). */
   seed?: number;
   /** Load next offsets with Atomics and refresh views (default: `arena.readOnly`). */
@@ -107,8 +134,12 @@ export class SkipListCore {
   readonly arena: Arena;
   /** Whether this core reads lists another thread writes (Atomics loads, view refresh). */
   readonly concurrent: boolean;
-  readonly branching: 2 | 4;
-  readonly #shift: number;
+  /** `[base, upper]`: see `Branching`. */
+  readonly branching: readonly [2 | 4, 2 | 4];
+  /** log2(base): leading zero bits a draw needs to climb to level 1. */
+  readonly #baseBits: number;
+  /** log2(upper) - 1: the shift that turns further zero bits into levels. */
+  readonly #upperShift: number;
   #rng: number;
   /** Level-0 predecessor of the node the last search returned (a node or the head). */
   #pred = 0;
@@ -125,17 +156,15 @@ export class SkipListCore {
   readonly #nextPrefix = new Int32Array(MAX_TOWER_HEIGHT + 1);
 
   constructor(arena: Arena, options: SkipListCoreOptions = {}) {
-    const branching = options.branching ?? 4;
-    if (branching !== 2 && branching !== 4) {
-      throw invalidArgument(`branching must be 2 or 4; got ${String(branching)}`);
-    }
+    const branching = resolveBranching(options.branching ?? DEFAULT_BRANCHING);
     const seed = options.seed ?? DEFAULT_SEED;
     if (!Number.isInteger(seed) || (seed | 0) === 0) {
       throw invalidArgument(`seed must be a nonzero 32-bit integer; got ${String(seed)}`);
     }
     this.arena = arena;
     this.branching = branching;
-    this.#shift = branching === 4 ? 1 : 0;
+    this.#baseBits = branching[0] === 4 ? 2 : 1;
+    this.#upperShift = branching[1] === 4 ? 1 : 0;
     this.#rng = seed | 0;
     this.concurrent = options.concurrent ?? arena.readOnly;
   }
@@ -168,9 +197,9 @@ export class SkipListCore {
   }
 
   /**
-   * A tower height in [1, maxHeight], geometric with ratio 1/branching, from one xorshift32
-   * draw: a draw has at least k leading zero bits with probability 2^-k, so no modulo and no
-   * loop over levels.
+   * A tower height in [1, maxHeight] from one xorshift32 draw: a draw has at least k leading
+   * zero bits with probability 2^-k, so the bits past the base's turn into levels at the upper
+   * branching's rate (see `Branching`); no modulo and no loop over levels.
    */
   randomHeight(maxHeight: number): number {
     let x = this.#rng;
@@ -178,7 +207,9 @@ export class SkipListCore {
     x ^= x >>> 17;
     x ^= x << 5;
     this.#rng = x;
-    const h = 1 + (Math.clz32(x) >> this.#shift);
+    const c = Math.clz32(x);
+    const base = this.#baseBits;
+    const h = c < base ? 1 : 2 + ((c - base) >> this.#upperShift);
     return h < maxHeight ? h : maxHeight;
   }
 

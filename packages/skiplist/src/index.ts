@@ -1,4 +1,6 @@
 export {
+  type Branching,
+  DEFAULT_BRANCHING,
   HEAD_HEIGHT_WORD,
   HEAD_MAX_HEIGHT_WORD,
   headSize,
@@ -7,6 +9,7 @@ export {
   nextWord,
   nodeKeyOffset,
   prefixWord,
+  resolveBranching,
   SkipListCore,
   type SkipListCoreOptions,
   SkipListCursor,
@@ -14,7 +17,7 @@ export {
 } from './core.js';
 export {
   createTable,
-  DEFAULT_MAX_HEIGHT,
+  defaultMaxHeight,
   MAX_TABLE_HEIGHT,
   MIN_TABLE_HEIGHT,
   type SkipListHandle,

@@ -8,30 +8,38 @@ import {
   type TableHandle,
   type TableOptions,
 } from '@memrep/core';
-import { SkipListCore } from './core.js';
+import { type Branching, DEFAULT_BRANCHING, resolveBranching, SkipListCore } from './core.js';
 
 /** Smallest and largest `maxHeight` a table accepts. */
 export const MIN_TABLE_HEIGHT = 12;
 export const MAX_TABLE_HEIGHT = 20;
+
 /**
- * Default tallest tower. With branching 4, 12 levels index 4^12 = 16M entries at full speed,
- * more than a 1 GiB arena holds at 64 bytes an entry; taller towers measured no faster.
+ * Default tallest tower for a branching: 20 when towers above level 1 climb at 1/2, 12 when
+ * at 1/4. Either indexes the largest arena (2 GiB of 64-byte entries, 33M) with at most a few
+ * dozen nodes on the top level; a lower cap makes the top level a long list.
  */
-export const DEFAULT_MAX_HEIGHT = 12;
+export function defaultMaxHeight(branching: Branching = DEFAULT_BRANCHING): number {
+  return resolveBranching(branching)[1] === 2 ? MAX_TABLE_HEIGHT : MIN_TABLE_HEIGHT;
+}
 
 /** Options of `createTable`: the arena's, the table's, then the skip list's. */
 export interface SkipListOptions extends TableOptions {
-  /** Tallest tower, an integer in [12, 20] (default 12). */
+  /**
+   * Tower growth: 2, 4, or `[base, upper]` (default `[4, 2]`: a tower reaches level 1 with
+   * probability 1/4 and each level above with 1/2; measured 1.25x faster reads than uniform 4
+   * for 1.3 more bytes an entry, uniform 2 costs 4 more again for 5% more speed).
+   */
+  branching?: Branching;
+  /** Tallest tower, an integer in [12, 20] (default 20, or 12 when `branching` is 4). */
   maxHeight?: number;
-  /** A tower reaches one level higher with probability 1/branching: 4 (default) or 2. */
-  branching?: 2 | 4;
 }
 
 /** The structured-clonable handle `share()` returns, for `SkipListTable.attach` in a worker. */
 export interface SkipListHandle extends TableHandle {
   readonly head: number;
   readonly maxHeight: number;
-  readonly branching: 2 | 4;
+  readonly branching: readonly [2 | 4, 2 | 4];
 }
 
 let attaching: SkipListHandle | undefined;
@@ -50,13 +58,15 @@ export class SkipListTable extends TableBase {
   /** Offset of the list head in the arena. */
   readonly head: number;
   readonly maxHeight: number;
-  readonly branching: 2 | 4;
+  /** `[base, upper]`: see `Branching`. */
+  readonly branching: readonly [2 | 4, 2 | 4];
 
   constructor(options?: SkipListOptions) {
     const handle = attaching;
     attaching = undefined;
     if (handle === undefined) {
-      const maxHeight = options?.maxHeight ?? DEFAULT_MAX_HEIGHT;
+      const branching = resolveBranching(options?.branching ?? DEFAULT_BRANCHING);
+      const maxHeight = options?.maxHeight ?? defaultMaxHeight(branching);
       if (
         !Number.isInteger(maxHeight) ||
         maxHeight < MIN_TABLE_HEIGHT ||
@@ -66,10 +76,6 @@ export class SkipListTable extends TableBase {
           `maxHeight must be an integer in [${MIN_TABLE_HEIGHT}, ${MAX_TABLE_HEIGHT}]; ` +
             `got ${String(maxHeight)}`,
         );
-      }
-      const branching = options?.branching ?? 4;
-      if (branching !== 2 && branching !== 4) {
-        throw invalidArgument(`branching must be 2 or 4; got ${String(branching)}`);
       }
       super(new Arena(options), options);
       this.maxHeight = maxHeight;
@@ -106,7 +112,7 @@ export class SkipListTable extends TableBase {
       typeof handle !== 'object' ||
       !Number.isInteger(handle.head) ||
       handle.head <= 0 ||
-      (handle.branching !== 2 && handle.branching !== 4)
+      !Array.isArray(handle.branching)
     ) {
       throw new MemrepTypeError('attach needs the handle returned by SkipListTable.share()');
     }

@@ -16,10 +16,15 @@ runTableConformance<SkipListOptions>({
   share,
 });
 
-runTableConformance<SkipListOptions>({
-  name: 'skiplist (branching 2, maxHeight 20)',
-  create: (options) => createTable(options),
-  options: { branching: 2, maxHeight: 20 },
-  supports: { share: true },
-  share,
-});
+for (const options of [
+  { branching: 4, maxHeight: 12 },
+  { branching: 2, maxHeight: 20 },
+] satisfies SkipListOptions[]) {
+  runTableConformance<SkipListOptions>({
+    name: `skiplist (branching ${options.branching}, maxHeight ${options.maxHeight})`,
+    create: (extra) => createTable(extra),
+    options,
+    supports: { share: true },
+    share,
+  });
+}
