@@ -1,0 +1,307 @@
+import { type Arena, ENTRY_HEADER_SIZE, type RawCursor } from '@memrep/core';
+import { type BucketSource, isStale, markSeen, type Staleness } from './merge.js';
+
+/**
+ * Every entry's offset in internal order, built on the first total-order read after a write
+ * and kept until the next one: with many small buckets a heap merge is a sort in disguise that
+ * pays a log-depth sift per step, while one real sort pays once for any number of scans and
+ * seeks.
+ *
+ * Building: walk the buckets gathering (offset, keyPrefix32) pairs, each bucket in its own
+ * order; a stable LSD radix sort on the prefixes (two 16-bit passes); then each run of equal
+ * prefixes, which holds the already-sorted runs of one or more buckets, is merge-sorted by
+ * the full key and the seq. Time O(n) plus the ties; memory 16 bytes an entry while building,
+ * 4 kept.
+ */
+export interface SortedOrder {
+  readonly offsets: Int32Array;
+  readonly length: number;
+  /** The table's `count` when the gather started: the index holds at least those entries. */
+  readonly count: number;
+}
+
+export function buildSortedOrder(source: BucketSource): SortedOrder {
+  const count = source.count;
+  const list = source.list;
+  const arena = source.arena;
+  const concurrent = source.concurrent;
+  if (concurrent) arena.refresh();
+  let capacity = count + 16;
+  let offsets = new Int32Array(capacity);
+  let keys = new Uint32Array(capacity);
+  let n = 0;
+  const base = source.bucketWord;
+  for (let b = 0; b < source.bucketCount; b++) {
+    let node = concurrent ? Atomics.load(arena.i32, base + b) : arena.i32[base + b];
+    if (node === 0) continue;
+    if (concurrent && node + ENTRY_HEADER_SIZE * 4 > arena.bytes.length) arena.refresh();
+    for (node = list.first(node); node !== 0; node = list.next(node)) {
+      if (n === capacity) {
+        capacity *= 2;
+        const o = new Int32Array(capacity);
+        o.set(offsets);
+        offsets = o;
+        const k = new Uint32Array(capacity);
+        k.set(keys);
+        keys = k;
+      }
+      offsets[n] = node;
+      keys[n] = nodePrefix(arena, node);
+      n++;
+    }
+  }
+  const tmpOffsets = new Int32Array(n);
+  const tmpKeys = new Uint32Array(n);
+  radixPass(keys, offsets, tmpKeys, tmpOffsets, n, 0);
+  radixPass(tmpKeys, tmpOffsets, keys, offsets, n, 16);
+  for (let i = 0; i < n; ) {
+    const k = keys[i];
+    let j = i + 1;
+    while (j < n && keys[j] === k) j++;
+    if (j - i > 1) sortRun(arena, offsets, tmpOffsets, i, j);
+    i = j;
+  }
+  return { offsets: n === capacity ? offsets : offsets.slice(0, n), length: n, count };
+}
+
+/** The key's first four bytes as an unsigned big-endian integer (zero-padded). */
+function nodePrefix(arena: Arena, node: number): number {
+  const w = arena.i32[node >> 2];
+  const off = node + ENTRY_HEADER_SIZE + ((w & 63) << 2);
+  const len = w >>> 6;
+  const bytes = arena.bytes;
+  if (len >= 4) {
+    return (
+      ((bytes[off] << 24) | (bytes[off + 1] << 16) | (bytes[off + 2] << 8) | bytes[off + 3]) >>> 0
+    );
+  }
+  let p = 0;
+  for (let i = 0; i < 4; i++) p = (p << 8) | (i < len ? bytes[off + i] : 0);
+  return p >>> 0;
+}
+
+const histogram = new Int32Array(65536);
+
+/** One stable counting-sort pass on 16 bits of the keys, from (keys, offs) into (toK, toO). */
+function radixPass(
+  keys: Uint32Array,
+  offs: Int32Array,
+  toK: Uint32Array,
+  toO: Int32Array,
+  n: number,
+  shift: number,
+): void {
+  const h = histogram;
+  h.fill(0);
+  for (let i = 0; i < n; i++) h[(keys[i] >>> shift) & 0xffff]++;
+  let sum = 0;
+  for (let d = 0; d < 65536; d++) {
+    const c = h[d];
+    h[d] = sum;
+    sum += c;
+  }
+  for (let i = 0; i < n; i++) {
+    const k = keys[i];
+    const at = h[(k >>> shift) & 0xffff]++;
+    toK[at] = k;
+    toO[at] = offs[i];
+  }
+}
+
+/** Internal order of the entries at `a` and `b`: key ascending, then seq descending. */
+export function compareEntries(arena: Arena, a: number, b: number): number {
+  const i32 = arena.i32;
+  const bytes = arena.bytes;
+  const wa = i32[a >> 2];
+  const wb = i32[b >> 2];
+  const la = wa >>> 6;
+  const lb = wb >>> 6;
+  const ka = a + ENTRY_HEADER_SIZE + ((wa & 63) << 2);
+  const kb = b + ENTRY_HEADER_SIZE + ((wb & 63) << 2);
+  const m = la < lb ? la : lb;
+  for (let i = 0; i < m; i++) {
+    const d = bytes[ka + i] - bytes[kb + i];
+    if (d !== 0) return d;
+  }
+  if (la !== lb) return la - lb;
+  const f64 = arena.f64;
+  return f64[(b >> 3) + 1] - f64[(a >> 3) + 1];
+}
+
+/** Stable merge sort of offs[from, to) by `compareEntries`; `tmp` is scratch of the same size. */
+function sortRun(arena: Arena, offs: Int32Array, tmp: Int32Array, from: number, to: number): void {
+  if (to - from <= 12) {
+    for (let i = from + 1; i < to; i++) {
+      const x = offs[i];
+      let j = i - 1;
+      while (j >= from && compareEntries(arena, offs[j], x) > 0) {
+        offs[j + 1] = offs[j];
+        j--;
+      }
+      offs[j + 1] = x;
+    }
+    return;
+  }
+  const mid = (from + to) >>> 1;
+  sortRun(arena, offs, tmp, from, mid);
+  sortRun(arena, offs, tmp, mid, to);
+  // Runs that came from one bucket are already in order: nothing to merge.
+  if (compareEntries(arena, offs[mid - 1], offs[mid]) <= 0) return;
+  tmp.set(offs.subarray(from, mid), from);
+  let i = from;
+  let j = mid;
+  let k = from;
+  while (i < mid && j < to) {
+    offs[k++] = compareEntries(arena, tmp[i], offs[j]) <= 0 ? tmp[i++] : offs[j++];
+  }
+  while (i < mid) offs[k++] = tmp[i++];
+}
+
+/** Entries ahead of the cursor whose headers a step touches, so their misses overlap. */
+const RUN_AHEAD = 8;
+
+/** What an `IndexCursor` asks its table for: the current sorted order. */
+export interface OrderSource extends BucketSource {
+  sortedOrder(): SortedOrder;
+}
+
+/**
+ * A raw cursor over a `SortedOrder`: binary search to seek, an index step to move. When a
+ * write it could have to see lands (see `MergeCursor`, invariant 3), it takes the table's new
+ * order and finds its place again by its (key, seq).
+ */
+export class IndexCursor implements RawCursor {
+  entry = 0;
+  readonly #source: OrderSource;
+  readonly #seen: Staleness;
+  #order: SortedOrder | undefined;
+  #i = -1;
+  /** Where run-ahead loads land, so that they are not dead code. */
+  #sink = 0;
+
+  constructor(source: OrderSource, snapshot = Number.POSITIVE_INFINITY) {
+    this.#source = source;
+    this.#seen = { count: -1, unordered: -1, onlyUnordered: false, snapshot };
+  }
+
+  first(): void {
+    this.#at(this.#sync(), 0);
+  }
+
+  last(): void {
+    const order = this.#sync();
+    this.#at(order, order.length - 1);
+  }
+
+  seek(key: Uint8Array, seq: number): void {
+    const order = this.#sync();
+    this.#at(order, lowerBound(this.#source.arena, order, key, key.length, -1, seq, false));
+  }
+
+  seekForPrev(key: Uint8Array, seq: number): void {
+    const order = this.#sync();
+    // The last entry at or before (key, seq) is the one before the first after it.
+    this.#at(order, lowerBound(this.#source.arena, order, key, key.length, -1, seq, true) - 1);
+  }
+
+  next(): void {
+    const cur = this.entry;
+    if (cur === 0) return;
+    const order = this.#order as SortedOrder;
+    if (isStale(this.#source, this.#seen)) {
+      const fresh = this.#sync();
+      this.#at(fresh, this.#find(fresh, cur, true));
+      return;
+    }
+    const i = this.#i + 1;
+    this.#at(order, i);
+    const ahead = i + RUN_AHEAD;
+    if (ahead < order.length) this.#sink ^= this.#source.arena.i32[order.offsets[ahead] >> 2];
+  }
+
+  prev(): void {
+    const cur = this.entry;
+    if (cur === 0) return;
+    const order = this.#order as SortedOrder;
+    if (isStale(this.#source, this.#seen)) {
+      const fresh = this.#sync();
+      this.#at(fresh, this.#find(fresh, cur, false) - 1);
+      return;
+    }
+    const i = this.#i - 1;
+    this.#at(order, i);
+    const ahead = i - RUN_AHEAD;
+    if (ahead >= 0) this.#sink ^= this.#source.arena.i32[order.offsets[ahead] >> 2];
+  }
+
+  /** The first index at (`after`: after) the entry `node` in internal order. */
+  #find(order: SortedOrder, node: number, after: boolean): number {
+    const arena = this.#source.arena;
+    const w = arena.i32[node >> 2];
+    const keyOff = node + ENTRY_HEADER_SIZE + ((w & 63) << 2);
+    const seq = arena.f64[(node >> 3) + 1];
+    return lowerBound(arena, order, arena.bytes, w >>> 6, keyOff, seq, after);
+  }
+
+  #sync(): SortedOrder {
+    const source = this.#source;
+    markSeen(source, this.#seen);
+    const order = source.sortedOrder();
+    this.#order = order;
+    return order;
+  }
+
+  #at(order: SortedOrder, i: number): void {
+    if (i >= 0 && i < order.length) {
+      this.#i = i;
+      this.entry = order.offsets[i];
+    } else {
+      this.#i = -1;
+      this.entry = 0;
+    }
+  }
+}
+
+/**
+ * The first index whose entry is at or after (key, seq) in internal order (key greater, or key
+ * equal and entry seq <= seq), or with `after` strictly after it (entry seq < seq). The key is
+ * `len` bytes at `keyOff` in `key`, or all of `key` when `keyOff` is -1.
+ */
+function lowerBound(
+  arena: Arena,
+  order: SortedOrder,
+  key: Uint8Array,
+  len: number,
+  keyOff: number,
+  seq: number,
+  after: boolean,
+): number {
+  const offsets = order.offsets;
+  const i32 = arena.i32;
+  const bytes = arena.bytes;
+  const f64 = arena.f64;
+  const ko = keyOff < 0 ? 0 : keyOff;
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = offsets[mid];
+    const w = i32[e >> 2];
+    const el = w >>> 6;
+    const eo = e + ENTRY_HEADER_SIZE + ((w & 63) << 2);
+    const m = len < el ? len : el;
+    let c = 0;
+    for (let i = 0; i < m; i++) {
+      c = bytes[eo + i] - key[ko + i];
+      if (c !== 0) break;
+    }
+    if (c === 0) c = el - len;
+    if (c === 0) {
+      const s = f64[(e >> 3) + 1];
+      c = s < seq || (s === seq && !after) ? 1 : -1;
+    }
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

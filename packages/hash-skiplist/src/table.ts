@@ -1,0 +1,347 @@
+import {
+  Arena,
+  type Capabilities,
+  entrySize,
+  invalidArgument,
+  MemrepError,
+  MemrepTypeError,
+  type RangeBounds,
+  type RawCursor,
+  TableBase,
+  type TableHandle,
+  type TableOptions,
+  unsupported,
+} from '@memrep/core';
+import { headSize, SkipListCore } from '@memrep/skiplist';
+import { BucketCursor, loadHead, MergeCursor } from './merge.js';
+import { buildSortedOrder, IndexCursor, type OrderSource, type SortedOrder } from './order.js';
+import {
+  bucketOfPrefix,
+  commonPrefixLength,
+  extractPrefixLength,
+  type PrefixExtractor,
+  resolvePrefixExtractor,
+  singleBucketPrefixLength,
+} from './prefix.js';
+
+/** Most buckets a table may have: the bucket array takes 4 bytes a bucket, in the arena. */
+export const MAX_BUCKET_COUNT = 2 ** 22;
+/** Tallest bucket tower a table accepts. */
+export const MAX_BUCKET_HEIGHT = 20;
+
+/** Options of `createTable`: the arena's, the table's, then the hash skip list's. */
+export interface HashSkipListOptions extends TableOptions {
+  /**
+   * The prefix a key is hashed on (default `Infinity`: the whole key, best for point reads).
+   * A number is a fixed length; a function returns the length for a key. See `PrefixExtractor`.
+   */
+  prefixExtractor?: PrefixExtractor;
+  /**
+   * Buckets, an integer in [1, 2^22]. Default: one per KiB of `maxSize`, a power of two in
+   * [16, 2^20] (2^20 for the default 1 GiB). Fixed for the table's life.
+   */
+  bucketCount?: number;
+  /**
+   * Tallest tower in a bucket, an integer in [1, 20]. Default: 4 for 2^16 buckets or more,
+   * up to 12 for a single bucket (about 4^12 entries in all at full speed).
+   */
+  bucketMaxHeight?: number;
+  /**
+   * How reads across buckets get key order: `'index'` sorts every entry's offset once, on the
+   * first such read after a write, and keeps the sort until the next write (4 bytes an
+   * entry, in `memoryUsage`); `'merge'` merges the buckets through a heap on every read (no
+   * memory, but a seek costs a search in every bucket); `'auto'` (default) merges while at
+   * most 16 buckets hold entries and sorts from then on.
+   */
+  totalOrder?: 'auto' | 'index' | 'merge';
+}
+
+/** `totalOrder: 'auto'` merges through a heap up to this many non-empty buckets. */
+export const MERGE_MAX_BUCKETS = 16;
+
+/** The structured-clonable handle `share()` returns, for `HashSkipListTable.attach`. */
+export interface HashSkipListHandle extends TableHandle {
+  readonly state: number;
+  readonly bucketCount: number;
+  readonly bucketMaxHeight: number;
+  readonly prefixLength: number;
+  readonly totalOrder: 'auto' | 'index' | 'merge';
+}
+
+/** Table state words in the arena, after TableBase's, so that attached readers see them. */
+const STATE_SIZE = 8;
+const STATE_UNORDERED_WORD = 0;
+const STATE_NON_EMPTY_WORD = 1;
+
+let attaching: HashSkipListHandle | undefined;
+
+/** One bucket per KiB of arena, a power of two in [16, 2^20]. */
+export function defaultBucketCount(maxSize: number): number {
+  let count = 16;
+  while (count < 2 ** 20 && count * 2 * 1024 <= maxSize) count *= 2;
+  return count;
+}
+
+/** 4 levels from 2^16 buckets up, one more per factor of 4 fewer, at most 12. */
+export function defaultBucketMaxHeight(bucketCount: number): number {
+  const log4 = Math.floor(Math.log2(bucketCount) / 2);
+  return Math.min(12, Math.max(4, 12 - log4));
+}
+
+/**
+ * A memtable of prefix-hashed buckets, each a small skip list in the table's arena (RocksDB's
+ * HashSkipListRep). A point read hashes the key's prefix and searches one bucket; a prefix scan
+ * whose keys all extract the same prefix walks one bucket; total-order reads merge every
+ * bucket through a heap, correct in both directions, with seek and seekForPrev.
+ *
+ * Layout in the arena: TableBase's state words, this table's state words, the bucket array
+ * (`bucketCount` Int32 head offsets, 0 for an empty bucket), then entries. A bucket's head is
+ * allocated right before its first entry, so a one-entry bucket is one cache line or two.
+ *
+ * Thread safety: one writer; readers in the writer's thread or, through `share()` and
+ * `HashSkipListTable.attach()`, in worker threads (fixed-length extractors only: a function
+ * cannot be posted). A bucket head is published with `Atomics.store` after its first entry is
+ * linked; entries are published by the skip-list core.
+ */
+export class HashSkipListTable extends TableBase implements OrderSource {
+  /** The skip-list operations over this table's buckets. */
+  readonly list: SkipListCore;
+  readonly bucketCount: number;
+  readonly bucketMaxHeight: number;
+  /** Offset of the bucket array in the arena. */
+  readonly buckets: number;
+  /** Int32 word index of bucket 0. */
+  readonly bucketWord: number;
+  readonly concurrent: boolean;
+  readonly totalOrder: 'auto' | 'index' | 'merge';
+  /** Fixed prefix length (Infinity: the whole key), or -1 with a function extractor. */
+  readonly #fixed: number;
+  readonly #extract: ((key: Uint8Array) => number) | undefined;
+  readonly #state: number;
+  readonly #headBytes: number;
+  #order: SortedOrder | undefined;
+
+  constructor(options?: HashSkipListOptions) {
+    const handle = attaching;
+    attaching = undefined;
+    if (handle !== undefined) {
+      super(Arena.attach(handle.arena), undefined, handle);
+      this.#fixed = handle.prefixLength;
+      this.#extract = undefined;
+      this.bucketCount = handle.bucketCount;
+      this.bucketMaxHeight = handle.bucketMaxHeight;
+      this.#state = handle.state;
+      this.totalOrder = handle.totalOrder;
+      this.concurrent = true;
+    } else {
+      const fixed = resolvePrefixExtractor(options?.prefixExtractor);
+      const maxSize = options?.maxSize ?? 2 ** 30;
+      const bucketCount = options?.bucketCount ?? defaultBucketCount(maxSize);
+      if (!Number.isInteger(bucketCount) || bucketCount < 1 || bucketCount > MAX_BUCKET_COUNT) {
+        throw invalidArgument(
+          `bucketCount must be an integer in [1, ${MAX_BUCKET_COUNT}]; got ${String(bucketCount)}`,
+        );
+      }
+      const bucketMaxHeight = options?.bucketMaxHeight ?? defaultBucketMaxHeight(bucketCount);
+      if (
+        !Number.isInteger(bucketMaxHeight) ||
+        bucketMaxHeight < 1 ||
+        bucketMaxHeight > MAX_BUCKET_HEIGHT
+      ) {
+        throw invalidArgument(
+          `bucketMaxHeight must be an integer in [1, ${MAX_BUCKET_HEIGHT}]; ` +
+            `got ${String(bucketMaxHeight)}`,
+        );
+      }
+      const totalOrder = options?.totalOrder ?? 'auto';
+      if (totalOrder !== 'auto' && totalOrder !== 'index' && totalOrder !== 'merge') {
+        throw invalidArgument(
+          `totalOrder must be 'auto', 'index' or 'merge'; got ${String(totalOrder)}`,
+        );
+      }
+      super(new Arena(options), options);
+      this.totalOrder = totalOrder;
+      if (!this.arena.fits(STATE_SIZE + bucketCount * 4)) {
+        throw invalidArgument(
+          `bucketCount ${bucketCount} needs ${bucketCount * 4} bytes of arena, more than ` +
+            `maxSize ${this.arena.maxSize} leaves; lower bucketCount or raise maxSize`,
+        );
+      }
+      this.#fixed = fixed;
+      this.#extract =
+        fixed < 0 ? (options?.prefixExtractor as (key: Uint8Array) => number) : undefined;
+      this.bucketCount = bucketCount;
+      this.bucketMaxHeight = bucketMaxHeight;
+      this.#state = this.arena.allocate(STATE_SIZE + bucketCount * 4);
+      this.concurrent = false;
+    }
+    this.buckets = this.#state + STATE_SIZE;
+    this.bucketWord = this.buckets >> 2;
+    this.#headBytes = (headSize(this.bucketMaxHeight) + 7) & ~7;
+    this.list = new SkipListCore(this.arena, { concurrent: this.concurrent });
+  }
+
+  get supports(): Capabilities {
+    return { share: this.#fixed >= 0 && this.arena.shared };
+  }
+
+  /** Writes so far whose seq was not above every seq held (a merge cursor's staleness). */
+  get unorderedWrites(): number {
+    const w = (this.#state >> 2) + STATE_UNORDERED_WORD;
+    return this.concurrent ? Atomics.load(this.arena.i32, w) : this.arena.i32[w];
+  }
+
+  /** Buckets holding at least one entry. */
+  get nonEmptyBuckets(): number {
+    const w = (this.#state >> 2) + STATE_NON_EMPTY_WORD;
+    return this.concurrent ? Atomics.load(this.arena.i32, w) : this.arena.i32[w];
+  }
+
+  /**
+   * Every entry's offset in internal order, sorted on the first call after a write and kept
+   * until the next one (see `SortedOrder`).
+   */
+  sortedOrder(): SortedOrder {
+    let order = this.#order;
+    if (order === undefined || order.count !== this.count) {
+      order = buildSortedOrder(this);
+      this.#order = order;
+    }
+    return order;
+  }
+
+  /** The prefix length `key` is hashed on. */
+  prefixLength(key: Uint8Array): number {
+    return extractPrefixLength(key, this.#fixed, this.#extract);
+  }
+
+  /** The bucket `key` lives in. */
+  bucketOf(key: Uint8Array): number {
+    return bucketOfPrefix(
+      key,
+      extractPrefixLength(key, this.#fixed, this.#extract),
+      this.bucketCount,
+    );
+  }
+
+  /**
+   * A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer and a
+   * fixed-length prefix extractor (a function cannot be posted): otherwise `MEMREP_UNSUPPORTED`.
+   */
+  share(): HashSkipListHandle {
+    if (this.#fixed < 0) {
+      throw unsupported(
+        'share() needs a fixed-length prefixExtractor: a function cannot be posted to a worker',
+      );
+    }
+    return {
+      ...this.tableHandle(),
+      state: this.#state,
+      bucketCount: this.bucketCount,
+      bucketMaxHeight: this.bucketMaxHeight,
+      prefixLength: this.#fixed,
+      totalOrder: this.totalOrder,
+    };
+  }
+
+  /** A read-only table over the memory of a shared one, for any thread. */
+  static attach(handle: HashSkipListHandle): HashSkipListTable {
+    if (
+      handle === null ||
+      typeof handle !== 'object' ||
+      !Number.isInteger(handle.state) ||
+      handle.state <= 0 ||
+      !Number.isInteger(handle.bucketCount) ||
+      handle.bucketCount < 1 ||
+      !(handle.prefixLength >= 0)
+    ) {
+      throw new MemrepTypeError('attach needs the handle returned by HashSkipListTable.share()');
+    }
+    attaching = handle;
+    try {
+      return new HashSkipListTable();
+    } finally {
+      attaching = undefined;
+    }
+  }
+
+  protected insertEntry(
+    key: Uint8Array,
+    value: Uint8Array | undefined,
+    seq: number,
+    fresh: boolean,
+  ): void {
+    const bucket = this.bucketOf(key);
+    const arena = this.arena;
+    const w = this.bucketWord + bucket;
+    let head = arena.i32[w];
+    if (head === 0) {
+      // Checked up front so that a full arena leaves no stray head behind.
+      const valueLength = value === undefined ? 0 : value.length;
+      const tallest = entrySize(2 * this.bucketMaxHeight - 1, key.length, valueLength);
+      if (!arena.fits(this.#headBytes + tallest)) {
+        throw new MemrepError(
+          'MEMREP_ARENA_FULL',
+          `a new bucket for this entry needs up to ${this.#headBytes + tallest} bytes, more ` +
+            `than the arena's maxSize of ${arena.maxSize} bytes leaves ` +
+            `(${arena.allocated} already allocated)`,
+        );
+      }
+      head = this.list.allocateHead(this.bucketMaxHeight);
+      this.list.insert(head, key, value, seq, true);
+      Atomics.store(arena.i32, w, head);
+      Atomics.add(arena.i32, (this.#state >> 2) + STATE_NON_EMPTY_WORD, 1);
+    } else {
+      this.list.insert(head, key, value, seq, fresh);
+    }
+    if (!fresh) Atomics.add(arena.i32, (this.#state >> 2) + STATE_UNORDERED_WORD, 1);
+    this.#order = undefined;
+  }
+
+  protected findEntry(key: Uint8Array, snapshot: number): number {
+    const head = loadHead(this, this.bucketOf(key));
+    return head === 0 ? 0 : this.list.findNewest(head, key, snapshot);
+  }
+
+  protected openRawCursor(): RawCursor {
+    return this.#totalOrderCursor(Number.POSITIVE_INFINITY);
+  }
+
+  protected override indexMemory(): number {
+    const order = this.#order;
+    return order === undefined ? 0 : order.offsets.byteLength;
+  }
+
+  #totalOrderCursor(snapshot: number): RawCursor {
+    const mode = this.totalOrder;
+    if (mode === 'merge' || (mode === 'auto' && this.nonEmptyBuckets <= MERGE_MAX_BUCKETS)) {
+      return new MergeCursor(this, snapshot);
+    }
+    return new IndexCursor(this, snapshot);
+  }
+
+  /** One bucket when every key the read can yield lives in it; else the merge of all. */
+  protected override openRangeCursor(
+    bounds: RangeBounds,
+    prefix: Uint8Array | undefined,
+  ): RawCursor {
+    let q = prefix;
+    if (q === undefined) {
+      const { lower, upper } = bounds;
+      q =
+        lower === undefined || upper === undefined
+          ? EMPTY
+          : lower.subarray(0, commonPrefixLength(lower, upper));
+    }
+    const n = singleBucketPrefixLength(q, this.#fixed, this.#extract);
+    if (n >= 0) return new BucketCursor(this, bucketOfPrefix(q, n, this.bucketCount));
+    return this.#totalOrderCursor(bounds.snapshot);
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** A new, empty hash skip-list memtable; `createTable()` alone works. */
+export function createTable(options?: HashSkipListOptions): HashSkipListTable {
+  return new HashSkipListTable(options);
+}
