@@ -48,6 +48,8 @@ export interface VectorTableHandle extends TableHandle {
 
 const EMPTY_RUN = new Int32Array(0);
 const MIN_TAIL_SCAN = 64;
+/** How far ahead a walking cursor touches the run's entries. */
+const LOOKAHEAD = 8;
 const CAPABILITIES: Capabilities = Object.freeze({ share: true, shareRequiresFrozen: true });
 
 /** Set only while `VectorTable.attach` runs the constructor. */
@@ -400,6 +402,10 @@ class VectorCursor implements RawCursor {
   readonly #follow: boolean;
   #run: Int32Array = EMPTY_RUN;
   #index = -1;
+  /** The arena's words when the cursor last positioned: only for touching entries ahead. */
+  #words: Int32Array = EMPTY_RUN;
+  /** Sink of the touches, so that the loads are not optimised away. */
+  #touched = 0;
 
   constructor(table: VectorTable, follow: boolean) {
     this.#table = table;
@@ -429,13 +435,35 @@ class VectorCursor implements RawCursor {
   next(): void {
     if (this.entry === 0) return;
     if (this.#follow && !isCurrentRun(this.#table, this.#run)) this.#relocate();
-    this.#at(this.#index + 1);
+    const index = this.#index + 1;
+    this.#at(index);
+    // The run lists entries in key order, scattered over the arena, so a walk is a cache miss
+    // an entry. Touching the next LOOKAHEAD headers in one burst, once every LOOKAHEAD steps,
+    // puts their misses in flight together instead of one after another.
+    if ((index & (LOOKAHEAD - 1)) === 0) {
+      const run = this.#run;
+      const words = this.#words;
+      const end = Math.min(index + 2 * LOOKAHEAD, run.length);
+      let touched = this.#touched;
+      for (let i = index + LOOKAHEAD; i < end; i++) touched ^= words[run[i] >> 2];
+      this.#touched = touched;
+    }
   }
 
   prev(): void {
     if (this.entry === 0) return;
     if (this.#follow && !isCurrentRun(this.#table, this.#run)) this.#relocate();
-    this.#at(this.#index - 1);
+    const index = this.#index - 1;
+    this.#at(index);
+    if ((index & (LOOKAHEAD - 1)) === 0) {
+      const run = this.#run;
+      const words = this.#words;
+      let touched = this.#touched;
+      for (let i = Math.max(index - 2 * LOOKAHEAD, 0); i < index - LOOKAHEAD; i++) {
+        touched ^= words[run[i] >> 2];
+      }
+      this.#touched = touched;
+    }
   }
 
   #relocate(): void {
@@ -445,6 +473,7 @@ class VectorCursor implements RawCursor {
   }
 
   #at(index: number): void {
+    this.#words = this.#table.arena.i32;
     const run = this.#run;
     if (index >= 0 && index < run.length) {
       this.#index = index;
