@@ -1,0 +1,121 @@
+/** The timed loops of `loops-sync.ts`, for systems whose calls return promises. */
+import { bytesEqual } from './bytes.js';
+import { MISSING_SUFFIX, VALUE_MASK } from './data.js';
+import type { KeyBytes } from './loops-sync.js';
+import type { AsyncInstance } from './systems/types.js';
+
+/** Puts `n` keys, key `order[i]` (or `i` without an order) with value `(key + shift)`. */
+export async function fill(
+  inst: AsyncInstance,
+  keys: KeyBytes,
+  order: Uint32Array | null,
+  n: number,
+  values: readonly Uint8Array[],
+  shift: number,
+): Promise<number> {
+  const bytes = keys.bytes;
+  const ks = keys.size;
+  const key = new Uint8Array(ks);
+  for (let i = 0; i < n; i++) {
+    const k = order === null ? i : order[i];
+    const o = k * ks;
+    for (let j = 0; j < ks; j++) key[j] = bytes[o + j];
+    await inst.put(key, values[(k + shift) & VALUE_MASK]);
+  }
+  return n;
+}
+
+/** Gets keys `order[0..n)`; returns how many were found. */
+export async function read(
+  inst: AsyncInstance,
+  keys: KeyBytes,
+  order: Uint32Array,
+  n: number,
+): Promise<number> {
+  const bytes = keys.bytes;
+  const ks = keys.size;
+  const key = new Uint8Array(ks);
+  let found = 0;
+  for (let i = 0; i < n; i++) {
+    const o = order[i] * ks;
+    for (let j = 0; j < ks; j++) key[j] = bytes[o + j];
+    if ((await inst.get(key)) !== undefined) found++;
+  }
+  return found;
+}
+
+/** Gets keys that are absent: each present key with one byte appended. Returns the found. */
+export async function readMissing(
+  inst: AsyncInstance,
+  keys: KeyBytes,
+  order: Uint32Array,
+  n: number,
+): Promise<number> {
+  const bytes = keys.bytes;
+  const ks = keys.size;
+  const key = new Uint8Array(ks + 1);
+  key[ks] = MISSING_SUFFIX;
+  let found = 0;
+  for (let i = 0; i < n; i++) {
+    const o = order[i] * ks;
+    for (let j = 0; j < ks; j++) key[j] = bytes[o + j];
+    if ((await inst.get(key)) !== undefined) found++;
+  }
+  return found;
+}
+
+/** `n` seeks to keys `order[i]`, each followed by `steps` steps; returns the bytes read. */
+export async function seek(
+  inst: AsyncInstance,
+  keys: KeyBytes,
+  order: Uint32Array,
+  n: number,
+  steps: number,
+): Promise<number> {
+  const bytes = keys.bytes;
+  const ks = keys.size;
+  const key = new Uint8Array(ks);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const o = order[i] * ks;
+    for (let j = 0; j < ks; j++) key[j] = bytes[o + j];
+    sum += await inst.seek!(key, steps);
+  }
+  return sum;
+}
+
+/** `n` prefix scans, prefix `order[i]`; returns the bytes read. */
+export async function prefix(
+  inst: AsyncInstance,
+  prefixes: readonly Uint8Array[],
+  uppers: readonly (Uint8Array | undefined)[],
+  order: Uint32Array,
+  n: number,
+): Promise<number> {
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const p = order[i];
+    sum += await inst.prefix!(prefixes[p], uppers[p]);
+  }
+  return sum;
+}
+
+/** Checks, outside the clock, that `samples` keys read back what was last written. */
+export async function verify(
+  inst: AsyncInstance,
+  keys: KeyBytes,
+  n: number,
+  values: readonly Uint8Array[],
+  shift: number,
+  samples = 64,
+): Promise<void> {
+  const step = Math.max(1, Math.floor(n / samples));
+  for (let k = 0; k < n; k += step) {
+    const key = keys.bytes.slice(k * keys.size, (k + 1) * keys.size);
+    const got = await inst.get(key);
+    const want = values[(k + shift) & VALUE_MASK];
+    if (got === undefined || !bytesEqual(got, want)) {
+      throw new Error(`key #${k} reads back ${got === undefined ? 'nothing' : 'a wrong value'}`);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The timed loops for synchronous systems. Each copies its key into one scratch buffer that it
+ * reuses (the way a caller reuses its buffers) and allocates nothing else per op; everything
+ * they read (orders, keys, values) was made before the clock started.
+ * `loops-async.ts` is the same code with every system call awaited.
+ */
+import { bytesEqual } from './bytes.js';
+import { MISSING_SUFFIX, VALUE_MASK } from './data.js';
+import type { SyncInstance } from './systems/types.js';
+
+/** Fixed-size keys laid end to end. */
+export interface KeyBytes {
+  readonly bytes: Uint8Array;
+  readonly size: number;
+}
+
+/** Puts `n` keys, key `order[i]` (or `i` without an order) with value `(key + shift)`. */
+export function fill(
+  inst: SyncInstance,
+  keys: KeyBytes,
+  order: Uint32Array | null,
+  n: number,
+  values: readonly Uint8Array[],
+  shift: number,
+): number {
+  const bytes = keys.bytes;
+  const ks = keys.size;
+  const key = new Uint8Array(ks);
+  for (let i = 0; i < n; i++) {
+    const k = order === null ? i : order[i];
+    const o = k * ks;
+    for (let j = 0; j < ks; j++) key[j] = bytes[o + j];
+    inst.put(key, values[(k + shift) & VALUE_MASK]);
+  }
+  return n;
+}
+
+/** Gets keys `order[0..n)`; returns how many were found. */
+export function read(inst: SyncInstance, keys: KeyBytes, order: Uint32Array, n: number): number {
+  const bytes = keys.bytes;
+  const ks = keys.size;
+  const key = new Uint8Array(ks);
+  let found = 0;
+  for (let i = 0; i < n; i++) {
+    const o = order[i] * ks;
+    for (let j = 0; j < ks; j++) key[j] = bytes[o + j];
+    if (inst.get(key) !== undefined) found++;
+  }
+  return found;
+}
+
+/** Gets keys that are absent: each present key with one byte appended. Returns the found. */
+export function readMissing(
+  inst: SyncInstance,
+  keys: KeyBytes,
+  order: Uint32Array,
+  n: number,
+): number {
+  const bytes = keys.bytes;
+  const ks = keys.size;
+  const key = new Uint8Array(ks + 1);
+  key[ks] = MISSING_SUFFIX;
+  let found = 0;
+  for (let i = 0; i < n; i++) {
+    const o = order[i] * ks;
+    for (let j = 0; j < ks; j++) key[j] = bytes[o + j];
+    if (inst.get(key) !== undefined) found++;
+  }
+  return found;
+}
+
+/** `n` seeks to keys `order[i]`, each followed by `steps` steps; returns the bytes read. */
+export function seek(
+  inst: SyncInstance,
+  keys: KeyBytes,
+  order: Uint32Array,
+  n: number,
+  steps: number,
+): number {
+  const bytes = keys.bytes;
+  const ks = keys.size;
+  const key = new Uint8Array(ks);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const o = order[i] * ks;
+    for (let j = 0; j < ks; j++) key[j] = bytes[o + j];
+    sum += inst.seek!(key, steps);
+  }
+  return sum;
+}
+
+/** `n` prefix scans, prefix `order[i]`; returns the bytes read. */
+export function prefix(
+  inst: SyncInstance,
+  prefixes: readonly Uint8Array[],
+  uppers: readonly (Uint8Array | undefined)[],
+  order: Uint32Array,
+  n: number,
+): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const p = order[i];
+    sum += inst.prefix!(prefixes[p], uppers[p]);
+  }
+  return sum;
+}
+
+/** Checks, outside the clock, that `samples` keys read back what was last written. */
+export function verify(
+  inst: SyncInstance,
+  keys: KeyBytes,
+  n: number,
+  values: readonly Uint8Array[],
+  shift: number,
+  samples = 64,
+): void {
+  const step = Math.max(1, Math.floor(n / samples));
+  for (let k = 0; k < n; k += step) {
+    const key = keys.bytes.slice(k * keys.size, (k + 1) * keys.size);
+    const got = inst.get(key);
+    const want = values[(k + shift) & VALUE_MASK];
+    if (got === undefined || !bytesEqual(got, want)) {
+      throw new Error(`key #${k} reads back ${got === undefined ? 'nothing' : 'a wrong value'}`);
+    }
+  }
+}

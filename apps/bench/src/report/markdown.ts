@@ -1,0 +1,165 @@
+import type { BenchReport, ResultRow } from '../results.js';
+import { WORKLOAD_INFO, type Workload } from '../workloads.js';
+import {
+  formatBytes,
+  formatNs,
+  formatNum,
+  formatOps,
+  formatRatio,
+  formatSpread,
+  mainRows,
+  missing,
+  naSummary,
+  ratioToBaseline,
+  rowsOf,
+  scaleSeries,
+  shortError,
+  systemsOf,
+} from './format.js';
+
+/** How each kind of system runs the ordered workloads: read with the ratios. */
+export const METHOD_NOTES: readonly string[] = [
+  'Each (system, workload) runs in a fresh child process (`--expose-gc`): warm-up, then the timed runs; a full GC precedes every timed run.',
+  'Keys are random bytes compared bytewise unsigned; every system gets the same keys in the same order, copied from one reused buffer, and keeps its own copy.',
+  'memrep backends run through their public `Table` API: `range()` for scan, `cursor()` for scancursor and seekrandom (one cursor, re-seeked), `prefix()` for prefixscan (hash-skiplist gets `prefixExtractor: 4` there).',
+  'Peers get their fastest public walk: sorted-btree `forEachPair`/`forRange` (scan, prefixscan) and `entries(key, reusedArray)` (scancursor, seekrandom); js-sdsl `forEach` (scan) and iterators read through `pointer` (its only public accessor); functional-red-black-tree `forEach` and its iterators; memory-level and the level adapters `iterator().nextv(1000)` (scan), `next()` (scancursor), `iterator.seek()` + `nextv(11)` (seekrandom), `iterator({ gte, lt }).all()` (prefixscan), every call awaited.',
+  'A peer put copies key and value (`slice()`); `map` keys by the latin1 string of the key; functional-red-black-tree and memory-level look a key up before inserting (upsert), as memory-level does.',
+  "memory: growth of `heapUsed + external` over N after a forced GC, the same for every system, plus the bytes of growable buffers (memrep arenas) that V8 leaves out of `external` (on Node 20: all of a growable SharedArrayBuffer, the growth of a growable ArrayBuffer; probed at run time). An arena reserves whole blocks (4 MiB by default), so at small N its figure is mostly the last block. `table bytes/entry` is the backend's own `memoryUsage` / N.",
+  'readmissing looks up each present key with one byte appended (as db_bench does).',
+  'The machines are shared and noisy: compare systems within one run (the ratios), not absolute times across runs.',
+];
+
+function table(head: string[], align: ('l' | 'r')[], body: string[][]): string {
+  const sep = align.map((a) => (a === 'r' ? '--:' : '---'));
+  const escapeCell = (c: string) => c.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const line = (cells: string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
+  return [line(head), `| ${sep.join(' | ')} |`, ...body.map(line)].join('\n');
+}
+
+function opsTable(rows: ResultRow[], baselineName: string, workload: Workload): string {
+  const baseline = rows.find((r) => r.system === baselineName && missing(r) === undefined);
+  const rww = workload === 'readwhilewriting';
+  const head = ['system', 'kind', rww ? 'writer ops/s' : 'ops/s', 'ns/op'];
+  if (rww) head.push('reader ops/s (all readers)');
+  head.push(`vs ${baselineName}`, 'spread', 'max GC pause (ms)');
+  const body = rows.map((r) => {
+    const none = missing(r);
+    if (none !== undefined) {
+      const why = r.error !== undefined ? shortError(r.error) : r.note!;
+      return [r.system, r.kind, none, '', ...(rww ? [''] : []), '', '', why];
+    }
+    const ratio = ratioToBaseline(r, baseline);
+    return [
+      r.system,
+      r.kind,
+      formatOps(r.opsPerSec!),
+      formatNs(r.nsPerOp!),
+      ...(rww ? [formatOps(r.readerOpsPerSec ?? 0)] : []),
+      ratio === undefined ? '' : formatRatio(ratio),
+      formatSpread(r.spread ?? 0),
+      (r.gcMaxPauseMs ?? 0).toFixed(1),
+    ];
+  });
+  return table(
+    head,
+    head.map((_, i) => (i < 2 ? 'l' : 'r')),
+    body,
+  );
+}
+
+function memoryTable(rows: ResultRow[], baselineName: string): string {
+  const baseline = rows.find((r) => r.system === baselineName && missing(r) === undefined);
+  const head = [
+    'system',
+    'kind',
+    'bytes/entry',
+    'table bytes/entry',
+    `vs ${baselineName}`,
+    'spread',
+  ];
+  const body = rows.map((r) => {
+    const none = missing(r);
+    if (none !== undefined) {
+      return [
+        r.system,
+        r.kind,
+        none,
+        '',
+        '',
+        r.error !== undefined ? shortError(r.error) : r.note!,
+      ];
+    }
+    const ratio = ratioToBaseline(r, baseline);
+    return [
+      r.system,
+      r.kind,
+      formatBytes(r.bytesPerEntry!),
+      r.tableBytesPerEntry === undefined ? '' : formatBytes(r.tableBytesPerEntry),
+      ratio === undefined ? '' : formatRatio(ratio),
+      formatSpread(r.spread ?? 0),
+    ];
+  });
+  return table(
+    head,
+    head.map((_, i) => (i < 2 ? 'l' : 'r')),
+    body,
+  );
+}
+
+/** results.md: the header, a table per workload, the scaling tables, then the notes. */
+export function renderMarkdown(report: BenchReport): string {
+  const h = report.header;
+  const o = h.options;
+  const out: string[] = [
+    '# memrep benchmark',
+    '',
+    `- date: ${h.date}`,
+    `- node ${h.node} (V8 ${h.v8}), ${h.platform}/${h.arch}, ${h.cpu} x ${h.cpus}, ${formatNum(Math.round(h.totalMemoryBytes / 2 ** 20))} MiB`,
+    `- command: \`${h.command}\``,
+    `- N = ${formatNum(o.num)}, keys ${o.keySize} B, values ${o.valueSize} B, seed ${o.seed}, median of ${o.repeat} run${o.repeat > 1 ? 's' : ''}, readers ${o.readers}`,
+    ...(h.wallTimeMs === undefined ? [] : [`- wall time: ${(h.wallTimeMs / 1000).toFixed(1)} s`]),
+    '',
+    `Ops/s are medians; spread is (max - min) / median over the runs; ratios are against ${h.baseline} in this same run (ops/s: higher is better; memory: lower is better).`,
+  ];
+  const rows = mainRows(report);
+  for (const workload of o.workloads) {
+    const wr = rowsOf(rows, workload);
+    if (wr.length === 0) continue;
+    const info = WORKLOAD_INFO[workload];
+    out.push('', `## ${workload}`, '', `${info.timed}. One op: ${info.op}.`, '');
+    out.push(
+      workload === 'memory' ? memoryTable(wr, h.baseline) : opsTable(wr, h.baseline, workload),
+    );
+  }
+  const series = scaleSeries(report);
+  if (series.length > 0) {
+    out.push('', '## Scaling (ns/op)');
+    for (const { workload, nums } of series) {
+      const head = ['system', ...nums.map((n) => `N = ${formatNum(n)}`)];
+      const body = systemsOf(report.rows).map((s) => [
+        s.name,
+        ...nums.map((n) => {
+          const r = report.rows.find(
+            (x) => x.system === s.name && x.workload === workload && x.num === n,
+          );
+          if (r === undefined) return '';
+          return missing(r) ?? formatNs(r.nsPerOp!);
+        }),
+      ]);
+      out.push(
+        '',
+        `### ${workload}`,
+        '',
+        table(
+          head,
+          head.map((_, i) => (i === 0 ? 'l' : 'r')),
+          body,
+        ),
+      );
+    }
+  }
+  out.push('', '## Notes', '');
+  for (const note of [...h.notes, ...naSummary(report.rows), ...METHOD_NOTES])
+    out.push(`- ${note}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,112 @@
+import type { Cursor, TableMut, TableOptions } from '@memrep/core';
+import type { OpenOptions, SharePlan, SyncInstance, SystemAdapter, SystemSpec } from './types.js';
+
+/** The largest arena a table may have: room for a million 100-byte entries and their overwrites. */
+export const MAX_ARENA_SIZE = 2 ** 31 - 8;
+
+/** A memrep table as the bench uses it: the `TableMut` contract plus the declared capabilities. */
+export interface BackendTable extends TableMut {
+  readonly supports?: { readonly share: boolean };
+  share?(): unknown;
+}
+
+/** What a backend package exports (SPEC: every backend exports `createTable(options?)`). */
+export interface BackendModule {
+  createTable?: (options?: TableOptions & Record<string, unknown>) => BackendTable;
+  readonly [name: string]: unknown;
+}
+
+/**
+ * A memrep table driven through its public `Table`/`TableMut` API. The table copies keys and
+ * values into its arena on write, so the caller's buffers go in as they are.
+ */
+export class MemrepInstance implements SyncInstance {
+  readonly async = false;
+  readonly #table: BackendTable;
+  readonly #shareAs: { packageName: string; tableClass: string } | undefined;
+  #seekCursor: Cursor | undefined;
+
+  constructor(table: BackendTable, shareAs?: { packageName: string; tableClass: string }) {
+    this.#table = table;
+    this.#shareAs = shareAs;
+  }
+
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.#table.put(key, value);
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.#table.get(key);
+  }
+
+  scan(): number {
+    let sum = 0;
+    for (const [key, value] of this.#table.range()) sum += key.length + value.length;
+    return sum;
+  }
+
+  scanCursor(): number {
+    const cursor = this.#table.cursor();
+    let sum = 0;
+    for (cursor.first(); cursor.valid; cursor.next()) {
+      sum += cursor.key.length + (cursor.value as Uint8Array).length;
+    }
+    return sum;
+  }
+
+  seek(key: Uint8Array, steps: number): number {
+    // One cursor, repositioned by every seek: what a caller doing many seeks would keep.
+    const cursor = (this.#seekCursor ??= this.#table.cursor());
+    cursor.seek(key);
+    let sum = 0;
+    for (let i = 0; cursor.valid; ) {
+      sum += cursor.key.length + (cursor.value as Uint8Array).length;
+      if (++i > steps) break;
+      cursor.next();
+    }
+    return sum;
+  }
+
+  prefix(prefix: Uint8Array): number {
+    let sum = 0;
+    for (const [key, value] of this.#table.prefix(prefix)) sum += key.length + value.length;
+    return sum;
+  }
+
+  share(): SharePlan {
+    if (this.#shareAs === undefined || this.#table.share === undefined) {
+      throw new Error('this table cannot be shared with worker threads');
+    }
+    return { ...this.#shareAs, handle: this.#table.share() };
+  }
+
+  tableBytes(): number {
+    return this.#table.memoryUsage;
+  }
+}
+
+/** Table options for a workload: the largest arena, and for prefixscan the prefix length. */
+export function tableOptions(options: OpenOptions): TableOptions & Record<string, unknown> {
+  return options.prefixLength === undefined
+    ? { maxSize: MAX_ARENA_SIZE }
+    : { maxSize: MAX_ARENA_SIZE, prefixExtractor: options.prefixLength };
+}
+
+export const memrepAdapter: SystemAdapter = {
+  async open(spec: SystemSpec, options: OpenOptions) {
+    if (spec.adapter === 'reference') {
+      const { ReferenceTable } = await import('@memrep/conformance');
+      return new MemrepInstance(new ReferenceTable(tableOptions(options)));
+    }
+    if (spec.adapter !== 'memrep') throw new Error(`not a memrep backend: ${spec.name}`);
+    const mod = (await import(spec.packageName)) as BackendModule;
+    if (typeof mod.createTable !== 'function') {
+      throw new Error(`${spec.packageName} does not export createTable`);
+    }
+    const table = mod.createTable(tableOptions(options));
+    return new MemrepInstance(table, {
+      packageName: spec.packageName,
+      tableClass: spec.tableClass,
+    });
+  },
+};

@@ -1,0 +1,86 @@
+/** The workloads, named as in db_bench, and what each one needs from a system. */
+
+export const WORKLOADS = [
+  'fillseq',
+  'fillrandom',
+  'overwrite',
+  'readrandom',
+  'readmissing',
+  'scan',
+  'scancursor',
+  'seekrandom',
+  'prefixscan',
+  'readwhilewriting',
+  'memory',
+] as const;
+
+export type Workload = (typeof WORKLOADS)[number];
+
+/** What a workload needs beyond put and get; a system without it shows "n/a". */
+export type Capability = 'scan' | 'scanCursor' | 'seek' | 'prefix' | 'share';
+
+export interface WorkloadInfo {
+  /** What is timed, for the reports. */
+  readonly timed: string;
+  /** What one op is. */
+  readonly op: string;
+  readonly needs?: Capability;
+}
+
+export const WORKLOAD_INFO: Record<Workload, WorkloadInfo> = {
+  fillseq: { timed: 'N puts in ascending key order into an empty table', op: 'put' },
+  fillrandom: { timed: 'N puts in random order into an empty table', op: 'put' },
+  overwrite: { timed: 'after fillrandom, N more puts over existing keys', op: 'put' },
+  readrandom: { timed: 'after fillrandom, N gets of present keys in random order', op: 'get' },
+  readmissing: { timed: 'after fillrandom, N gets of absent keys', op: 'get' },
+  scan: { timed: 'one full in-order pass through range()', op: 'entry', needs: 'scan' },
+  scancursor: {
+    timed: 'one full pass through cursor() reading key and value',
+    op: 'entry',
+    needs: 'scanCursor',
+  },
+  seekrandom: {
+    timed: 'N/10 seeks to random keys, each followed by 10 steps',
+    op: 'seek + 10 steps',
+    needs: 'seek',
+  },
+  prefixscan: {
+    timed: 'N/100 prefix scans; keys share 4-byte prefixes from a pool of N/100',
+    op: 'prefix scan (~100 entries)',
+    needs: 'prefix',
+  },
+  readwhilewriting: {
+    timed: 'fillrandom by one writer while --readers threads readrandom the same table',
+    op: 'put (writer), get (readers)',
+    needs: 'share',
+  },
+  memory: {
+    timed: 'after fillrandom and a forced GC: growth of heapUsed + external per entry',
+    op: 'bytes/entry',
+  },
+};
+
+/** `pnpm bench` with no flags: every workload, at a smaller N. */
+export const DEFAULT_WORKLOADS: readonly Workload[] = WORKLOADS;
+
+/** `--scale` runs these at each of `SCALE_NUMS`. */
+export const SCALE_WORKLOADS: readonly Workload[] = ['fillrandom', 'readrandom', 'scan'];
+export const SCALE_NUMS: readonly number[] = [10_000, 100_000, 1_000_000];
+
+export function isWorkload(name: string): name is Workload {
+  return (WORKLOADS as readonly string[]).includes(name);
+}
+
+/** How many ops one timed pass of `workload` does over `num` entries. */
+export function opsPerPass(workload: Workload, num: number): number {
+  switch (workload) {
+    case 'seekrandom':
+      return Math.max(1, Math.floor(num / 10));
+    case 'prefixscan':
+      return Math.max(1, Math.floor(num / 100));
+    case 'memory':
+      return 0;
+    default:
+      return num;
+  }
+}
