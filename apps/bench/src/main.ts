@@ -79,8 +79,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const discovery = await discoverSystems();
   let systems: SystemSpec[];
+  let selectionNotes: string[];
   try {
-    systems = selectSystems(config, discovery);
+    ({ systems, notes: selectionNotes } = selectSystems(config, discovery));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`memrep-bench: ${error.message}\n`);
@@ -120,7 +121,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   bar.stop();
   const report: BenchReport = {
-    header: makeHeader(config, systems, argv, [...discovery.notes]),
+    header: makeHeader(config, systems, argv, [...discovery.notes, ...selectionNotes]),
     rows,
   };
   report.header.wallTimeMs = performance.now() - started;

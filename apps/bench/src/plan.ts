@@ -13,10 +13,27 @@ export interface PlannedJob {
   readonly na: string | undefined;
 }
 
-/** The systems named by `--systems` (in the order found), or the defaults. */
-export function selectSystems(config: BenchConfig, discovery: Discovery): SystemSpec[] {
+/**
+ * The systems named by `--systems` (in the order found), or the defaults. A default system
+ * that could not run at all at this N (the reference stand-in) is left out, with a note.
+ */
+export function selectSystems(
+  config: BenchConfig,
+  discovery: Discovery,
+): { systems: SystemSpec[]; notes: string[] } {
   if (config.systems === undefined) {
-    return discovery.systems.filter((s) => discovery.defaults.includes(s.name));
+    const notes: string[] = [];
+    const systems = discovery.systems.filter((s) => {
+      if (!discovery.defaults.includes(s.name)) return false;
+      if (s.adapter === 'reference' && config.num > s.maxNum) {
+        notes.push(
+          `reference: not run at N = ${config.num.toLocaleString('en-US')} (N <= ${s.maxNum.toLocaleString('en-US')} only; name it in --systems with a smaller --num)`,
+        );
+        return false;
+      }
+      return true;
+    });
+    return { systems, notes };
   }
   const known = new Map(discovery.systems.map((s) => [s.name, s]));
   const unknown = config.systems.filter((name) => !known.has(name));
@@ -26,7 +43,7 @@ export function selectSystems(config: BenchConfig, discovery: Discovery): System
         `available: ${[...known.keys()].join(', ')}`,
     );
   }
-  return discovery.systems.filter((s) => config.systems!.includes(s.name));
+  return { systems: discovery.systems.filter((s) => config.systems!.includes(s.name)), notes: [] };
 }
 
 /** Why `system` cannot run `workload` at `num`, or undefined when it can. */

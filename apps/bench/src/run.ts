@@ -13,6 +13,7 @@ import type { ChildResult, Job, Sample } from './results.js';
 import { readWhileWriting } from './rww.js';
 import { adapterFor } from './systems/index.js';
 import type { Instance, OpenOptions, SyncInstance, SystemAdapter } from './systems/types.js';
+import { warmupCount } from './workloads.js';
 
 /** The loops, typed over either kind of instance: sync ones return numbers, async promises. */
 interface Loops {
@@ -63,11 +64,6 @@ interface ReadPass {
 
 const SYNC = syncLoops as unknown as Loops;
 const ASYNC = asyncLoops as unknown as Loops;
-
-/** Ops in a warm-up pass: a tenth of the run, at least 1,000 (all of it at small N). */
-export function warmupCount(n: number): number {
-  return Math.min(n, Math.max(1000, Math.ceil(n / 10)));
-}
 
 export async function runJob(job: Job): Promise<ChildResult> {
   const adapter = await adapterFor(job.system);
@@ -186,7 +182,7 @@ class JobRunner {
 
   /** The read workloads: one table filled by fillrandom, a warm-up pass, then the runs. */
   async #readFilled(): Promise<Sample[]> {
-    const { num: n, keySize, valueSize, workload } = this.#job;
+    const { num: n, keySize, valueSize } = this.#job;
     const keys = this.#keys;
     const values = this.#data.values;
     const inst = await this.#open();
@@ -194,9 +190,7 @@ class JobRunner {
     await L.fill(inst, keys, null, n, values, 0);
     await L.verify(inst, keys, n, values, 0);
     const { ops, pass, check } = this.#readPass(inst, L, n * (keySize + valueSize));
-    // The full scans warm up with a whole pass; the others with a tenth.
-    const fullPass = workload === 'scan' || workload === 'scancursor';
-    await pass(fullPass ? ops : Math.min(ops, Math.max(100, Math.ceil(ops / 10))));
+    check(await pass(ops));
     const samples: Sample[] = [];
     for (let r = 0; r < this.#job.repeat; r++) {
       samples.push(await this.#timed(ops, () => pass(ops), check));
@@ -255,9 +249,9 @@ class JobRunner {
     await L.verify(inst, keys, n, values, 0);
     const scans = data.prefixes.length;
     const pass = (ops: number) => L.prefix(inst, data.prefixes, data.uppers, data.scanOrder, ops);
-    await pass(Math.min(scans, Math.max(10, Math.ceil(scans / 10))));
     // Every key carries one prefix of the pool and each prefix is scanned once: all bytes read.
     const check = expect('bytes read by the prefix scans', n * (keySize + valueSize));
+    check(await pass(scans));
     const samples: Sample[] = [];
     for (let r = 0; r < this.#job.repeat; r++) {
       samples.push(await this.#timed(scans, () => pass(scans), check));

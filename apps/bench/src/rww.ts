@@ -12,6 +12,7 @@ import { collectGarbage, type GcPauses } from './gc.js';
 import { fill } from './loops-sync.js';
 import type { Job, Sample } from './results.js';
 import type { SharePlan, SyncInstance } from './systems/types.js';
+import { warmupCount } from './workloads.js';
 
 export const GO = 0;
 export const STOP = 1;
@@ -60,7 +61,7 @@ export async function readWhileWriting(options: ReadWhileWritingOptions): Promis
   }
   const samples: Sample[] = [];
   try {
-    const warmup = Math.min(job.num, Math.max(1000, Math.ceil(job.num / 10)));
+    const warmup = warmupCount(job.num);
     for (let round = 1; round <= job.repeat + 1; round++) {
       const n = round === 1 ? warmup : job.num;
       const inst = await options.open();

@@ -84,3 +84,12 @@ export function opsPerPass(workload: Workload, num: number): number {
       return num;
   }
 }
+
+/**
+ * Puts in the warm-up fill of the write workloads (on a table then thrown away): a tenth of
+ * the run, at least 10,000 (all of it at small N), enough for V8 to optimise the hot paths.
+ * The read workloads warm up with one whole untimed pass.
+ */
+export function warmupCount(n: number): number {
+  return Math.min(n, Math.max(10_000, Math.ceil(n / 10)));
+}

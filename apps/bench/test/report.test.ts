@@ -1,0 +1,193 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderHtml } from '../src/report/html.js';
+import { renderMarkdown } from '../src/report/markdown.js';
+import { renderTerminal } from '../src/report/terminal.js';
+import { writeReports } from '../src/report/write.js';
+import type { BenchReport, ResultRow } from '../src/results.js';
+
+function row(partial: Partial<ResultRow> & Pick<ResultRow, 'system' | 'workload'>): ResultRow {
+  return {
+    kind: partial.system === 'skiplist' ? 'backend' : 'peer',
+    num: 1000,
+    keySize: 16,
+    valueSize: 100,
+    opsPerSec: null,
+    nsPerOp: null,
+    bytesPerEntry: null,
+    spread: 0.05,
+    repeats: 3,
+    gcMaxPauseMs: 0.5,
+    ...partial,
+  };
+}
+
+const ops = (system: string, workload: ResultRow['workload'], opsPerSec: number, num = 1000) =>
+  row({ system, workload, opsPerSec, nsPerOp: 1e9 / opsPerSec, num });
+
+const report: BenchReport = {
+  header: {
+    tool: '@memrep/bench',
+    date: '2025-01-01T00:00:00.000Z',
+    node: 'v20.0.0',
+    v8: '11.3',
+    platform: 'linux',
+    arch: 'x64',
+    cpu: 'Test CPU </script> & co',
+    cpus: 2,
+    totalMemoryBytes: 2 ** 34,
+    command: 'node dist/cli.js --num 1000',
+    options: {
+      num: 1000,
+      keySize: 16,
+      valueSize: 100,
+      seed: 1,
+      repeat: 3,
+      readers: 1,
+      scale: true,
+      workloads: ['fillrandom', 'scan', 'readwhilewriting', 'memory'],
+      systems: ['skiplist', 'sorted-btree', 'map'],
+    },
+    baseline: 'sorted-btree',
+    notes: ['vector: @memrep/vector does not export createTable yet; skipped'],
+  },
+  rows: [
+    ops('skiplist', 'fillrandom', 2_000_000),
+    ops('sorted-btree', 'fillrandom', 1_000_000),
+    ops('map', 'fillrandom', 4_000_000),
+    ops('skiplist', 'scan', 30_000_000),
+    ops('sorted-btree', 'scan', 15_000_000),
+    row({ system: 'map', workload: 'scan', note: 'unsorted: no ordered reads', spread: null }),
+    { ...ops('skiplist', 'readwhilewriting', 1_500_000), readers: 1, readerOpsPerSec: 3_000_000 },
+    row({
+      system: 'sorted-btree',
+      workload: 'readwhilewriting',
+      note: 'cannot share a table with worker threads',
+    }),
+    row({
+      system: 'map',
+      workload: 'readwhilewriting',
+      error: 'Error: boom | bang\n    at somewhere',
+    }),
+    row({ system: 'skiplist', workload: 'memory', bytesPerEntry: 150, tableBytesPerEntry: 140 }),
+    row({ system: 'sorted-btree', workload: 'memory', bytesPerEntry: 300 }),
+    row({ system: 'map', workload: 'memory', bytesPerEntry: 250 }),
+    ops('skiplist', 'fillrandom', 2_500_000, 10_000),
+    ops('sorted-btree', 'fillrandom', 1_200_000, 10_000),
+    ops('skiplist', 'fillrandom', 1_500_000, 100_000),
+  ],
+};
+
+describe('results.md', () => {
+  const md = renderMarkdown(report);
+
+  it('has the header and a table per workload, with ratios against sorted-btree', () => {
+    expect(md).toContain('# memrep benchmark');
+    expect(md).toContain('`node dist/cli.js --num 1000`');
+    for (const w of ['fillrandom', 'scan', 'readwhilewriting', 'memory'])
+      expect(md).toContain(`## ${w}`);
+    expect(md).toContain('| skiplist | backend | 2.00M | 500 | 2.00x |');
+    expect(md).toContain('| sorted-btree | peer | 1.00M | 1000 | 1.00x |');
+    expect(md).toMatch(/\| skiplist \| backend \| 150 \| 140 \| 0\.50x \|/);
+  });
+
+  it('shows n/a with its reason and errors by their first line, pipes escaped', () => {
+    expect(md).toContain('| map | peer | n/a |');
+    expect(md).toContain('unsorted: no ordered reads');
+    expect(md).toContain('Error: boom \\| bang');
+    expect(md).not.toContain('at somewhere');
+  });
+
+  it('adds the reader rate to readwhilewriting and the scaling tables', () => {
+    expect(md).toContain('reader ops/s');
+    expect(md).toContain('3.00M');
+    expect(md).toContain('## Scaling (ns/op)');
+    expect(md).toMatch(/\| skiplist \| 500 \| 400 \| 667 \|/);
+  });
+
+  it('carries the notes: skipped packages and how each system is driven', () => {
+    expect(md).toContain('does not export createTable yet');
+    expect(md).toContain('forEachPair');
+  });
+});
+
+describe('the terminal table', () => {
+  it('shows every system with its rates, n/a and errors', () => {
+    const text = renderTerminal(report);
+    expect(text).toContain('skiplist');
+    expect(text).toContain('2.00M');
+    expect(text).toContain('1.50M / 3.00M');
+    expect(text).toContain('n/a');
+    expect(text).toContain('error');
+    expect(text).toContain('scaling: fillrandom');
+  });
+});
+
+describe('report.html', () => {
+  const chartJs =
+    'window.Chart = function Chart() {}; window.Chart.defaults = {}; // "</script>" in a string';
+  const html = renderHtml(report, { chartJs });
+
+  it('inlines the chart library and the data, and fetches nothing', () => {
+    expect(html).toContain('window.Chart = function Chart()');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).toContain('const REPORT = ');
+  });
+
+  it('no inlined text can close a script early, and every script parses', () => {
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    expect(scripts).toHaveLength(2);
+    for (const s of scripts) expect(() => new Script(s)).not.toThrow();
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
+  });
+
+  it('escapes text in the page and lists every main row', () => {
+    expect(html).toContain('Test CPU &lt;/script&gt; &amp; co');
+    expect(html).toContain('<td>scan</td><td>map</td><td>peer</td><td class="n">n/a</td>');
+    expect(html).toContain('30,000,000 ops/s');
+  });
+});
+
+describe('writeReports', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memrep-bench-report-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes results.json, results.md and report.html with Chart.js inlined', () => {
+    const files = writeReports(join(dir, 'out'), report);
+    expect(files.map((f) => f.slice(f.lastIndexOf('/') + 1))).toEqual([
+      'results.json',
+      'results.md',
+      'report.html',
+    ]);
+    const json = JSON.parse(readFileSync(files[0], 'utf8')) as BenchReport;
+    expect(json.header.node).toBe('v20.0.0');
+    expect(json.header.command).toBe('node dist/cli.js --num 1000');
+    expect(json.rows).toHaveLength(report.rows.length);
+    for (const r of json.rows) {
+      for (const key of [
+        'system',
+        'kind',
+        'workload',
+        'num',
+        'keySize',
+        'valueSize',
+        'opsPerSec',
+        'nsPerOp',
+        'bytesPerEntry',
+        'spread',
+        'repeats',
+        'gcMaxPauseMs',
+      ]) {
+        expect(r).toHaveProperty(key);
+      }
+    }
+    const html = readFileSync(files[2], 'utf8');
+    expect(html.length).toBeGreaterThan(150_000);
+    expect(html).toContain('Chart.js');
+    expect(readFileSync(files[1], 'utf8')).toContain('## fillrandom');
+  });
+});
