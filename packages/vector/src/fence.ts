@@ -9,7 +9,10 @@
  * Why equal fence words only narrow, never decide: zero padding makes a key and its
  * extensions share a word, so a strict word order implies key order and nothing else.
  */
-import { KEY_START } from './sort.js';
+import { ENTRY_HEADER_SIZE } from '@memrep/core';
+
+/** Where the key of an entry with 0 aux words (all this backend writes) starts. */
+const KEY_START = ENTRY_HEADER_SIZE;
 
 export const FENCE_SHIFT = 4;
 export const FENCE_STRIDE = 1 << FENCE_SHIFT;
@@ -62,23 +65,26 @@ export let narrowLo = 0;
 export let narrowHi = 0;
 
 /**
- * Narrows where `key`'s lower or upper bound can lie in `run` (see the module comment), into
- * `narrowLo`/`narrowHi`. REQUIRES: `run` is non-empty, `fence` and `depth` were built for it.
+ * Narrows where any entry with the key of `kl` bytes at `k` in `src` (a caller's key, or a key
+ * in the arena) sorts in `run` (see the module comment), into `narrowLo`/`narrowHi`: the
+ * key's lower and upper bounds both lie in [narrowLo, narrowHi].
+ * REQUIRES: `run` is non-empty, `fence` and `depth` were built for it.
  */
 export function narrow(
   bytes: Uint8Array,
   run: Int32Array,
   fence: Int32Array,
   depth: number,
-  key: Uint8Array,
+  src: Uint8Array,
+  k: number,
+  kl: number,
 ): void {
   const n = run.length;
-  const kl = key.length;
   if (depth > 0) {
     const shared = run[0] + KEY_START;
     const m = kl < depth ? kl : depth;
     for (let i = 0; i < m; i++) {
-      const d = key[i] - bytes[shared + i];
+      const d = src[k + i] - bytes[shared + i];
       if (d !== 0) {
         narrowLo = narrowHi = d < 0 ? 0 : n;
         return;
@@ -90,7 +96,7 @@ export function narrow(
       return;
     }
   }
-  const p = word(key, 0, kl, depth);
+  const p = word(src, k, kl, depth);
   const m = fence.length;
   let lo = 0;
   let hi = m;

@@ -9,8 +9,11 @@
  * 3. Arena offsets are multiples of 8, so an offset's low 3 bits are free to carry a tag.
  */
 
-/** Where the key of an entry with 0 aux words starts, relative to the entry. */
-export const KEY_START = 16;
+import { ENTRY_HEADER_SIZE } from '@memrep/core';
+import { narrow, narrowHi, narrowLo } from './fence.js';
+
+/** Where the key of an entry with 0 aux words (all this backend writes) starts. */
+export const KEY_START = ENTRY_HEADER_SIZE;
 
 /** Ranges this short are insertion-sorted with full compares instead of radix-sorted. */
 const INSERTION_LIMIT = 24;
@@ -154,9 +157,10 @@ export function indexOfEntry(
 
 /**
  * A new array holding `run` and `add` (both sorted) in internal order. Neither input changes:
- * cursors holding `run` keep walking it. Each entry of `add` finds its place by galloping
- * from the previous one, and the stretch of `run` between two places is block-copied, so
- * merging a few entries into a long run costs a memcpy, not a compare per entry.
+ * cursors holding `run` keep walking it. Each entry of `add` finds its place in `run` from the
+ * previous one's, through `fence` when `run` has one (cached words narrow it to one stride),
+ * else by galloping; the stretch of `run` between two places is block-copied, so merging a
+ * few entries into a long run costs a memcpy, not a compare per entry.
  */
 export function mergeRuns(
   bytes: Uint8Array,
@@ -164,6 +168,8 @@ export function mergeRuns(
   f64: Float64Array,
   run: Int32Array,
   add: Int32Array,
+  fence: Int32Array | null,
+  fenceDepth: number,
 ): Int32Array {
   const n = run.length;
   const m = add.length;
@@ -172,16 +178,23 @@ export function mergeRuns(
   let k = 0;
   for (let j = 0; j < m; j++) {
     const t = add[j];
-    // Gallop: probe i, i+1, i+3, i+7, ... until an entry sorts after t.
     let lo = i;
-    let step = 1;
-    let probe = i;
-    while (probe < n && compareEntries(bytes, i32, f64, run[probe], t, 0) < 0) {
-      lo = probe + 1;
-      probe = i + step;
-      step = step * 2 + 1;
+    let hi: number;
+    if (fence !== null) {
+      narrow(bytes, run, fence, fenceDepth, bytes, t + KEY_START, i32[t >> 2] >>> 6);
+      if (narrowLo > lo) lo = narrowLo;
+      hi = narrowHi;
+    } else {
+      // Gallop: probe i, i+1, i+3, i+7, ... until an entry sorts after t.
+      let step = 1;
+      let probe = i;
+      while (probe < n && compareEntries(bytes, i32, f64, run[probe], t, 0) < 0) {
+        lo = probe + 1;
+        probe = i + step;
+        step = step * 2 + 1;
+      }
+      hi = probe < n ? probe : n;
     }
-    let hi = probe < n ? probe : n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (compareEntries(bytes, i32, f64, run[mid], t, 0) < 0) lo = mid + 1;

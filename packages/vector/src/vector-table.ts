@@ -28,8 +28,7 @@ import {
 export interface VectorTableOptions extends TableOptions {
   /**
    * Most unsorted entries a point read (or a duplicate check) scans before it sorts them into
-   * the run instead. Default: adaptive, max(64, sqrt(entries in the run)), which balances the
-   * scan against the copy a merge costs when reads and writes interleave.
+   * the delta run instead (default 64).
    */
   maxTailScan?: number;
 }
@@ -47,7 +46,9 @@ export interface VectorTableHandle extends TableHandle {
 }
 
 const EMPTY_RUN = new Int32Array(0);
-const MIN_TAIL_SCAN = 64;
+const DEFAULT_TAIL_SCAN = 64;
+/** The delta run is merged into the main run once it passes max(this, sqrt(128 n)). */
+const MIN_DELTA = 256;
 /** How far ahead a walking cursor touches the run's entries. */
 const LOOKAHEAD = 8;
 const CAPABILITIES: Capabilities = Object.freeze({ share: true, shareRequiresFrozen: true });
@@ -70,34 +71,42 @@ let searchRunOf: (
 /**
  * The bulk-load backend: an append-only vector of entries, sorted lazily.
  *
- * Layout: entry records lie in the arena in the order they were written. The first part of
- * them is indexed by the *run*, an exact-length `Int32Array` of their offsets in internal
- * order (key ascending, seq descending); the rest, the *tail*, is every entry written since the
- * last sort, and needs no index at all: the arena is a bump allocator and this table is its
- * only writer, so the tail's records lie back to back from `tailStart` to the arena's top, and
- * a walk rebuilds their offsets when a sort needs them.
+ * Layout: entry records lie in the arena in the order they were written, in three parts:
+ * - the *run*: an exact-length `Int32Array` of entry offsets in internal order (key ascending,
+ *   seq descending), with a sparse prefix index (fence.ts) once reads have paid for it;
+ * - the *delta*: a second, smaller sorted array of the entries sorted since the run last
+ *   changed, so that reads interleaved with writes do not copy the whole run every few writes;
+ * - the *tail*: every entry written since the last sort. It needs no index at all: the arena
+ *   is a bump allocator and this table its only writer, so the tail's records lie back to back
+ *   from `tailStart` to the arena's top, and a walk rebuilds their offsets when a sort needs
+ *   them.
  *
  * Invariants:
  * 1. A write is `writeEntry` and two counters; nothing is looked up unless the seq is not
- *    fresh (at or below `lastSeq`), which needs a duplicate check (binary search + tail scan).
+ *    fresh (at or below `lastSeq`), which needs a duplicate check (tail scan, two binary
+ *    searches).
  * 2. A run is never changed once published: a merge builds a new array (copy-on-merge), so a
  *    cursor holding a run and an index into it stays valid, and next/prev neither skip nor
  *    repeat entries of that run, whatever is written or merged meanwhile.
- * 3. Point reads scan a short tail and binary-search the run; a longer tail is sorted (radix,
- *    see `sortEntries`) and merged first. Positioning a cursor merges any tail. Nothing ever
- *    re-sorts the run.
- * 4. `freeze()` merges the tail once; every read after it is a binary search. When the arena is
- *    shared memory, the final run is copied into it, so `share()` can hand it to workers.
+ * 3. Point reads scan a short tail and binary-search the delta and the run. A longer tail is
+ *    sorted (radix, see `sortEntries`) and merged into the delta first; a delta past
+ *    max(256, sqrt(128 n)) entries is merged into the run, which balances copying the delta
+ *    on every tail merge against copying the run on every delta merge. Positioning a cursor
+ *    merges everything into the run. Nothing ever re-sorts the run.
+ * 4. `freeze()` merges everything into the run once; every read after it is a binary search.
+ *    When the arena is shared memory, the final run is copied into it, so `share()` can hand
+ *    it to workers.
  */
 export class VectorTable extends TableBase {
   #run: Int32Array = EMPTY_RUN;
-  /** Highest seq in the run (-1 when empty): a tail hit above it needs no run search. */
+  /** Highest seq in the run (-1 when empty): a newer hit above it needs no run search. */
   #runMaxSeq = -1;
+  #delta: Int32Array = EMPTY_RUN;
+  #deltaMaxSeq = -1;
   #tailStart: number;
   #tailEnd: number;
   #tailCount = 0;
-  #scanLimit: number;
-  readonly #fixedScanLimit: number;
+  readonly #scanLimit: number;
   /** Arena offset of the run once freeze copied it there; 0 while it lives on the JS heap. */
   #sharedIndex = 0;
   /** Sparse prefix index of the run (fence.ts), or null until reads have paid for it. */
@@ -108,7 +117,8 @@ export class VectorTable extends TableBase {
 
   static {
     sortedRunOf = (table) => table.#sortedRun();
-    isCurrentRun = (table, run) => run === table.#run && table.#tailCount === 0;
+    isCurrentRun = (table, run) =>
+      run === table.#run && table.#tailCount === 0 && table.#delta.length === 0;
     searchRunOf = (table, run, key, seq, upper) => table.#search(run, key, seq, upper);
   }
 
@@ -121,8 +131,7 @@ export class VectorTable extends TableBase {
         `maxTailScan must be a non-negative integer; got ${String(limit as unknown)}`,
       );
     }
-    this.#fixedScanLimit = limit ?? -1;
-    this.#scanLimit = limit ?? MIN_TAIL_SCAN;
+    this.#scanLimit = limit ?? DEFAULT_TAIL_SCAN;
     this.#tailStart = this.#tailEnd = this.arena.top;
     if (handle !== undefined && handle.length > 0) {
       const buffer = this.arena.buffer;
@@ -164,7 +173,7 @@ export class VectorTable extends TableBase {
     return CAPABILITIES;
   }
 
-  /** Entries written since the last sort (not yet in the sorted run). */
+  /** Entries written since the last sort: in the tail, in neither sorted array yet. */
   get unsortedCount(): number {
     return this.#tailCount;
   }
@@ -231,6 +240,19 @@ export class VectorTable extends TableBase {
           bestSeq = s;
         }
       }
+      if (bestSeq > this.#runMaxSeq && bestSeq > this.#deltaMaxSeq) return best;
+    }
+    const delta = this.#delta;
+    if (delta.length > 0 && bestSeq < this.#deltaMaxSeq) {
+      const at = lowerBound(bytes, i32, f64, delta, key, snapshot, 0, delta.length);
+      if (at < delta.length) {
+        const off = delta[at];
+        const s = f64[(off >> 3) + 1];
+        if (s > bestSeq && entryHasKey(bytes, i32, off, key)) {
+          best = off;
+          bestSeq = s;
+        }
+      }
       if (bestSeq > this.#runMaxSeq) return best;
     }
     const run = this.#run;
@@ -254,7 +276,7 @@ export class VectorTable extends TableBase {
   }
 
   protected override onFreeze(): void {
-    this.#mergeTail();
+    this.#sortedRun();
     const run = this.#run;
     if (run.length === 0) return;
     if (this.#fence === null) this.#buildFence();
@@ -281,7 +303,8 @@ export class VectorTable extends TableBase {
 
   protected override indexMemory(): number {
     if (this.#sharedIndex !== 0) return 0;
-    return this.#run.byteLength + (this.#fence === null ? 0 : this.#fence.byteLength);
+    const fence = this.#fence === null ? 0 : this.#fence.byteLength;
+    return this.#run.byteLength + this.#delta.byteLength + fence;
   }
 
   /** Index of the lower (or upper) bound of (key, seq) in `run`, using the fence if it has one. */
@@ -292,7 +315,7 @@ export class VectorTable extends TableBase {
     let to = run.length;
     const fence = this.#fence;
     if (fence !== null && run === this.#run && to > 0) {
-      narrow(bytes, run, fence, this.#fenceDepth, key);
+      narrow(bytes, run, fence, this.#fenceDepth, key, 0, key.length);
       from = narrowLo;
       to = narrowHi;
       if (from === to) return from;
@@ -316,10 +339,11 @@ export class VectorTable extends TableBase {
   /** The run with every entry written so far merged in. */
   #sortedRun(): Int32Array {
     if (this.#tailCount > 0) this.#mergeTail();
+    if (this.#delta.length > 0) this.#mergeDelta();
     return this.#run;
   }
 
-  /** Sorts the tail and merges it into a new run. */
+  /** Sorts the tail and merges it into a new delta, and that into the run once it is long. */
   #mergeTail(): void {
     const count = this.#tailCount;
     if (count === 0) return;
@@ -328,7 +352,7 @@ export class VectorTable extends TableBase {
     const i32 = arena.i32;
     const f64 = arena.f64;
     const tail = new Int32Array(count);
-    let maxSeq = this.#runMaxSeq;
+    let maxSeq = this.#deltaMaxSeq;
     let off = this.#tailStart;
     for (let i = 0; i < count; i++) {
       tail[i] = off;
@@ -337,19 +361,32 @@ export class VectorTable extends TableBase {
       off = nextEntry(i32, off);
     }
     sortEntries(bytes, i32, f64, tail);
-    const run = this.#run;
-    this.#run = run.length === 0 ? tail : mergeRuns(bytes, i32, f64, run, tail);
-    this.#runMaxSeq = maxSeq;
-    this.#fence = null;
-    this.#reads = 0;
+    const delta = this.#delta;
+    this.#delta = delta.length === 0 ? tail : mergeRuns(bytes, i32, f64, delta, tail, null, 0);
+    this.#deltaMaxSeq = maxSeq;
     this.#tailStart = this.#tailEnd;
     this.#tailCount = 0;
-    if (this.#fixedScanLimit < 0) {
-      this.#scanLimit = Math.max(MIN_TAIL_SCAN, Math.sqrt(this.#run.length) | 0);
-    }
+    const limit = Math.sqrt(this.#run.length * 128);
+    if (this.#delta.length > (limit > MIN_DELTA ? limit : MIN_DELTA)) this.#mergeDelta();
   }
 
-  /** Throws `MEMREP_DUPLICATE_SEQ` if (key, seq) is held, in the run or in the tail. */
+  /** Merges the delta into a new run. */
+  #mergeDelta(): void {
+    const delta = this.#delta;
+    const run = this.#run;
+    const arena = this.arena;
+    this.#run =
+      run.length === 0
+        ? delta
+        : mergeRuns(arena.bytes, arena.i32, arena.f64, run, delta, this.#fence, this.#fenceDepth);
+    if (this.#deltaMaxSeq > this.#runMaxSeq) this.#runMaxSeq = this.#deltaMaxSeq;
+    this.#delta = EMPTY_RUN;
+    this.#deltaMaxSeq = -1;
+    this.#fence = null;
+    this.#reads = 0;
+  }
+
+  /** Throws `MEMREP_DUPLICATE_SEQ` if (key, seq) is held, in the tail, the delta or the run. */
   #assertNotHeld(key: Uint8Array, seq: number): void {
     if (this.#tailCount > this.#scanLimit) this.#mergeTail();
     const arena = this.arena;
@@ -361,6 +398,15 @@ export class VectorTable extends TableBase {
       if (f64[(off >> 3) + 1] === seq && entryHasKey(bytes, i32, off, key)) {
         throw duplicateSeqError(key, seq);
       }
+    }
+    const delta = this.#delta;
+    const inDelta = lowerBound(bytes, i32, f64, delta, key, seq, 0, delta.length);
+    if (
+      inDelta < delta.length &&
+      f64[(delta[inDelta] >> 3) + 1] === seq &&
+      entryHasKey(bytes, i32, delta[inDelta], key)
+    ) {
+      throw duplicateSeqError(key, seq);
     }
     const run = this.#run;
     const at = this.#search(run, key, seq, false);

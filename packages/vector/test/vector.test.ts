@@ -12,6 +12,7 @@ import {
 import { Arena, writeEntry } from '@memrep/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fenceLength, fillFence, sharedPrefixLength } from '../src/fence.js';
 import { createTable, VectorTable, type VectorTableOptions } from '../src/index.js';
 import { mergeRuns, sortEntries } from '../src/sort.js';
 
@@ -98,7 +99,7 @@ describe('sortEntries', () => {
 });
 
 describe('mergeRuns', () => {
-  it('merges two sorted runs into a new one and changes neither', () => {
+  it('merges two sorted runs into a new one, galloping or through a fence, and changes neither', () => {
     fc.assert(
       fc.property(
         versionsArb,
@@ -112,8 +113,15 @@ describe('mergeRuns', () => {
           sortEntries(arena.bytes, arena.i32, arena.f64, a);
           sortEntries(arena.bytes, arena.i32, arena.f64, b);
           const before = [Array.from(a), Array.from(b)];
-          const merged = mergeRuns(arena.bytes, arena.i32, arena.f64, a, b);
+          const merged = mergeRuns(arena.bytes, arena.i32, arena.f64, a, b, null, 0);
           expect(describeOffsets(arena, merged)).toEqual(expected(versions));
+          if (a.length > 0) {
+            const depth = sharedPrefixLength(arena.bytes, arena.i32, a);
+            const fence = new Int32Array(fenceLength(a.length));
+            fillFence(arena.bytes, arena.i32, a, depth, fence);
+            const fenced = mergeRuns(arena.bytes, arena.i32, arena.f64, a, b, fence, depth);
+            expect(describeOffsets(arena, fenced)).toEqual(expected(versions));
+          }
           expect([Array.from(a), Array.from(b)]).toEqual(before);
         },
       ),
