@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Script } from 'node:vm';
+import { createContext, Script } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../src/report/html.js';
 import { renderMarkdown } from '../src/report/markdown.js';
@@ -143,6 +143,47 @@ describe('report.html', () => {
     expect(scripts).toHaveLength(2);
     for (const s of scripts) expect(() => new Script(s)).not.toThrow();
     expect(html.match(/<\/script>/g)).toHaveLength(2);
+  });
+
+  it('draws a chart per workload, one for memory and one per scaling series', () => {
+    const charts: { type: string; labels?: unknown[]; datasets: { data: unknown[] }[] }[] = [];
+    const element = (): Record<string, unknown> => ({
+      className: '',
+      textContent: '',
+      height: 0,
+      appendChild: (child: unknown) => child,
+    });
+    class Chart {
+      static defaults: Record<string, unknown> = {};
+      constructor(
+        _canvas: unknown,
+        config: { type: string; data: { labels?: unknown[]; datasets: { data: unknown[] }[] } },
+      ) {
+        charts.push({
+          type: config.type,
+          labels: config.data.labels,
+          datasets: config.data.datasets,
+        });
+      }
+    }
+    const context = createContext({
+      document: { getElementById: element, createElement: element },
+    });
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    context.Chart = Chart;
+    new Script(scripts[1]).runInContext(context);
+    const bars = charts.filter((c) => c.type === 'bar');
+    // fillrandom, scan, readwhilewriting (writer and readers), memory
+    expect(bars.map((c) => c.labels)).toEqual([
+      ['skiplist *', 'sorted-btree', 'map'],
+      ['skiplist *', 'sorted-btree'],
+      ['skiplist *'],
+      ['skiplist *'],
+      ['skiplist *', 'sorted-btree', 'map'],
+    ]);
+    const lines = charts.filter((c) => c.type === 'line');
+    expect(lines).toHaveLength(1);
+    expect(lines[0].datasets.map((d) => d.data.length)).toEqual([3, 2, 1]);
   });
 
   it('escapes text in the page and lists every main row', () => {

@@ -1,8 +1,11 @@
 import type { Cursor, TableMut, TableOptions } from '@memrep/core';
 import type { OpenOptions, SharePlan, SyncInstance, SystemAdapter, SystemSpec } from './types.js';
 
-/** The largest arena a table may have: room for a million 100-byte entries and their overwrites. */
+/** The largest arena a table may have (core's limit). */
 export const MAX_ARENA_SIZE = 2 ** 31 - 8;
+/** Arena bytes budgeted per entry beyond its key and value: header and tower, generously. */
+const ENTRY_OVERHEAD = 128;
+const ARENA_SLACK = 64 * 2 ** 20;
 
 /** A memrep table as the bench uses it: the `TableMut` contract plus the declared capabilities. */
 export interface BackendTable extends TableMut {
@@ -85,11 +88,24 @@ export class MemrepInstance implements SyncInstance {
   }
 }
 
-/** Table options for a workload: the largest arena, and for prefixscan the prefix length. */
+/**
+ * `maxSize` for a workload: room for N entries twice over (overwrite writes every key again)
+ * plus slack, at most core's limit. Sized to the run rather than always the limit, because a
+ * backend may size itself from it (hash-skiplist picks its bucket count from `maxSize`), as
+ * a user who knows the memtable's budget would set it.
+ */
+export function arenaMaxSize(options: OpenOptions): number {
+  const need =
+    2 * options.num * (options.keySize + options.valueSize + ENTRY_OVERHEAD) + ARENA_SLACK;
+  return Math.min(MAX_ARENA_SIZE, Math.ceil(need / 8) * 8);
+}
+
+/** Table options for a workload: the arena's `maxSize`, and for prefixscan the prefix length. */
 export function tableOptions(options: OpenOptions): TableOptions & Record<string, unknown> {
+  const maxSize = arenaMaxSize(options);
   return options.prefixLength === undefined
-    ? { maxSize: MAX_ARENA_SIZE }
-    : { maxSize: MAX_ARENA_SIZE, prefixExtractor: options.prefixLength };
+    ? { maxSize }
+    : { maxSize, prefixExtractor: options.prefixLength };
 }
 
 export const memrepAdapter: SystemAdapter = {
