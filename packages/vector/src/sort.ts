@@ -232,6 +232,13 @@ export function sortEntries(
 ): void {
   const n = offs.length;
   if (n < 2) return;
+  // Keys written in order (a sequential load, time-ordered keys) need no sort: one pass over
+  // neighbours in the arena says so, and random input leaves it at the first inversion.
+  let sorted = 1;
+  while (sorted < n && compareEntries(bytes, i32, f64, offs[sorted - 1], offs[sorted], 0) < 0) {
+    sorted++;
+  }
+  if (sorted === n) return;
   if (n <= INSERTION_LIMIT) {
     insertionSort(bytes, i32, f64, offs, 0, n, 0);
     return;

@@ -85,6 +85,21 @@ describe('sortEntries', () => {
     );
   });
 
+  it('leaves entries written in order as they are, and sorts ones out of order only at the end', () => {
+    fc.assert(
+      fc.property(versionsArb, fc.boolean(), (versions, swapLast) => {
+        const ordered = [...versions].sort(byInternalOrder);
+        const n = ordered.length;
+        if (swapLast && n >= 2) [ordered[n - 2], ordered[n - 1]] = [ordered[n - 1], ordered[n - 2]];
+        const arena = new Arena();
+        const offs = writeAll(arena, ordered);
+        sortEntries(arena.bytes, arena.i32, arena.f64, offs);
+        expect(describeOffsets(arena, offs)).toEqual(expected(versions));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('sorts keys that share a prefix longer than any digit, without recursing per byte', () => {
     const arena = new Arena();
     const shared = 'p'.repeat(4000);
