@@ -57,8 +57,8 @@ interface Loops {
 
 interface ReadPass {
   readonly ops: number;
-  /** Does `ops` ops (a full pass ignores it and does them all). */
-  readonly pass: (ops: number) => number | Promise<number>;
+  /** One whole pass: `ops` ops. */
+  readonly pass: () => number | Promise<number>;
   readonly check: (result: number) => void;
 }
 
@@ -190,10 +190,10 @@ class JobRunner {
     await L.fill(inst, keys, null, n, values, 0);
     await L.verify(inst, keys, n, values, 0);
     const { ops, pass, check } = this.#readPass(inst, L, n * (keySize + valueSize));
-    check(await pass(ops));
+    check(await pass());
     const samples: Sample[] = [];
     for (let r = 0; r < this.#job.repeat; r++) {
-      samples.push(await this.#timed(ops, () => pass(ops), check));
+      samples.push(await this.#timed(ops, pass, check));
     }
     await close(inst);
     return samples;
@@ -208,13 +208,13 @@ class JobRunner {
       case 'readrandom':
         return {
           ops: n,
-          pass: (ops) => L.read(inst, keys, data.readOrder, ops),
+          pass: () => L.read(inst, keys, data.readOrder, n),
           check: expect('keys found', n),
         };
       case 'readmissing':
         return {
           ops: n,
-          pass: (ops) => L.readMissing(inst, keys, data.readOrder, ops),
+          pass: () => L.readMissing(inst, keys, data.readOrder, n),
           check: expect('absent keys found', 0),
         };
       case 'scan':
@@ -230,7 +230,7 @@ class JobRunner {
       default:
         return {
           ops: data.seekOrder.length,
-          pass: (ops) => L.seek(inst, keys, data.seekOrder, ops, SEEK_STEPS),
+          pass: () => L.seek(inst, keys, data.seekOrder, data.seekOrder.length, SEEK_STEPS),
           check: (sum) => {
             if (sum <= 0) throw new Error('the seeks read nothing');
           },
@@ -248,13 +248,13 @@ class JobRunner {
     await L.fill(inst, keys, null, n, values, 0);
     await L.verify(inst, keys, n, values, 0);
     const scans = data.prefixes.length;
-    const pass = (ops: number) => L.prefix(inst, data.prefixes, data.uppers, data.scanOrder, ops);
+    const pass = () => L.prefix(inst, data.prefixes, data.uppers, data.scanOrder, scans);
     // Every key carries one prefix of the pool and each prefix is scanned once: all bytes read.
     const check = expect('bytes read by the prefix scans', n * (keySize + valueSize));
-    check(await pass(scans));
+    check(await pass());
     const samples: Sample[] = [];
     for (let r = 0; r < this.#job.repeat; r++) {
-      samples.push(await this.#timed(scans, () => pass(scans), check));
+      samples.push(await this.#timed(scans, pass, check));
     }
     await close(inst);
     return samples;
