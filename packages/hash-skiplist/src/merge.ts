@@ -13,15 +13,56 @@ export interface BucketSource {
   readonly list: SkipListCore;
   /** Whether another thread writes (Atomics loads, view refresh). */
   readonly concurrent: boolean;
-  /** Int32 word index of bucket 0 in the arena. */
+  /** Int32 word index of bucket 0's slot in the arena (slots are `SLOT_WORDS` words). */
   readonly bucketWord: number;
+  /** Bytes a bucket head takes. */
+  readonly headBytes: number;
   readonly bucketCount: number;
   /** Entries written so far: changes with every write. */
   readonly count: number;
   /** Writes whose seq was not above every seq held so far: changes with every such write. */
   readonly unorderedWrites: number;
   readonly lastSeq: number;
+  /** The heads of the buckets that hold entries (the first `length` of `offsets`). */
+  heads(): HeadList;
 }
+
+/** Head offsets of the non-empty buckets, in no particular order. REQUIRES: read-only. */
+export interface HeadList {
+  readonly offsets: Int32Array;
+  readonly length: number;
+}
+
+/**
+ * A reader's `heads()`: a scan of the bucket array (the writer keeps a list as it goes).
+ * Every head it returns is covered by the arena's views.
+ */
+export function scanHeads(source: BucketSource): HeadList {
+  const arena = source.arena;
+  arena.refresh();
+  let offsets = new Int32Array(64);
+  let length = 0;
+  const end = source.bucketWord + source.bucketCount * SLOT_WORDS;
+  for (let w = source.bucketWord; w < end; w += SLOT_WORDS) {
+    const head = Atomics.load(arena.i32, w);
+    if (head === 0) continue;
+    if (head + source.headBytes > arena.bytes.length) arena.refresh();
+    if (length === offsets.length) {
+      const bigger = new Int32Array(length * 2);
+      bigger.set(offsets);
+      offsets = bigger;
+    }
+    offsets[length++] = head;
+  }
+  return { offsets, length };
+}
+
+/**
+ * A bucket's slot in the bucket array: its head offset (0 while the bucket is empty), then the
+ * offset of its first node, kept by the writer so that a point read can start there.
+ */
+export const SLOT_WORDS = 2;
+export const SLOT_FIRST = 1;
 
 /**
  * What a total-order cursor saw of the table's counters when it last positioned itself, to
@@ -125,10 +166,10 @@ export class BucketCursor implements RawCursor {
 /** The head of `bucket`, or 0; covered by the arena's views. */
 export function loadHead(source: BucketSource, bucket: number): number {
   const arena = source.arena;
-  const w = source.bucketWord + bucket;
+  const w = source.bucketWord + bucket * SLOT_WORDS;
   if (!source.concurrent) return arena.i32[w];
   const head = Atomics.load(arena.i32, w);
-  if (head !== 0 && head + ENTRY_HEADER_SIZE * 4 > arena.bytes.length) arena.refresh();
+  if (head !== 0 && head + source.headBytes > arena.bytes.length) arena.refresh();
   return head;
 }
 
@@ -221,19 +262,14 @@ export class MergeCursor implements RawCursor {
   #fill(forward: boolean, mode: number, key: Uint8Array | undefined, seq: number): void {
     const source = this.#source;
     const list = source.list;
-    const arena = source.arena;
     // Counters first: a write racing with the fill shows up as stale on the next step.
     markSeen(source, this.#seen);
     this.#forward = forward;
-    const concurrent = source.concurrent;
-    if (concurrent) arena.refresh();
-    const base = source.bucketWord;
-    const bucketCount = source.bucketCount;
+    const heads = source.heads();
+    const headOffsets = heads.offsets;
     let size = 0;
-    for (let b = 0; b < bucketCount; b++) {
-      const head = concurrent ? Atomics.load(arena.i32, base + b) : arena.i32[base + b];
-      if (head === 0) continue;
-      if (concurrent && head + ENTRY_HEADER_SIZE * 4 > arena.bytes.length) arena.refresh();
+    for (let i = 0; i < heads.length; i++) {
+      const head = headOffsets[i];
       let node: number;
       if (mode === FIRST) node = forward ? list.first(head) : list.last(head);
       else {
@@ -250,8 +286,10 @@ export class MergeCursor implements RawCursor {
     this.#size = size;
     const nodes = this.#nodes;
     const keys = this.#keys;
-    const heads = this.#heads;
-    for (let i = (size >> 1) - 1; i >= 0; i--) this.#siftDown(i, nodes[i], keys[i], heads[i]);
+    const bucketHeads = this.#heads;
+    for (let i = (size >> 1) - 1; i >= 0; i--) {
+      this.#siftDown(i, nodes[i], keys[i], bucketHeads[i]);
+    }
     this.entry = size > 0 ? nodes[0] : 0;
   }
 

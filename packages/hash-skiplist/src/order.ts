@@ -1,4 +1,5 @@
 import { type Arena, ENTRY_HEADER_SIZE, type RawCursor } from '@memrep/core';
+import { NEXT0_WORD } from '@memrep/skiplist';
 import { type BucketSource, isStale, markSeen, type Staleness } from './merge.js';
 
 /**
@@ -22,29 +23,38 @@ export interface SortedOrder {
 
 export function buildSortedOrder(source: BucketSource): SortedOrder {
   const count = source.count;
-  const list = source.list;
   const arena = source.arena;
   const concurrent = source.concurrent;
   if (concurrent) arena.refresh();
+  // Breadth first: every bucket's first node, then every second node, and so on. Each pass is
+  // a loop of independent loads whose misses overlap; a bucket at a time would chain them.
+  // Entries of one bucket still come out in that bucket's order.
+  const heads = source.heads();
+  const frontier = heads.offsets.slice(0, heads.length);
+  let width = heads.length;
   let capacity = count + 16;
   let offsets = new Int32Array(capacity);
   let keys = new Uint32Array(capacity);
   let n = 0;
-  const base = source.bucketWord;
-  for (let b = 0; b < source.bucketCount; b++) {
-    let node = concurrent ? Atomics.load(arena.i32, base + b) : arena.i32[base + b];
-    if (node === 0) continue;
-    if (concurrent && node + ENTRY_HEADER_SIZE * 4 > arena.bytes.length) arena.refresh();
-    for (node = list.first(node); node !== 0; node = list.next(node)) {
-      if (n === capacity) {
-        capacity *= 2;
-        const o = new Int32Array(capacity);
-        o.set(offsets);
-        offsets = o;
-        const k = new Uint32Array(capacity);
-        k.set(keys);
-        keys = k;
-      }
+  while (width > 0) {
+    let next = 0;
+    for (let i = 0; i < width; i++) {
+      const w = (frontier[i] >> 2) + NEXT0_WORD;
+      const node = concurrent ? Atomics.load(arena.i32, w) : arena.i32[w];
+      if (node === 0) continue;
+      if (concurrent && !covers(arena, node)) arena.refresh();
+      frontier[next++] = node;
+    }
+    width = next;
+    if (n + width > capacity) {
+      capacity = Math.max(capacity * 2, n + width);
+      offsets = grown(offsets, capacity);
+      const k = new Uint32Array(capacity);
+      k.set(keys);
+      keys = k;
+    }
+    for (let i = 0; i < width; i++) {
+      const node = frontier[i];
       offsets[n] = node;
       keys[n] = nodePrefix(arena, node);
       n++;
@@ -62,6 +72,20 @@ export function buildSortedOrder(source: BucketSource): SortedOrder {
     i = j;
   }
   return { offsets: n === capacity ? offsets : offsets.slice(0, n), length: n, count };
+}
+
+/** Whether the arena's views reach past the key of the entry at `node`. */
+function covers(arena: Arena, node: number): boolean {
+  const length = arena.bytes.length;
+  if (node + ENTRY_HEADER_SIZE > length) return false;
+  const w = arena.i32[node >> 2];
+  return node + ENTRY_HEADER_SIZE + ((w & 63) << 2) + (w >>> 6) <= length;
+}
+
+function grown(array: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(capacity);
+  bigger.set(array.subarray(0, Math.min(array.length, capacity)));
+  return bigger;
 }
 
 /** The key's first four bytes as an unsigned big-endian integer (zero-padded). */

@@ -1,6 +1,7 @@
 import {
   Arena,
   type Capabilities,
+  compareKeyToEntry,
   entrySize,
   invalidArgument,
   MemrepError,
@@ -12,8 +13,17 @@ import {
   type TableOptions,
   unsupported,
 } from '@memrep/core';
-import { headSize, SkipListCore } from '@memrep/skiplist';
-import { BucketCursor, loadHead, MergeCursor } from './merge.js';
+import { headSize, NEXT0_WORD, SkipListCore } from '@memrep/skiplist';
+import { BucketArena } from './chunks.js';
+import {
+  BucketCursor,
+  type HeadList,
+  loadHead,
+  MergeCursor,
+  SLOT_FIRST,
+  SLOT_WORDS,
+  scanHeads,
+} from './merge.js';
 import { buildSortedOrder, IndexCursor, type OrderSource, type SortedOrder } from './order.js';
 import {
   bucketOfPrefix,
@@ -42,8 +52,9 @@ export interface HashSkipListOptions extends TableOptions {
    */
   bucketCount?: number;
   /**
-   * Tallest tower in a bucket, an integer in [1, 20]. Default: 4 for 2^16 buckets or more,
-   * up to 12 for a single bucket (about 4^12 entries in all at full speed).
+   * Tallest tower in a bucket, an integer in [1, 20]. Default: 12 for a single bucket, one
+   * fewer per factor of 4 more buckets (about 4^12 entries in all at full speed), at least 4,
+   * or 2 when the whole key is hashed (see `defaultBucketMaxHeight`).
    */
   bucketMaxHeight?: number;
   /**
@@ -72,6 +83,9 @@ export interface HashSkipListHandle extends TableHandle {
 const STATE_SIZE = 8;
 const STATE_UNORDERED_WORD = 0;
 const STATE_NON_EMPTY_WORD = 1;
+const SLOT_BYTES = SLOT_WORDS * 4;
+/** Nodes a point read walks from a bucket's first node before it searches from the head. */
+const FIRST_STEPS = 3;
 
 let attaching: HashSkipListHandle | undefined;
 
@@ -82,10 +96,14 @@ export function defaultBucketCount(maxSize: number): number {
   return count;
 }
 
-/** 4 levels from 2^16 buckets up, one more per factor of 4 fewer, at most 12. */
-export function defaultBucketMaxHeight(bucketCount: number): number {
+/**
+ * Enough levels for about 4^12 entries in all: 12 for one bucket, one fewer per factor of 4
+ * more buckets, at least 4 (a prefix's bucket may hold many keys) or, when the whole key is
+ * hashed and buckets hold a few entries each, 2 (a head of 32 bytes, not 48).
+ */
+export function defaultBucketMaxHeight(bucketCount: number, wholeKey: boolean): number {
   const log4 = Math.floor(Math.log2(bucketCount) / 2);
-  return Math.min(12, Math.max(4, 12 - log4));
+  return Math.min(12, Math.max(wholeKey ? 2 : 4, 12 - log4));
 }
 
 /**
@@ -118,8 +136,13 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   readonly #fixed: number;
   readonly #extract: ((key: Uint8Array) => number) | undefined;
   readonly #state: number;
-  readonly #headBytes: number;
+  readonly headBytes: number;
   #order: SortedOrder | undefined;
+  /** The writer's list of non-empty buckets' heads (readers scan the bucket array). */
+  #heads = new Int32Array(16);
+  #headCount = 0;
+  /** The writer's arena, which places a bucket's entries in its chunks. */
+  readonly #chunks: BucketArena | undefined;
 
   constructor(options?: HashSkipListOptions) {
     const handle = attaching;
@@ -132,6 +155,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       this.bucketMaxHeight = handle.bucketMaxHeight;
       this.#state = handle.state;
       this.totalOrder = handle.totalOrder;
+      this.#chunks = undefined;
       this.concurrent = true;
     } else {
       const fixed = resolvePrefixExtractor(options?.prefixExtractor);
@@ -142,7 +166,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
           `bucketCount must be an integer in [1, ${MAX_BUCKET_COUNT}]; got ${String(bucketCount)}`,
         );
       }
-      const bucketMaxHeight = options?.bucketMaxHeight ?? defaultBucketMaxHeight(bucketCount);
+      const bucketMaxHeight =
+        options?.bucketMaxHeight ?? defaultBucketMaxHeight(bucketCount, fixed === Infinity);
       if (
         !Number.isInteger(bucketMaxHeight) ||
         bucketMaxHeight < 1 ||
@@ -159,11 +184,13 @@ export class HashSkipListTable extends TableBase implements OrderSource {
           `totalOrder must be 'auto', 'index' or 'merge'; got ${String(totalOrder)}`,
         );
       }
-      super(new Arena(options), options);
+      const arena = new BucketArena(options);
+      super(arena, options);
+      this.#chunks = arena;
       this.totalOrder = totalOrder;
-      if (!this.arena.fits(STATE_SIZE + bucketCount * 4)) {
+      if (!this.arena.fits(STATE_SIZE + bucketCount * SLOT_BYTES)) {
         throw invalidArgument(
-          `bucketCount ${bucketCount} needs ${bucketCount * 4} bytes of arena, more than ` +
+          `bucketCount ${bucketCount} needs ${bucketCount * SLOT_BYTES} bytes of arena, more than ` +
             `maxSize ${this.arena.maxSize} leaves; lower bucketCount or raise maxSize`,
         );
       }
@@ -172,12 +199,12 @@ export class HashSkipListTable extends TableBase implements OrderSource {
         fixed < 0 ? (options?.prefixExtractor as (key: Uint8Array) => number) : undefined;
       this.bucketCount = bucketCount;
       this.bucketMaxHeight = bucketMaxHeight;
-      this.#state = this.arena.allocate(STATE_SIZE + bucketCount * 4);
+      this.#state = this.arena.allocate(STATE_SIZE + bucketCount * SLOT_BYTES);
       this.concurrent = false;
     }
     this.buckets = this.#state + STATE_SIZE;
     this.bucketWord = this.buckets >> 2;
-    this.#headBytes = (headSize(this.bucketMaxHeight) + 7) & ~7;
+    this.headBytes = (headSize(this.bucketMaxHeight) + 7) & ~7;
     this.list = new SkipListCore(this.arena, { concurrent: this.concurrent });
   }
 
@@ -208,6 +235,11 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       this.#order = order;
     }
     return order;
+  }
+
+  heads(): HeadList {
+    if (this.concurrent) return scanHeads(this);
+    return { offsets: this.#heads, length: this.#headCount };
   }
 
   /** The prefix length `key` is hashed on. */
@@ -273,34 +305,70 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   ): void {
     const bucket = this.bucketOf(key);
     const arena = this.arena;
-    const w = this.bucketWord + bucket;
+    const w = this.bucketWord + bucket * SLOT_WORDS;
     let head = arena.i32[w];
     if (head === 0) {
       // Checked up front so that a full arena leaves no stray head behind.
       const valueLength = value === undefined ? 0 : value.length;
       const tallest = entrySize(2 * this.bucketMaxHeight - 1, key.length, valueLength);
-      if (!arena.fits(this.#headBytes + tallest)) {
+      if (!arena.fits(this.headBytes + tallest)) {
         throw new MemrepError(
           'MEMREP_ARENA_FULL',
-          `a new bucket for this entry needs up to ${this.#headBytes + tallest} bytes, more ` +
+          `a new bucket for this entry needs up to ${this.headBytes + tallest} bytes, more ` +
             `than the arena's maxSize of ${arena.maxSize} bytes leaves ` +
             `(${arena.allocated} already allocated)`,
         );
       }
       head = this.list.allocateHead(this.bucketMaxHeight);
-      this.list.insert(head, key, value, seq, true);
+      const node = this.list.insert(head, key, value, seq, true);
+      Atomics.store(arena.i32, w + SLOT_FIRST, node);
       Atomics.store(arena.i32, w, head);
       Atomics.add(arena.i32, (this.#state >> 2) + STATE_NON_EMPTY_WORD, 1);
+      if (this.#headCount === this.#heads.length) {
+        const bigger = new Int32Array(this.#headCount * 2);
+        bigger.set(this.#heads);
+        this.#heads = bigger;
+      }
+      this.#heads[this.#headCount++] = head;
     } else {
-      this.list.insert(head, key, value, seq, fresh);
+      const chunks = this.#chunks as BucketArena;
+      chunks.bucket = head;
+      try {
+        this.list.insert(head, key, value, seq, fresh);
+      } finally {
+        chunks.bucket = 0;
+      }
+      const i32 = arena.i32;
+      const first = i32[(head >> 2) + NEXT0_WORD];
+      if (i32[w + SLOT_FIRST] !== first) Atomics.store(i32, w + SLOT_FIRST, first);
     }
     if (!fresh) Atomics.add(arena.i32, (this.#state >> 2) + STATE_UNORDERED_WORD, 1);
     this.#order = undefined;
   }
 
+  /**
+   * On the writer's thread a read starts at the bucket's first node, cached in its slot: in
+   * a bucket of one or two entries the key is found, or known absent, without touching the
+   * head (one dependent miss fewer). Past a few nodes, and in readers of other threads (whose
+   * cached first node may lag the head), it is a search from the head.
+   */
   protected findEntry(key: Uint8Array, snapshot: number): number {
-    const head = loadHead(this, this.bucketOf(key));
-    return head === 0 ? 0 : this.list.findNewest(head, key, snapshot);
+    const bucket = this.bucketOf(key);
+    if (this.concurrent) {
+      const head = loadHead(this, bucket);
+      return head === 0 ? 0 : this.list.findNewest(head, key, snapshot);
+    }
+    const arena = this.arena;
+    const i32 = arena.i32;
+    const w = this.bucketWord + bucket * SLOT_WORDS;
+    let node = i32[w + SLOT_FIRST];
+    for (let steps = 0; node !== 0 && steps < FIRST_STEPS; steps++) {
+      const c = compareKeyToEntry(key, arena, node);
+      if (c < 0) return 0;
+      if (c === 0 && arena.f64[(node >> 3) + 1] <= snapshot) return node;
+      node = i32[(node >> 2) + NEXT0_WORD];
+    }
+    return node === 0 ? 0 : this.list.findNewest(i32[w], key, snapshot);
   }
 
   protected openRawCursor(): RawCursor {
@@ -309,7 +377,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
 
   protected override indexMemory(): number {
     const order = this.#order;
-    return order === undefined ? 0 : order.offsets.byteLength;
+    return this.#heads.byteLength + (order === undefined ? 0 : order.offsets.byteLength);
   }
 
   #totalOrderCursor(snapshot: number): RawCursor {
