@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createTable,
+  defaultBucketCount,
+  defaultBucketMaxHeight,
+  HashSkipListTable,
+} from '../src/index.js';
+import { singleBucketPrefixLength } from '../src/prefix.js';
+
+const b = (...bytes: number[]) => Uint8Array.from(bytes);
+const s = (text: string) => new TextEncoder().encode(text);
+const text = (u: Uint8Array | undefined) =>
+  u === undefined ? undefined : new TextDecoder().decode(u);
+const keys = (it: Iterable<[Uint8Array, Uint8Array]>) => [...it].map(([k]) => text(k));
+const code = (code: string) => expect.objectContaining({ code });
+
+/** Up to and including the first ':', else the whole key: prefix-closed. */
+const untilColon = (key: Uint8Array): number => {
+  const i = key.indexOf(0x3a);
+  return i < 0 ? key.length : i + 1;
+};
+
+describe('prefix extraction', () => {
+  it('a fixed length reads one bucket for prefixes at least that long, and only those', () => {
+    expect(singleBucketPrefixLength(b(1, 2, 3, 4), 4, undefined)).toBe(4);
+    expect(singleBucketPrefixLength(b(1, 2, 3, 4, 5), 4, undefined)).toBe(4);
+    expect(singleBucketPrefixLength(b(1, 2, 3), 4, undefined)).toBe(-1);
+    expect(singleBucketPrefixLength(b(), 0, undefined)).toBe(0);
+    expect(singleBucketPrefixLength(b(1, 2), Infinity, undefined)).toBe(-1);
+  });
+
+  it('a prefix-closed function reads one bucket when the prefix pins the extracted prefix', () => {
+    expect(singleBucketPrefixLength(s('user:'), -1, untilColon)).toBe(5);
+    expect(singleBucketPrefixLength(s('user:42'), -1, untilColon)).toBe(5);
+    // 'user' could extend to 'user:1' (bucket 'user:') or 'users' (bucket 'users'): no.
+    expect(singleBucketPrefixLength(s('user'), -1, untilColon)).toBe(-1);
+  });
+
+  it('a function result above the key length is clamped; a bad one is a TypeError that changes nothing', () => {
+    const clamped = createTable({ prefixExtractor: () => 1000 });
+    clamped.put(s('ab'), s('1'));
+    expect(text(clamped.get(s('ab')))).toBe('1');
+    for (const bad of [-1, 1.5, Number.NaN, '2', undefined]) {
+      const table = createTable({ prefixExtractor: () => bad as number });
+      expect(() => table.put(s('ab'), s('1'))).toThrow(code('MEMREP_INVALID_ARGUMENT'));
+      expect(table.count).toBe(0);
+      expect(() => table.get(s('ab'))).toThrow(code('MEMREP_INVALID_ARGUMENT'));
+    }
+  });
+
+  it('keys shorter than the prefix, and the empty key, are buckets of their own', () => {
+    const table = createTable({ prefixExtractor: 4, bucketCount: 64 });
+    for (const k of ['', 'a', 'ab', 'abc', 'abcd', 'abcde', 'abcdz', 'abd']) table.put(s(k), s(k));
+    expect(table.bucketOf(s('abcde'))).toBe(table.bucketOf(s('abcdz')));
+    expect(table.prefixLength(s('ab'))).toBe(2);
+    expect(keys(table.prefix(s('abcd')))).toEqual(['abcd', 'abcde', 'abcdz']);
+    expect(keys(table.prefix(s('ab')))).toEqual(['ab', 'abc', 'abcd', 'abcde', 'abcdz', 'abd']);
+    expect(keys(table.prefix(s('')))).toHaveLength(8);
+    expect(keys(table.range({ reverse: true, limit: 3 }))).toEqual(['abd', 'abcdz', 'abcde']);
+  });
+});
+
+describe('options', () => {
+  it('defaults make createTable() alone work', () => {
+    const table = createTable();
+    expect(table.bucketCount).toBe(2 ** 20);
+    expect(table.bucketMaxHeight).toBe(2);
+    expect(table.totalOrder).toBe('auto');
+    expect(table.supports).toEqual({ share: true });
+    table.put(s('k'), s('v'));
+    expect(text(table.get(s('k')))).toBe('v');
+  });
+
+  it('the bucket count follows maxSize and the tower height follows the bucket count', () => {
+    expect(defaultBucketCount(64 * 1024)).toBe(64);
+    expect(defaultBucketCount(1024)).toBe(16);
+    expect(defaultBucketCount(2 ** 31 - 8)).toBe(2 ** 20);
+    expect(defaultBucketMaxHeight(1, false)).toBe(12);
+    expect(defaultBucketMaxHeight(2 ** 10, false)).toBe(7);
+    expect(defaultBucketMaxHeight(2 ** 20, false)).toBe(4);
+    expect(defaultBucketMaxHeight(2 ** 20, true)).toBe(2);
+    expect(createTable({ prefixExtractor: 4, maxSize: 2 ** 20 }).bucketMaxHeight).toBe(7);
+  });
+
+  it('bad options are TypeErrors naming what is allowed', () => {
+    for (const options of [
+      { prefixExtractor: -1 },
+      { prefixExtractor: 1.5 },
+      { prefixExtractor: '4' },
+      { bucketCount: 0 },
+      { bucketCount: 2 ** 22 + 1 },
+      { bucketCount: 1.5 },
+      { bucketMaxHeight: 0 },
+      { bucketMaxHeight: 21 },
+      { totalOrder: 'sorted' },
+      { bucketCount: 2 ** 20, maxSize: 1024 * 1024 },
+    ]) {
+      expect(() => createTable(options as never), JSON.stringify(options)).toThrow(
+        code('MEMREP_INVALID_ARGUMENT'),
+      );
+    }
+  });
+});
+
+describe('total order across buckets', () => {
+  const fill = (table: HashSkipListTable) => {
+    for (let i = 0; i < 200; i++)
+      table.put(s(`k${String((i * 7919) % 1000).padStart(3, '0')}`), s(`${i}`));
+  };
+
+  it.each(['merge', 'index'] as const)('%s: a cursor switches direction anywhere', (totalOrder) => {
+    const table = createTable({ bucketCount: 64, totalOrder });
+    fill(table);
+    const all = keys(table.range());
+    const c = table.cursor();
+    c.seek(s('k5'));
+    let at = all.indexOf(text(c.key));
+    for (const step of [1, 1, -1, -1, -1, 1, -1, 1, 1, 1]) {
+      if (step > 0) c.next();
+      else c.prev();
+      at += step;
+      expect(text(c.key)).toBe(all[at]);
+    }
+    c.seekForPrev(s('k5'));
+    expect(text(c.key)).toBe(all[all.findLastIndex((k) => (k as string) <= 'k5')]);
+    c.last();
+    c.next();
+    expect(c.valid).toBe(false);
+    c.first();
+    c.prev();
+    expect(c.valid).toBe(false);
+  });
+
+  it('the sorted index is built on the first ordered read, counted in memoryUsage, and dropped by a write', () => {
+    const table = createTable({ bucketCount: 64, totalOrder: 'index', maxSize: 2 ** 20 });
+    fill(table);
+    const before = table.memoryUsage;
+    expect(keys(table.range({ limit: 1 }))).toEqual(['k000']);
+    expect(table.memoryUsage).toBeGreaterThanOrEqual(before + 200 * 4);
+    const order = table.sortedOrder();
+    expect(table.sortedOrder()).toBe(order);
+    table.put(s('a'), s('x'));
+    expect(table.memoryUsage).toBeLessThan(before + 200 * 4);
+    expect(keys(table.range({ limit: 1 }))).toEqual(['a']);
+  });
+
+  it('an iterator keeps walking while fresh writes land, and shows a write at or below its snapshot', () => {
+    for (const totalOrder of ['merge', 'index'] as const) {
+      const table = createTable({ bucketCount: 64, totalOrder });
+      fill(table);
+      const it = table.keys();
+      const seen = [text(it.next().value)];
+      table.put(s('k999z'), s('later')); // above the snapshot: never shows
+      table.put(s('k998z'), s('older'), 3); // at or below it: shows, as in RocksDB
+      for (const k of it) seen.push(text(k));
+      expect(seen).toContain('k998z');
+      expect(seen).not.toContain('k999z');
+      expect(seen).toEqual([...seen].sort());
+    }
+  });
+
+  it("'auto' merges while few buckets hold entries and sorts from then on", () => {
+    const table = createTable({ bucketCount: 1024 });
+    table.put(s('a'), s('1'));
+    expect(keys(table.range())).toEqual(['a']);
+    expect(table.memoryUsage - table.arena.memoryUsage).toBe(16 * 4);
+    fill(table);
+    expect(keys(table.range())).toHaveLength(201);
+    expect(table.memoryUsage - table.arena.memoryUsage).toBeGreaterThan(201 * 4);
+  });
+});
+
+describe('sharing', () => {
+  it('an attached table reads the same buckets, in one bucket and across all', () => {
+    for (const totalOrder of ['merge', 'index'] as const) {
+      const table = createTable({ prefixExtractor: 2, bucketCount: 16, totalOrder });
+      for (const k of ['aa1', 'aa2', 'ab1', 'b', '', 'zz9']) table.put(s(k), s(k.toUpperCase()));
+      table.delete(s('ab1'));
+      const reader = HashSkipListTable.attach(structuredClone(table.share()));
+      expect(reader.readOnly).toBe(true);
+      expect(text(reader.get(s('aa2')))).toBe('AA2');
+      expect(reader.get(s('ab1'))).toBeUndefined();
+      expect(keys(reader.prefix(s('aa')))).toEqual(['aa1', 'aa2']);
+      expect(keys(reader.range({ reverse: true }))).toEqual(['zz9', 'b', 'aa2', 'aa1', '']);
+      table.put(s('c'), s('C'));
+      expect(keys(reader.range({ gt: s('b') }))).toEqual(['c', 'zz9']);
+      expect(() => reader.put(s('x'), s('y'))).toThrow(code('MEMREP_READ_ONLY'));
+    }
+  });
+
+  it('a function extractor cannot be posted to a worker: share is declared absent', () => {
+    const table = createTable({ prefixExtractor: untilColon });
+    expect(table.supports.share).toBe(false);
+    expect(() => table.share()).toThrow(code('MEMREP_UNSUPPORTED'));
+  });
+
+  it('attach rejects what share() did not make', () => {
+    for (const handle of [null, {}, { state: 8, bucketCount: 0, prefixLength: 1 }]) {
+      expect(() => HashSkipListTable.attach(handle as never)).toThrow(
+        code('MEMREP_INVALID_ARGUMENT'),
+      );
+    }
+  });
+});
