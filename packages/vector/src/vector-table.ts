@@ -461,39 +461,40 @@ class VectorCursor implements RawCursor {
   first(): void {
     this.#run = sortedRunOf(this.#table);
     this.#at(0);
+    this.#touchForward(0);
   }
 
   last(): void {
     const run = (this.#run = sortedRunOf(this.#table));
     this.#at(run.length - 1);
+    this.#touchBackward(run.length - 1);
   }
 
   seek(key: Uint8Array, seq: number): void {
     const run = (this.#run = sortedRunOf(this.#table));
-    this.#at(searchRunOf(this.#table, run, key, seq, false));
+    const index = searchRunOf(this.#table, run, key, seq, false);
+    this.#at(index);
+    this.#touchForward(index);
   }
 
   seekForPrev(key: Uint8Array, seq: number): void {
     const run = (this.#run = sortedRunOf(this.#table));
-    this.#at(searchRunOf(this.#table, run, key, seq, true) - 1);
+    const index = searchRunOf(this.#table, run, key, seq, true) - 1;
+    this.#at(index);
+    this.#touchBackward(index);
   }
+
+  // The run lists entries in key order, scattered over the arena, so a walk is a cache miss an
+  // entry. Loading the headers of the entries ahead in one burst puts their misses in flight
+  // together instead of one after another: a step onto index i (a multiple of LOOKAHEAD) loads
+  // the LOOKAHEAD entries after the ones already loaded; positioning loads up to there.
 
   next(): void {
     if (this.entry === 0) return;
     if (this.#follow && !isCurrentRun(this.#table, this.#run)) this.#relocate();
     const index = this.#index + 1;
     this.#at(index);
-    // The run lists entries in key order, scattered over the arena, so a walk is a cache miss
-    // an entry. Touching the next LOOKAHEAD headers in one burst, once every LOOKAHEAD steps,
-    // puts their misses in flight together instead of one after another.
-    if ((index & (LOOKAHEAD - 1)) === 0) {
-      const run = this.#run;
-      const words = this.#words;
-      const end = Math.min(index + 2 * LOOKAHEAD, run.length);
-      let touched = this.#touched;
-      for (let i = index + LOOKAHEAD; i < end; i++) touched ^= words[run[i] >> 2];
-      this.#touched = touched;
-    }
+    if ((index & (LOOKAHEAD - 1)) === 0) this.#touch(index + LOOKAHEAD, index + 2 * LOOKAHEAD);
   }
 
   prev(): void {
@@ -501,15 +502,25 @@ class VectorCursor implements RawCursor {
     if (this.#follow && !isCurrentRun(this.#table, this.#run)) this.#relocate();
     const index = this.#index - 1;
     this.#at(index);
-    if ((index & (LOOKAHEAD - 1)) === 0) {
-      const run = this.#run;
-      const words = this.#words;
-      let touched = this.#touched;
-      for (let i = Math.max(index - 2 * LOOKAHEAD, 0); i < index - LOOKAHEAD; i++) {
-        touched ^= words[run[i] >> 2];
-      }
-      this.#touched = touched;
-    }
+    if ((index & (LOOKAHEAD - 1)) === 0) this.#touch(index - 2 * LOOKAHEAD, index - LOOKAHEAD);
+  }
+
+  #touchForward(index: number): void {
+    this.#touch(index + 1, (index | (LOOKAHEAD - 1)) + 1 + LOOKAHEAD);
+  }
+
+  #touchBackward(index: number): void {
+    this.#touch((index & ~(LOOKAHEAD - 1)) - LOOKAHEAD, index);
+  }
+
+  #touch(from: number, to: number): void {
+    const run = this.#run;
+    const words = this.#words;
+    const start = from > 0 ? from : 0;
+    const end = to < run.length ? to : run.length;
+    let touched = this.#touched;
+    for (let i = start; i < end; i++) touched ^= words[run[i] >> 2];
+    this.#touched = touched;
   }
 
   #relocate(): void {
