@@ -58,11 +58,14 @@ export function scanHeads(source: BucketSource): HeadList {
 }
 
 /**
- * A bucket's slot in the bucket array: its head offset (0 while the bucket is empty), then the
- * offset of its first node, kept by the writer so that a point read can start there.
+ * A bucket's slot in the bucket array: its head offset (0 while the bucket is empty), then what
+ * the writer keeps so that its point reads start past the head: the first node, the first
+ * four bytes of its key (`keyPrefix32`) and the second node.
  */
-export const SLOT_WORDS = 2;
+export const SLOT_WORDS = 4;
 export const SLOT_FIRST = 1;
+export const SLOT_FIRST_PREFIX = 2;
+export const SLOT_SECOND = 3;
 
 /**
  * What a total-order cursor saw of the table's counters when it last positioned itself, to

@@ -1,9 +1,14 @@
 import {
   Arena,
+  arenaPrefix32,
   type Capabilities,
   compareKeyToEntry,
+  DEFAULT_MAX_SIZE,
+  entryKeyLength,
+  entryKeyOffset,
   entrySize,
   invalidArgument,
+  keyPrefix32,
   MemrepError,
   MemrepTypeError,
   type RangeBounds,
@@ -21,6 +26,8 @@ import {
   loadHead,
   MergeCursor,
   SLOT_FIRST,
+  SLOT_FIRST_PREFIX,
+  SLOT_SECOND,
   SLOT_WORDS,
   scanHeads,
 } from './merge.js';
@@ -34,7 +41,7 @@ import {
   singleBucketPrefixLength,
 } from './prefix.js';
 
-/** Most buckets a table may have: the bucket array takes 4 bytes a bucket, in the arena. */
+/** Most buckets a table may have: the bucket array takes 16 bytes a bucket, in the arena. */
 export const MAX_BUCKET_COUNT = 2 ** 22;
 /** Tallest bucket tower a table accepts. */
 export const MAX_BUCKET_HEIGHT = 20;
@@ -47,8 +54,9 @@ export interface HashSkipListOptions extends TableOptions {
    */
   prefixExtractor?: PrefixExtractor;
   /**
-   * Buckets, an integer in [1, 2^22]. Default: one per KiB of `maxSize`, a power of two in
-   * [16, 2^20] (2^20 for the default 1 GiB). Fixed for the table's life.
+   * Buckets, an integer in [1, 2^22]; the bucket array takes 16 bytes a bucket in the arena.
+   * Default: one per 256 bytes of `maxSize`, a power of two in [16, 2^20] (2^20, 16 MiB, for
+   * the default 1 GiB). Fixed for the table's life.
    */
   bucketCount?: number;
   /**
@@ -89,10 +97,13 @@ const FIRST_STEPS = 3;
 
 let attaching: HashSkipListHandle | undefined;
 
-/** One bucket per KiB of arena, a power of two in [16, 2^20]. */
+/**
+ * One bucket per 256 bytes of `maxSize` (about one per entry of a full arena of 16-byte keys and
+ * 100-byte values, so most buckets hold one entry), a power of two in [16, 2^20].
+ */
 export function defaultBucketCount(maxSize: number): number {
   let count = 16;
-  while (count < 2 ** 20 && count * 2 * 1024 <= maxSize) count *= 2;
+  while (count < 2 ** 20 && count * 2 * 256 <= maxSize) count *= 2;
   return count;
 }
 
@@ -108,18 +119,27 @@ export function defaultBucketMaxHeight(bucketCount: number, wholeKey: boolean): 
 
 /**
  * A memtable of prefix-hashed buckets, each a small skip list in the table's arena (RocksDB's
- * HashSkipListRep). A point read hashes the key's prefix and searches one bucket; a prefix scan
- * whose keys all extract the same prefix walks one bucket; total-order reads merge every
- * bucket through a heap, correct in both directions, with seek and seekForPrev.
+ * HashSkipListRep), with the lists, searches and inserts of `@memrep/skiplist`'s core. A point
+ * read hashes the key's prefix and searches one bucket; a prefix scan or bounded range whose
+ * keys all extract the same prefix walks one bucket; other ordered reads get key order across
+ * buckets from a sorted offset index or a heap merge (`totalOrder`), in both directions, with
+ * seek and seekForPrev.
  *
- * Layout in the arena: TableBase's state words, this table's state words, the bucket array
- * (`bucketCount` Int32 head offsets, 0 for an empty bucket), then entries. A bucket's head is
- * allocated right before its first entry, so a one-entry bucket is one cache line or two.
+ * Layout in the arena: TableBase's state words, this table's (out-of-order writes, non-empty
+ * buckets), the bucket array (per bucket: head offset, 0 while empty, and first node), then
+ * heads and entries. A bucket's head is allocated when its first entry comes; its later
+ * entries go to the bucket's chunks (`BucketArena`).
+ *
+ * Invariants:
+ * 1. A key's bucket depends on its bytes only (the extractor is deterministic), so all
+ *    versions of a key are in one bucket, in internal order.
+ * 2. A head is published (`Atomics.store` into its slot) after its first entry is linked;
+ *    entries are published by the skip-list core. Slots never change once set, except the
+ *    writer's first-node cache.
  *
  * Thread safety: one writer; readers in the writer's thread or, through `share()` and
  * `HashSkipListTable.attach()`, in worker threads (fixed-length extractors only: a function
- * cannot be posted). A bucket head is published with `Atomics.store` after its first entry is
- * linked; entries are published by the skip-list core.
+ * cannot be posted). Readers search from heads, never from the first-node cache.
  */
 export class HashSkipListTable extends TableBase implements OrderSource {
   /** The skip-list operations over this table's buckets. */
@@ -159,7 +179,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       this.concurrent = true;
     } else {
       const fixed = resolvePrefixExtractor(options?.prefixExtractor);
-      const maxSize = options?.maxSize ?? 2 ** 30;
+      const maxSize = options?.maxSize ?? DEFAULT_MAX_SIZE;
       const bucketCount = options?.bucketCount ?? defaultBucketCount(maxSize);
       if (!Number.isInteger(bucketCount) || bucketCount < 1 || bucketCount > MAX_BUCKET_COUNT) {
         throw invalidArgument(
@@ -237,6 +257,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     return order;
   }
 
+  /** Heads of the non-empty buckets: the writer's list, or in a reader a scan of the slots. */
   heads(): HeadList {
     if (this.concurrent) return scanHeads(this);
     return { offsets: this.#heads, length: this.#headCount };
@@ -321,8 +342,10 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       }
       head = this.list.allocateHead(this.bucketMaxHeight);
       const node = this.list.insert(head, key, value, seq, true);
-      Atomics.store(arena.i32, w + SLOT_FIRST, node);
-      Atomics.store(arena.i32, w, head);
+      const i32 = arena.i32;
+      i32[w + SLOT_FIRST] = node;
+      i32[w + SLOT_FIRST_PREFIX] = keyPrefix32(key);
+      Atomics.store(i32, w, head);
       Atomics.add(arena.i32, (this.#state >> 2) + STATE_NON_EMPTY_WORD, 1);
       if (this.#headCount === this.#heads.length) {
         const bigger = new Int32Array(this.#headCount * 2);
@@ -340,17 +363,26 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       }
       const i32 = arena.i32;
       const first = i32[(head >> 2) + NEXT0_WORD];
-      if (i32[w + SLOT_FIRST] !== first) Atomics.store(i32, w + SLOT_FIRST, first);
+      if (i32[w + SLOT_FIRST] !== first) {
+        i32[w + SLOT_FIRST] = first;
+        i32[w + SLOT_FIRST_PREFIX] = arenaPrefix32(
+          arena.bytes,
+          entryKeyOffset(i32, first),
+          entryKeyLength(i32, first),
+        );
+      }
+      i32[w + SLOT_SECOND] = i32[(first >> 2) + NEXT0_WORD];
     }
     if (!fresh) Atomics.add(arena.i32, (this.#state >> 2) + STATE_UNORDERED_WORD, 1);
     this.#order = undefined;
   }
 
   /**
-   * On the writer's thread a read starts at the bucket's first node, cached in its slot: in
-   * a bucket of one or two entries the key is found, or known absent, without touching the
-   * head (one dependent miss fewer). Past a few nodes, and in readers of other threads (whose
-   * cached first node may lag the head), it is a search from the head.
+   * On the writer's thread a read starts from the bucket's slot: the key's first four bytes
+   * against the first node's pick the first node, the second, or "absent" without a load; in
+   * a bucket of one or two entries the key is then found, or known absent, with one node
+   * touched and no head. Past a few nodes, and in readers of other threads (which search from
+   * heads only), it is a search from the head.
    */
   protected findEntry(key: Uint8Array, snapshot: number): number {
     const bucket = this.bucketOf(key);
@@ -362,6 +394,11 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     const i32 = arena.i32;
     const w = this.bucketWord + bucket * SLOT_WORDS;
     let node = i32[w + SLOT_FIRST];
+    if (node === 0) return 0;
+    const p = keyPrefix32(key);
+    const firstPrefix = i32[w + SLOT_FIRST_PREFIX];
+    if (p < firstPrefix) return 0;
+    if (p > firstPrefix) node = i32[w + SLOT_SECOND];
     for (let steps = 0; node !== 0 && steps < FIRST_STEPS; steps++) {
       const c = compareKeyToEntry(key, arena, node);
       if (c < 0) return 0;

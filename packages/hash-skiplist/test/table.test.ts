@@ -72,14 +72,15 @@ describe('options', () => {
   });
 
   it('the bucket count follows maxSize and the tower height follows the bucket count', () => {
-    expect(defaultBucketCount(64 * 1024)).toBe(64);
+    expect(defaultBucketCount(64 * 1024)).toBe(256);
     expect(defaultBucketCount(1024)).toBe(16);
+    expect(defaultBucketCount(360 * 2 ** 20)).toBe(2 ** 20);
     expect(defaultBucketCount(2 ** 31 - 8)).toBe(2 ** 20);
     expect(defaultBucketMaxHeight(1, false)).toBe(12);
     expect(defaultBucketMaxHeight(2 ** 10, false)).toBe(7);
     expect(defaultBucketMaxHeight(2 ** 20, false)).toBe(4);
     expect(defaultBucketMaxHeight(2 ** 20, true)).toBe(2);
-    expect(createTable({ prefixExtractor: 4, maxSize: 2 ** 20 }).bucketMaxHeight).toBe(7);
+    expect(createTable({ prefixExtractor: 4, maxSize: 2 ** 20 }).bucketMaxHeight).toBe(6);
   });
 
   it('bad options are TypeErrors naming what is allowed', () => {
