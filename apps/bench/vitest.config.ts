@@ -1,8 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { memrepProject } from '../../vitest.shared.js';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
-  // The child-process tests fork real children on a shared machine: give them room.
-  test: { name: 'bench', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
-});
+export default memrepProject('bench');

@@ -1,7 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { memrepProject } from '../../vitest.shared.js';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
-  test: { name: 'skiplist', include: ['test/**/*.test.ts'] },
-});
+export default memrepProject('skiplist');
