@@ -2,6 +2,7 @@ import {
   type Arena,
   arenaPrefix32,
   compareArena,
+  compareInternal,
   ENTRY_HEADER_SIZE,
   type RawCursor,
 } from '@memrep/core';
@@ -103,66 +104,65 @@ const SEEK = 1;
 /**
  * A raw cursor over one bucket: the skip-list core's cursor over its head, made when the
  * cursor is first positioned (the bucket may get its first entry after the cursor was made).
+ *
+ * `seeksFromFirst` is for a bucket named by the prefix being scanned: its keys start with the
+ * prefix, bar hash collisions, so a seek to the prefix usually lands on the first node. It
+ * tries that node first; a search from the head would compare the target with a node on
+ * every level (the cached prefixes beside the links all tie), touching one each.
  */
 export class BucketCursor implements RawCursor {
   entry = 0;
   readonly #source: BucketSource;
   readonly #bucket: number;
-  #inner: RawCursor | undefined;
+  readonly #seeksFromFirst: boolean;
+  #head = 0;
 
-  constructor(source: BucketSource, bucket: number) {
+  constructor(source: BucketSource, bucket: number, seeksFromFirst = false) {
     this.#source = source;
     this.#bucket = bucket;
+    this.#seeksFromFirst = seeksFromFirst;
   }
 
   first(): void {
-    const inner = this.#open();
-    if (inner === undefined) return;
-    inner.first();
-    this.entry = inner.entry;
+    const head = this.#findHead();
+    this.entry = head === 0 ? 0 : this.#source.list.first(head);
   }
 
   last(): void {
-    const inner = this.#open();
-    if (inner === undefined) return;
-    inner.last();
-    this.entry = inner.entry;
+    const head = this.#findHead();
+    this.entry = head === 0 ? 0 : this.#source.list.last(head);
   }
 
   seek(key: Uint8Array, seq: number): void {
-    const inner = this.#open();
-    if (inner === undefined) return;
-    inner.seek(key, seq);
-    this.entry = inner.entry;
+    const head = this.#findHead();
+    if (head === 0) return;
+    const list = this.#source.list;
+    if (this.#seeksFromFirst) {
+      const first = list.first(head);
+      if (first === 0 || compareInternal(key, seq, this.#source.arena, first) <= 0) {
+        this.entry = first;
+        return;
+      }
+    }
+    this.entry = list.seek(head, key, seq);
   }
 
   seekForPrev(key: Uint8Array, seq: number): void {
-    const inner = this.#open();
-    if (inner === undefined) return;
-    inner.seekForPrev(key, seq);
-    this.entry = inner.entry;
+    const head = this.#findHead();
+    this.entry = head === 0 ? 0 : this.#source.list.seekForPrev(head, key, seq);
   }
 
   next(): void {
-    const inner = this.#inner;
-    if (inner === undefined) return;
-    inner.next();
-    this.entry = inner.entry;
+    if (this.entry !== 0) this.entry = this.#source.list.next(this.entry);
   }
 
   prev(): void {
-    const inner = this.#inner;
-    if (inner === undefined) return;
-    inner.prev();
-    this.entry = inner.entry;
+    if (this.entry !== 0) this.entry = this.#source.list.prev(this.#head, this.entry);
   }
 
-  #open(): RawCursor | undefined {
-    if (this.#inner === undefined) {
-      const head = loadHead(this.#source, this.#bucket);
-      if (head !== 0) this.#inner = this.#source.list.openCursor(head);
-    }
-    return this.#inner;
+  #findHead(): number {
+    if (this.#head === 0) this.#head = loadHead(this.#source, this.#bucket);
+    return this.#head;
   }
 }
 

@@ -439,7 +439,10 @@ export class HashSkipListTable extends TableBase implements OrderSource {
           : lower.subarray(0, commonPrefixLength(lower, upper));
     }
     const n = singleBucketPrefixLength(q, this.#fixed, this.#extract);
-    if (n >= 0) return new BucketCursor(this, bucketOfPrefix(q, n, this.bucketCount));
+    if (n >= 0) {
+      const bucket = bucketOfPrefix(q, n, this.bucketCount);
+      return new BucketCursor(this, bucket, prefix !== undefined && n === q.length);
+    }
     return this.#totalOrderCursor(bounds.snapshot);
   }
 }
