@@ -220,7 +220,9 @@ export class SkipListCore {
    * `value` undefined writes a tombstone. `fresh` says seq is above every seq in the list, so
    * the duplicate check is skipped.
    *
-   * REQUIRES: the writer's thread; key and value already validated.
+   * REQUIRES: the writer's thread; key and value already validated; every insert into this
+   * list goes through this core (its splice remembers the neighbours of the last insert).
+   * Near-sequential inserts search only the levels where the splice no longer brackets the key.
    * Throws `MEMREP_DUPLICATE_SEQ` or `MEMREP_ARENA_FULL` before any change to the list.
    */
   insert(
