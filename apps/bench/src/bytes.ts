@@ -1,32 +1,14 @@
 /**
- * Byte helpers for the peers. `compareBytes` is the comparator every sorted peer gets: a plain
- * byte loop measured fastest for short keys (`Buffer.compare` pays a native call per compare,
- * and checking the first byte ahead of the loop bought nothing). It is the same loop
+ * Byte helpers for the peers. `compareBytes` is the comparator every sorted peer gets: core's
+ * plain byte loop, measured fastest for short keys (`Buffer.compare` pays a native call per
+ * compare, and checking the first byte ahead of the loop bought nothing). It is the loop
  * memory-level ships and our backends use, so no peer is handicapped by its comparator.
  */
-
-/** Bytewise unsigned order: negative, zero or positive as `a` sorts before, with or after `b`. */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const al = a.length;
-  const bl = b.length;
-  const n = al < bl ? al : bl;
-  for (let i = 0; i < n; i++) {
-    const d = a[i] - b[i];
-    if (d !== 0) return d;
-  }
-  return al - bl;
-}
+export { compareBytes, hasPrefix } from '@memrep/core';
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-export function hasPrefix(key: Uint8Array, prefix: Uint8Array): boolean {
-  const n = prefix.length;
-  if (key.length < n) return false;
-  for (let i = 0; i < n; i++) if (key[i] !== prefix[i]) return false;
   return true;
 }
 
