@@ -1,4 +1,5 @@
-import { invalidArgument, MemrepError, MemrepTypeError } from './errors.js';
+import { AttachSlot } from './attach.js';
+import { invalidArgument, MemrepError } from './errors.js';
 import type { ArenaOptions } from './types.js';
 
 export const DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024;
@@ -17,8 +18,8 @@ export interface ArenaHandle {
 
 type Region = SharedArrayBuffer | ArrayBuffer;
 
-/** Set only while `Arena.attach` runs the constructor over an existing region. */
-let attaching: ArenaHandle | undefined;
+/** Holds the handle while `Arena.attach` runs the constructor over an existing region. */
+const attaching = new AttachSlot<ArenaHandle>('Arena.share()');
 
 /**
  * An off-heap bump allocator over one growable memory region.
@@ -66,7 +67,7 @@ export class Arena {
     }
     this.blockSize = blockSize;
     this.maxSize = maxSize;
-    const handle = attaching;
+    const handle = attaching.take();
     if (handle !== undefined) {
       this.readOnly = true;
       this.shared = true;
@@ -137,19 +138,11 @@ export class Arena {
 
   /** A read-only arena over the memory of a shared one. */
   static attach(handle: ArenaHandle): Arena {
-    if (
-      handle === null ||
-      typeof handle !== 'object' ||
-      !(handle.buffer instanceof SharedArrayBuffer)
-    ) {
-      throw new MemrepTypeError('attach needs the handle returned by share()');
-    }
-    attaching = handle;
-    try {
-      return new Arena({ blockSize: handle.blockSize, maxSize: handle.maxSize });
-    } finally {
-      attaching = undefined;
-    }
+    return attaching.attach(
+      handle,
+      (h) => h.buffer instanceof SharedArrayBuffer,
+      () => new Arena({ blockSize: handle.blockSize, maxSize: handle.maxSize }),
+    );
   }
 
   #grow(end: number, size: number): void {

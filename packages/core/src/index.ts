@@ -1,4 +1,5 @@
 export * from './arena.js';
+export * from './attach.js';
 export * from './bytes.js';
 export * from './entry.js';
 export * from './errors.js';

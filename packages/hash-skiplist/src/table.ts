@@ -1,5 +1,6 @@
 import {
   Arena,
+  AttachSlot,
   arenaPrefix32,
   type Capabilities,
   compareKeyToEntry,
@@ -10,7 +11,6 @@ import {
   invalidArgument,
   keyPrefix32,
   MemrepError,
-  MemrepTypeError,
   type RangeBounds,
   type RawCursor,
   TableBase,
@@ -95,7 +95,8 @@ const SLOT_BYTES = SLOT_WORDS * 4;
 /** Nodes a point read walks from a bucket's first node before it searches from the head. */
 const FIRST_STEPS = 3;
 
-let attaching: HashSkipListHandle | undefined;
+/** Holds the handle while `HashSkipListTable.attach` runs the constructor. */
+const attaching = new AttachSlot<HashSkipListHandle>('HashSkipListTable.share()');
 
 /**
  * One bucket per 256 bytes of `maxSize` (about one per entry of a full arena of 16-byte keys and
@@ -165,8 +166,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   readonly #chunks: BucketArena | undefined;
 
   constructor(options?: HashSkipListOptions) {
-    const handle = attaching;
-    attaching = undefined;
+    const handle = attaching.take();
     if (handle !== undefined) {
       super(Arena.attach(handle.arena), undefined, handle);
       this.#fixed = handle.prefixLength;
@@ -299,23 +299,16 @@ export class HashSkipListTable extends TableBase implements OrderSource {
 
   /** A read-only table over the memory of a shared one, for any thread. */
   static attach(handle: HashSkipListHandle): HashSkipListTable {
-    if (
-      handle === null ||
-      typeof handle !== 'object' ||
-      !Number.isInteger(handle.state) ||
-      handle.state <= 0 ||
-      !Number.isInteger(handle.bucketCount) ||
-      handle.bucketCount < 1 ||
-      !(handle.prefixLength >= 0)
-    ) {
-      throw new MemrepTypeError('attach needs the handle returned by HashSkipListTable.share()');
-    }
-    attaching = handle;
-    try {
-      return new HashSkipListTable();
-    } finally {
-      attaching = undefined;
-    }
+    return attaching.attach(
+      handle,
+      (h) =>
+        Number.isInteger(h.state) &&
+        h.state > 0 &&
+        Number.isInteger(h.bucketCount) &&
+        h.bucketCount >= 1 &&
+        h.prefixLength >= 0,
+      () => new HashSkipListTable(),
+    );
   }
 
   protected insertEntry(

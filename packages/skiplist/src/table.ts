@@ -1,8 +1,8 @@
 import {
   Arena,
+  AttachSlot,
   type Capabilities,
   invalidArgument,
-  MemrepTypeError,
   type RawCursor,
   TableBase,
   type TableHandle,
@@ -42,7 +42,8 @@ export interface SkipListHandle extends TableHandle {
   readonly branching: readonly [2 | 4, 2 | 4];
 }
 
-let attaching: SkipListHandle | undefined;
+/** Holds the handle while `SkipListTable.attach` runs the constructor. */
+const attaching = new AttachSlot<SkipListHandle>('SkipListTable.share()');
 
 /**
  * The flagship memtable: an arena skip list with a 4-byte key prefix cached beside every tower
@@ -62,8 +63,7 @@ export class SkipListTable extends TableBase {
   readonly branching: readonly [2 | 4, 2 | 4];
 
   constructor(options?: SkipListOptions) {
-    const handle = attaching;
-    attaching = undefined;
+    const handle = attaching.take();
     if (handle === undefined) {
       const branching = resolveBranching(options?.branching ?? DEFAULT_BRANCHING);
       const maxHeight = options?.maxHeight ?? defaultMaxHeight(branching);
@@ -107,21 +107,11 @@ export class SkipListTable extends TableBase {
 
   /** A read-only table over the memory of a shared one, for any thread. */
   static attach(handle: SkipListHandle): SkipListTable {
-    if (
-      handle === null ||
-      typeof handle !== 'object' ||
-      !Number.isInteger(handle.head) ||
-      handle.head <= 0 ||
-      !Array.isArray(handle.branching)
-    ) {
-      throw new MemrepTypeError('attach needs the handle returned by SkipListTable.share()');
-    }
-    attaching = handle;
-    try {
-      return new SkipListTable();
-    } finally {
-      attaching = undefined;
-    }
+    return attaching.attach(
+      handle,
+      (h) => Number.isInteger(h.head) && h.head > 0 && Array.isArray(h.branching),
+      () => new SkipListTable(),
+    );
   }
 
   protected insertEntry(

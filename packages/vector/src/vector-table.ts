@@ -1,10 +1,10 @@
 import {
   Arena,
+  AttachSlot,
   type Capabilities,
   duplicateSeqError,
   invalidArgument,
   MemrepError,
-  MemrepTypeError,
   type RangeBounds,
   type RawCursor,
   TableBase,
@@ -53,8 +53,8 @@ const MIN_DELTA = 256;
 const LOOKAHEAD = 8;
 const CAPABILITIES: Capabilities = Object.freeze({ share: true, shareRequiresFrozen: true });
 
-/** Set only while `VectorTable.attach` runs the constructor. */
-let attaching: VectorTableHandle | undefined;
+/** Holds the handle while `VectorTable.attach` runs the constructor. */
+const attaching = new AttachSlot<VectorTableHandle>('VectorTable.share()');
 /** The cursor's way to the current run; assigned in VectorTable's static block. */
 let sortedRunOf: (table: VectorTable) => Int32Array;
 /** Whether `run` still holds every entry of the table (nothing written or re-laid since). */
@@ -123,7 +123,7 @@ export class VectorTable extends TableBase {
   }
 
   constructor(options?: VectorTableOptions) {
-    const handle = attaching;
+    const handle = attaching.take();
     super(handle ? Arena.attach(handle.arena) : new Arena(options), options, handle);
     const limit = options?.maxTailScan;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
@@ -151,22 +151,15 @@ export class VectorTable extends TableBase {
    * (posted to this thread). Writes through it throw `MEMREP_READ_ONLY`.
    */
   static attach(handle: VectorTableHandle): VectorTable {
-    if (
-      handle === null ||
-      typeof handle !== 'object' ||
-      !Number.isInteger(handle.index) ||
-      !Number.isInteger(handle.length) ||
-      !Number.isInteger(handle.fenceDepth) ||
-      handle.length < 0
-    ) {
-      throw new MemrepTypeError('VectorTable.attach needs the handle returned by share()');
-    }
-    attaching = handle;
-    try {
-      return new VectorTable();
-    } finally {
-      attaching = undefined;
-    }
+    return attaching.attach(
+      handle,
+      (h) =>
+        Number.isInteger(h.index) &&
+        Number.isInteger(h.length) &&
+        Number.isInteger(h.fenceDepth) &&
+        h.length >= 0,
+      () => new VectorTable(),
+    );
   }
 
   get supports(): Capabilities {
