@@ -263,6 +263,22 @@ export function shareChecks(ctx: CheckContext): ConformanceCheck[] {
     },
     {
       group,
+      name: 'attach of anything but a share handle throws MEMREP_INVALID_ARGUMENT',
+      run(ctx) {
+        const table = ctx.create();
+        table.put(utf8('k'), utf8('v'));
+        if (requiresFrozen) table.freeze();
+        const cls = table.constructor as unknown as Partial<Attachable>;
+        expect(typeof cls.attach, 'static attach').toBe('function');
+        const attach = cls.attach as Attachable['attach'];
+        for (const bad of [null, undefined, 42, 'handle', {}, []]) {
+          expectFailure(() => attach.call(cls, bad), 'MEMREP_INVALID_ARGUMENT', TypeError);
+        }
+        expectBytes(attachHere(table, shareOf(table)).get(utf8('k')), utf8('v'));
+      },
+    },
+    {
+      group,
       name: requiresFrozen
         ? 'worker readers attached to a frozen table see every entry whole, at every snapshot'
         : 'worker readers see whole entries and consistent snapshots while the writer writes and the arena grows',
