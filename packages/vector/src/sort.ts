@@ -9,7 +9,7 @@
  * 3. Arena offsets are multiples of 8, so an offset's low 3 bits are free to carry a tag.
  */
 
-import { ENTRY_HEADER_SIZE } from '@memrep/core';
+import { compareKeyToArena, ENTRY_HEADER_SIZE } from '@memrep/core';
 import { narrow, narrowHi, narrowLo } from './fence.js';
 
 /** Where the key of an entry with 0 aux words (all this backend writes) starts. */
@@ -76,29 +76,7 @@ export function lowerBound(
   from: number,
   to: number,
 ): number {
-  const kl = key.length;
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const off = run[mid];
-    const len = i32[off >> 2] >>> 6;
-    const k = off + KEY_START;
-    const n = kl < len ? kl : len;
-    let c = 0;
-    for (let i = 0; i < n; i++) {
-      c = key[i] - bytes[k + i];
-      if (c !== 0) break;
-    }
-    if (c === 0) c = kl - len;
-    if (c === 0) {
-      const s = f64[(off >> 3) + 1];
-      c = s > seq ? 1 : s < seq ? -1 : 0;
-    }
-    if (c > 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return searchRun(bytes, i32, f64, run, key, seq, from, to, false);
 }
 
 /** Index of the first entry of `run` strictly after (key, seq); REQUIRES as `lowerBound`. */
@@ -112,26 +90,32 @@ export function upperBound(
   from: number,
   to: number,
 ): number {
-  const kl = key.length;
+  return searchRun(bytes, i32, f64, run, key, seq, from, to, true);
+}
+
+/** The binary search behind `lowerBound` (`after` false) and `upperBound` (`after` true). */
+function searchRun(
+  bytes: Uint8Array,
+  i32: Int32Array,
+  f64: Float64Array,
+  run: Int32Array,
+  key: Uint8Array,
+  seq: number,
+  from: number,
+  to: number,
+  after: boolean,
+): number {
   let lo = from;
   let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const off = run[mid];
-    const len = i32[off >> 2] >>> 6;
-    const k = off + KEY_START;
-    const n = kl < len ? kl : len;
-    let c = 0;
-    for (let i = 0; i < n; i++) {
-      c = key[i] - bytes[k + i];
-      if (c !== 0) break;
-    }
-    if (c === 0) c = kl - len;
+    let c = compareKeyToArena(key, bytes, off + KEY_START, i32[off >> 2] >>> 6);
     if (c === 0) {
       const s = f64[(off >> 3) + 1];
       c = s > seq ? 1 : s < seq ? -1 : 0;
     }
-    if (c >= 0) lo = mid + 1;
+    if (c > 0 || (after && c === 0)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
