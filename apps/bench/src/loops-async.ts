@@ -1,6 +1,6 @@
 /** The timed loops of `loops-sync.ts`, for systems whose calls return promises. */
 import { bytesEqual } from './bytes.js';
-import { MISSING_SUFFIX, VALUE_MASK } from './data.js';
+import { VALUE_MASK } from './data.js';
 import type { KeyBytes } from './loops-sync.js';
 import type { AsyncInstance } from './systems/types.js';
 
@@ -25,36 +25,21 @@ export async function fill(
   return n;
 }
 
-/** Gets keys `order[0..n)`; returns how many were found. */
+/**
+ * Gets keys `order[0..n)`, or with `suffix` the absent keys made by appending that byte to
+ * each; returns how many were found.
+ */
 export async function read(
   inst: AsyncInstance,
   keys: KeyBytes,
   order: Uint32Array,
   n: number,
+  suffix?: number,
 ): Promise<number> {
   const bytes = keys.bytes;
   const ks = keys.size;
-  const key = new Uint8Array(ks);
-  let found = 0;
-  for (let i = 0; i < n; i++) {
-    const o = order[i] * ks;
-    for (let j = 0; j < ks; j++) key[j] = bytes[o + j];
-    if ((await inst.get(key)) !== undefined) found++;
-  }
-  return found;
-}
-
-/** Gets keys that are absent: each present key with one byte appended. Returns the found. */
-export async function readMissing(
-  inst: AsyncInstance,
-  keys: KeyBytes,
-  order: Uint32Array,
-  n: number,
-): Promise<number> {
-  const bytes = keys.bytes;
-  const ks = keys.size;
-  const key = new Uint8Array(ks + 1);
-  key[ks] = MISSING_SUFFIX;
+  const key = new Uint8Array(suffix === undefined ? ks : ks + 1);
+  if (suffix !== undefined) key[ks] = suffix;
   let found = 0;
   for (let i = 0; i < n; i++) {
     const o = order[i] * ks;

@@ -5,7 +5,7 @@
  * `loops-async.ts` is the same code with every system call awaited.
  */
 import { bytesEqual } from './bytes.js';
-import { MISSING_SUFFIX, VALUE_MASK } from './data.js';
+import { VALUE_MASK } from './data.js';
 import type { SyncInstance } from './systems/types.js';
 
 /** Fixed-size keys laid end to end. */
@@ -35,31 +35,21 @@ export function fill(
   return n;
 }
 
-/** Gets keys `order[0..n)`; returns how many were found. */
-export function read(inst: SyncInstance, keys: KeyBytes, order: Uint32Array, n: number): number {
-  const bytes = keys.bytes;
-  const ks = keys.size;
-  const key = new Uint8Array(ks);
-  let found = 0;
-  for (let i = 0; i < n; i++) {
-    const o = order[i] * ks;
-    for (let j = 0; j < ks; j++) key[j] = bytes[o + j];
-    if (inst.get(key) !== undefined) found++;
-  }
-  return found;
-}
-
-/** Gets keys that are absent: each present key with one byte appended. Returns the found. */
-export function readMissing(
+/**
+ * Gets keys `order[0..n)`, or with `suffix` the absent keys made by appending that byte to
+ * each; returns how many were found.
+ */
+export function read(
   inst: SyncInstance,
   keys: KeyBytes,
   order: Uint32Array,
   n: number,
+  suffix?: number,
 ): number {
   const bytes = keys.bytes;
   const ks = keys.size;
-  const key = new Uint8Array(ks + 1);
-  key[ks] = MISSING_SUFFIX;
+  const key = new Uint8Array(suffix === undefined ? ks : ks + 1);
+  if (suffix !== undefined) key[ks] = suffix;
   let found = 0;
   for (let i = 0; i < n; i++) {
     const o = order[i] * ks;

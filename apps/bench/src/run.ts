@@ -3,7 +3,7 @@
  * `repeat` timed runs. Everything but the timed loop itself (data, table setup, fills that a
  * read workload starts from, checks, GCs) happens outside the clock.
  */
-import { Dataset, PREFIX_LENGTH, SEEK_STEPS } from './data.js';
+import { Dataset, MISSING_SUFFIX, PREFIX_LENGTH, SEEK_STEPS } from './data.js';
 import { collectGarbage, GcPauses } from './gc.js';
 import * as asyncLoops from './loops-async.js';
 import type { KeyBytes } from './loops-sync.js';
@@ -25,12 +25,12 @@ interface Loops {
     values: readonly Uint8Array[],
     shift: number,
   ): number | Promise<number>;
-  read(inst: Instance, keys: KeyBytes, order: Uint32Array, n: number): number | Promise<number>;
-  readMissing(
+  read(
     inst: Instance,
     keys: KeyBytes,
     order: Uint32Array,
     n: number,
+    suffix?: number,
   ): number | Promise<number>;
   seek(
     inst: Instance,
@@ -214,7 +214,7 @@ class JobRunner {
       case 'readmissing':
         return {
           ops: n,
-          pass: () => L.readMissing(inst, keys, data.readOrder, n),
+          pass: () => L.read(inst, keys, data.readOrder, n, MISSING_SUFFIX),
           check: expect('absent keys found', 0),
         };
       case 'scan':
