@@ -106,10 +106,48 @@ export class Arena {
    * Throws `MEMREP_ARENA_FULL` (and changes nothing) if that would pass `maxSize`.
    */
   allocate(size: number): number {
+    return this.#bump(size);
+  }
+
+  #bump(size: number): number {
     const offset = this.#top;
     const end = offset + ((size + 7) & ~7);
     if (end > this.#region.byteLength) this.#grow(end, size);
     this.#top = end;
+    return offset;
+  }
+
+  /**
+   * Like `allocate`, but from the chunk of a group: allocations that a walk visits together (a
+   * hash bucket's entries, the nodes of one key range) are placed together, so that the walk
+   * touches few pages and stays within the TLB's reach.
+   *
+   * The group's chunk is two Int32 words of `state` at `word`: its top, then its end with the
+   * number of chunks the group has opened so far (up to 7) in the low three bits; both 0 for a
+   * group that has none yet. `state` null means the words are in this arena (read through
+   * `i32`, which growth replaces). The k-th chunk a group opens holds 2^k allocations of the
+   * size that opens it, at most `maxChunk` bytes, so a group of n allocations reserves less than
+   * 2n allocations' worth and a group of one reserves nothing beyond it. Near `maxSize` a chunk
+   * shrinks to the allocation itself. Throws `MEMREP_ARENA_FULL` (and changes nothing, the
+   * state words included) as `allocate` does.
+   */
+  allocateGrouped(size: number, state: Int32Array | null, word: number, maxChunk: number): number {
+    const aligned = (size + 7) & ~7;
+    let words = state ?? this.i32;
+    const top = words[word];
+    const endWord = words[word + 1];
+    if (top !== 0 && top + aligned <= (endWord & ~7)) {
+      words[word] = top + aligned;
+      return top;
+    }
+    const opened = endWord & 7;
+    let chunk = aligned << opened;
+    if (chunk > maxChunk) chunk = aligned >= maxChunk ? aligned : maxChunk - (maxChunk % aligned);
+    if (!this.fits(chunk)) chunk = aligned;
+    const offset = this.#bump(chunk);
+    if (state === null) words = this.i32;
+    words[word] = offset + aligned;
+    words[word + 1] = (offset + chunk) | (opened < 7 ? opened + 1 : 7);
     return offset;
   }
 

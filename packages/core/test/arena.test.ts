@@ -103,3 +103,71 @@ describe('Arena', () => {
     );
   });
 });
+
+describe('Arena.allocateGrouped', () => {
+  it('gives a group chunks of 1, 2, 4, ... allocations, each group filling its own', () => {
+    const arena = new Arena({ blockSize: 4096 });
+    const state = new Int32Array(4);
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      a.push(arena.allocateGrouped(20, state, 0, 1024));
+      b.push(arena.allocateGrouped(24, state, 2, 1024));
+    }
+    // Chunks of 1, 2 and 4 allocations of 24 bytes (20 rounds up to 24): within a chunk the
+    // group's allocations are consecutive, whatever the other group allocated in between.
+    for (const g of [a, b]) {
+      expect(g[2] - g[1]).toBe(24);
+      expect([g[4] - g[3], g[5] - g[4], g[6] - g[5]]).toEqual([24, 24, 24]);
+      expect(new Set(g).size).toBe(7);
+    }
+    expect(state[0]).toBe(a[6] + 24);
+    expect(state[1] & 7).toBe(3);
+    expect(state[1] & ~7).toBe(a[3] + 4 * 24);
+    expect(arena.allocated).toBe(2 * 7 * 24);
+  });
+
+  it('caps a chunk at a whole number of allocations within maxChunk, and serves bigger ones alone', () => {
+    const arena = new Arena({ blockSize: 4096 });
+    const state = new Int32Array(2);
+    let last = 0;
+    for (let i = 0; i < 40; i++) last = arena.allocateGrouped(40, state, 0, 200);
+    // 200 holds five 40-byte allocations: the chunk ends exactly after the fifth.
+    expect((state[1] & ~7) - (state[0] - 40)).toBeLessThanOrEqual(200);
+    expect(((state[1] & ~7) - last) % 40).toBe(0);
+    const big = arena.allocateGrouped(300, state, 0, 200);
+    expect(state[0]).toBe(big + 304);
+    expect(state[1] & ~7).toBe(big + 304);
+  });
+
+  it('keeps the state in the arena when state is null, across growth', () => {
+    const arena = new Arena({ blockSize: 256 });
+    const word = arena.allocate(8) >> 2;
+    const offs: number[] = [];
+    for (let i = 0; i < 50; i++) offs.push(arena.allocateGrouped(16, null, word, 128));
+    expect(arena.memoryUsage).toBeGreaterThan(256);
+    expect(arena.i32[word]).toBe(offs[49] + 16);
+    expect(new Set(offs).size).toBe(50);
+    for (const off of offs) expect(off % 8).toBe(0);
+  });
+
+  it('shrinks a chunk to the allocation near maxSize; past it throws and changes nothing', () => {
+    const arena = new Arena({ blockSize: 1024, maxSize: 1024 });
+    arena.allocate(1024 - 8 - 160);
+    const state = new Int32Array(2);
+    const first = arena.allocateGrouped(64, state, 0, 1024);
+    // The second chunk would hold two: that passes maxSize, so it holds this one alone.
+    const second = arena.allocateGrouped(64, state, 0, 1024);
+    expect(second).toBe(first + 64);
+    expect(state[1] & ~7).toBe(second + 64);
+    const top = arena.top;
+    const before = Array.from(state);
+    expect(() => arena.allocateGrouped(64, state, 0, 1024)).toThrow(
+      expect.objectContaining({ code: 'MEMREP_ARENA_FULL' }),
+    );
+    expect(arena.top).toBe(top);
+    expect(Array.from(state)).toEqual(before);
+    expect(arena.allocateGrouped(32, state, 0, 1024)).toBe(top);
+    expect(arena.top).toBe(1024);
+  });
+});
