@@ -9,6 +9,7 @@ import {
   type TableOptions,
 } from '@memrep/core';
 import { type Branching, DEFAULT_BRANCHING, resolveBranching, SkipListCore } from './core.js';
+import { ZonedArena } from './zones.js';
 
 /** Smallest and largest `maxHeight` a table accepts. */
 export const MIN_TABLE_HEIGHT = 12;
@@ -77,7 +78,7 @@ export class SkipListTable extends TableBase {
             `got ${String(maxHeight)}`,
         );
       }
-      super(new Arena(options), options);
+      super(new ZonedArena(options), options);
       this.maxHeight = maxHeight;
       this.branching = branching;
       this.list = new SkipListCore(this.arena, { branching });
@@ -120,7 +121,13 @@ export class SkipListTable extends TableBase {
     seq: number,
     fresh: boolean,
   ): void {
-    this.list.insert(this.head, key, value, seq, fresh);
+    const arena = this.arena as ZonedArena;
+    arena.enter(key, this.count);
+    try {
+      this.list.insert(this.head, key, value, seq, fresh);
+    } finally {
+      arena.leave();
+    }
   }
 
   protected findEntry(key: Uint8Array, snapshot: number): number {
