@@ -8,14 +8,14 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((db) => db.close()));
 });
 
-describe.each(backends)('memtable lifecycle on $name', ({ backend, skip }) => {
+describe.each(backends)('memtable lifecycle on $name', ({ backend }) => {
   async function db(options = {}): Promise<MemrepLevel> {
     const d = await openDb(backend, options);
     open.push(d);
     return d;
   }
 
-  it.skipIf(skip)('freezes the active memtable when it reaches writeBufferSize', async () => {
+  it('freezes the active memtable when it reaches writeBufferSize', async () => {
     const d = await db({ writeBufferSize: 4096, autoCompaction: false });
     for (let i = 0; i < 300; i++) {
       await d.put(`key-${String(i).padStart(4, '0')}`, 'v'.repeat(40));
@@ -31,7 +31,7 @@ describe.each(backends)('memtable lifecycle on $name', ({ backend, skip }) => {
     expect(await d.keys().all()).toHaveLength(300);
   });
 
-  it.skipIf(skip)('reads across memtables see the newest version of each key', async () => {
+  it('reads across memtables see the newest version of each key', async () => {
     const d = await db(tablePerWrite);
     await d.put('a', 'a1');
     await d.put('b', 'b1');
@@ -60,7 +60,7 @@ describe.each(backends)('memtable lifecycle on $name', ({ backend, skip }) => {
     await before.close();
   });
 
-  it.skipIf(skip)('a tombstone in a newer memtable hides the key in older ones', async () => {
+  it('a tombstone in a newer memtable hides the key in older ones', async () => {
     const d = await db(tablePerWrite);
     await d.batch([
       { type: 'put', key: 'a', value: '1' },
@@ -85,7 +85,7 @@ describe.each(backends)('memtable lifecycle on $name', ({ backend, skip }) => {
     await before.close();
   });
 
-  it.skipIf(skip)('seek lands on the newest live version across memtables', async () => {
+  it('seek lands on the newest live version across memtables', async () => {
     const d = await db(tablePerWrite);
     for (const key of ['a', 'b', 'c', 'd', 'e']) await d.put(key, `${key}1`);
     await d.del('c');
@@ -106,34 +106,31 @@ describe.each(backends)('memtable lifecycle on $name', ({ backend, skip }) => {
     expect(await back.all()).toEqual(['b', 'a']);
   });
 
-  it.skipIf(skip)(
-    'compaction merges frozen memtables, dropping shadowed versions and tombstones',
-    async () => {
-      const d = await db(tablePerWrite);
-      await d.batch([
-        { type: 'put', key: 'a', value: '1' },
-        { type: 'put', key: 'b', value: '2' },
-        { type: 'put', key: 'c', value: '3' },
-      ]);
-      await d.del('b');
-      await d.put('c', '4');
-      await d.put('c', '5');
-      expect(d.stats().tables.map((t) => t.count)).toEqual([0, 1, 1, 1, 3]);
-      await d.compact();
-      const stats = d.stats();
-      expect(stats.compactions).toBe(1);
-      expect(stats.tables.map((t) => [t.count, t.frozen])).toEqual([
-        [0, false],
-        [2, true],
-      ]);
-      expect(await d.iterator().all()).toEqual([
-        ['a', '1'],
-        ['c', '5'],
-      ]);
-    },
-  );
+  it('compaction merges frozen memtables, dropping shadowed versions and tombstones', async () => {
+    const d = await db(tablePerWrite);
+    await d.batch([
+      { type: 'put', key: 'a', value: '1' },
+      { type: 'put', key: 'b', value: '2' },
+      { type: 'put', key: 'c', value: '3' },
+    ]);
+    await d.del('b');
+    await d.put('c', '4');
+    await d.put('c', '5');
+    expect(d.stats().tables.map((t) => t.count)).toEqual([0, 1, 1, 1, 3]);
+    await d.compact();
+    const stats = d.stats();
+    expect(stats.compactions).toBe(1);
+    expect(stats.tables.map((t) => [t.count, t.frozen])).toEqual([
+      [0, false],
+      [2, true],
+    ]);
+    expect(await d.iterator().all()).toEqual([
+      ['a', '1'],
+      ['c', '5'],
+    ]);
+  });
 
-  it.skipIf(skip)('compaction keeps every version an open snapshot reads', async () => {
+  it('compaction keeps every version an open snapshot reads', async () => {
     const d = await db(tablePerWrite);
     await d.put('k', 'v1');
     const s1 = d.snapshot();
@@ -158,7 +155,7 @@ describe.each(backends)('memtable lifecycle on $name', ({ backend, skip }) => {
     expect(await d.keys().all()).toEqual([]);
   });
 
-  it.skipIf(skip)('a snapshot reads the same data across rotations and compactions', async () => {
+  it('a snapshot reads the same data across rotations and compactions', async () => {
     const d = await db({ writeBufferSize: 2048, maxFrozenTables: 2 });
     const expected: [string, string][] = [];
     for (let i = 0; i < 50; i++) {
@@ -185,70 +182,58 @@ describe.each(backends)('memtable lifecycle on $name', ({ backend, skip }) => {
     await snapshot.close();
   });
 
-  it.skipIf(skip)(
-    'an iterator reads the tables it started on while memtables rotate and merge',
-    async () => {
-      const d = await db({ writeBufferSize: 1024, maxFrozenTables: 2 });
-      const keys = Array.from({ length: 40 }, (_, i) => `k${String(i).padStart(2, '0')}`);
-      for (const key of keys) await d.put(key, 'before');
-      const it = d.iterator();
-      const seen = await it.nextv(10);
-      for (let round = 0; round < 4; round++) {
-        for (const key of keys) await d.put(key, `after-${round}`);
-        for (const key of keys.slice(20)) await d.del(key);
-      }
-      expect(d.stats().rotations).toBeGreaterThan(2);
-      seen.push(...(await it.all()));
-      expect(seen).toEqual(keys.map((key) => [key, 'before']));
-    },
-  );
+  it('an iterator reads the tables it started on while memtables rotate and merge', async () => {
+    const d = await db({ writeBufferSize: 1024, maxFrozenTables: 2 });
+    const keys = Array.from({ length: 40 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+    for (const key of keys) await d.put(key, 'before');
+    const it = d.iterator();
+    const seen = await it.nextv(10);
+    for (let round = 0; round < 4; round++) {
+      for (const key of keys) await d.put(key, `after-${round}`);
+      for (const key of keys.slice(20)) await d.del(key);
+    }
+    expect(d.stats().rotations).toBeGreaterThan(2);
+    seen.push(...(await it.all()));
+    expect(seen).toEqual(keys.map((key) => [key, 'before']));
+  });
 
-  it.skipIf(skip)(
-    'clear() of everything drops the memtables whole when no snapshot is open',
-    async () => {
-      const d = await db(tablePerWrite);
-      for (let i = 0; i < 5; i++) await d.put(`k${i}`, 'v');
-      const seq = d.stats().seq;
-      await d.clear();
-      const stats = d.stats();
-      expect(stats.tables.map((t) => t.count)).toEqual([0]);
-      expect(stats.seq).toBe(seq);
-      await d.put('k9', 'v');
-      expect(await d.keys().all()).toEqual(['k9']);
-    },
-  );
+  it('clear() of everything drops the memtables whole when no snapshot is open', async () => {
+    const d = await db(tablePerWrite);
+    for (let i = 0; i < 5; i++) await d.put(`k${i}`, 'v');
+    const seq = d.stats().seq;
+    await d.clear();
+    const stats = d.stats();
+    expect(stats.tables.map((t) => t.count)).toEqual([0]);
+    expect(stats.seq).toBe(seq);
+    await d.put('k9', 'v');
+    expect(await d.keys().all()).toEqual(['k9']);
+  });
 
-  it.skipIf(skip)(
-    'clear() under an open snapshot writes tombstones the snapshot sees past',
-    async () => {
-      const d = await db(tablePerWrite);
-      for (let i = 0; i < 5; i++) await d.put(`k${i}`, 'v');
-      const snapshot = d.snapshot();
-      await d.clear();
-      expect(await d.keys().all()).toEqual([]);
-      expect(await d.keys({ snapshot }).all()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
-      expect(d.stats().tables.length).toBeGreaterThan(5);
-      await snapshot.close();
-      await d.compact();
-      expect(d.stats().tables.length).toBe(1);
-    },
-  );
+  it('clear() under an open snapshot writes tombstones the snapshot sees past', async () => {
+    const d = await db(tablePerWrite);
+    for (let i = 0; i < 5; i++) await d.put(`k${i}`, 'v');
+    const snapshot = d.snapshot();
+    await d.clear();
+    expect(await d.keys().all()).toEqual([]);
+    expect(await d.keys({ snapshot }).all()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
+    expect(d.stats().tables.length).toBeGreaterThan(5);
+    await snapshot.close();
+    await d.compact();
+    expect(d.stats().tables.length).toBe(1);
+  });
 
-  it.skipIf(skip)(
-    'clear() with a range, limit and reverse deletes exactly those keys',
-    async () => {
-      const d = await db({ writeBufferSize: 512 });
-      for (let i = 0; i < 30; i++) await d.put(`k${String(i).padStart(2, '0')}`, 'v');
-      await d.clear({ gte: 'k05', lt: 'k25', reverse: true, limit: 5 });
-      const left = await d.keys().all();
-      expect(left).toHaveLength(25);
-      expect(left.filter((k) => k >= 'k20' && k < 'k25')).toEqual([]);
-      await d.clear({ gt: 'k00', lte: 'k10' });
-      expect((await d.keys({ lte: 'k10' }).all()).join()).toBe('k00');
-    },
-  );
+  it('clear() with a range, limit and reverse deletes exactly those keys', async () => {
+    const d = await db({ writeBufferSize: 512 });
+    for (let i = 0; i < 30; i++) await d.put(`k${String(i).padStart(2, '0')}`, 'v');
+    await d.clear({ gte: 'k05', lt: 'k25', reverse: true, limit: 5 });
+    const left = await d.keys().all();
+    expect(left).toHaveLength(25);
+    expect(left.filter((k) => k >= 'k20' && k < 'k25')).toEqual([]);
+    await d.clear({ gt: 'k00', lte: 'k10' });
+    expect((await d.keys({ lte: 'k10' }).all()).join()).toBe('k00');
+  });
 
-  it.skipIf(skip)('keeps the number of memtables and entries bounded over a long run', async () => {
+  it('keeps the number of memtables and entries bounded over a long run', async () => {
     const d = await db({ writeBufferSize: 4096, maxFrozenTables: 4 });
     const live = new Map<string, string>();
     let x = 1;
