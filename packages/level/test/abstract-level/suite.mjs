@@ -12,8 +12,8 @@ if (resolve === undefined) {
   process.exit(2);
 }
 const target = await resolve();
-if (target.skip) {
-  console.error(`target ${name} is not available: ${target.skip}`);
+if (target.unavailable) {
+  console.error(`target ${name} is not available: ${target.unavailable}`);
   process.exit(2);
 }
 

@@ -1,12 +1,12 @@
 // The configurations the abstract-level suite runs on. Each resolves to a MemrepLevel
-// options object, or to a reason it cannot run here (reported as skipped).
+// options object, or to a reason it cannot run here (a failure: every target must run).
 import { existsSync } from 'node:fs';
 
 const conformanceDist = new URL('../../../conformance/dist/index.js', import.meta.url);
 
 async function referenceFactory() {
   if (!existsSync(conformanceDist)) {
-    return { skip: '@memrep/conformance is not built (its dist/ holds ReferenceTable)' };
+    return { unavailable: '@memrep/conformance is not built (its dist/ holds ReferenceTable)' };
   }
   const { ReferenceTable } = await import(conformanceDist.href);
   return { options: { backend: (options) => new ReferenceTable(options) } };
@@ -17,22 +17,22 @@ async function backendByName(name) {
   try {
     mod = await import(`@memrep/${name}`);
   } catch (error) {
-    return { skip: `@memrep/${name} cannot be imported (not built?): ${error.message}` };
+    return { unavailable: `@memrep/${name} cannot be imported (not built?): ${error.message}` };
   }
   if (typeof mod.createTable !== 'function') {
-    return { skip: `@memrep/${name} does not export createTable yet` };
+    return { unavailable: `@memrep/${name} does not export createTable yet` };
   }
   return { options: { backend: name } };
 }
 
-/** Name -> () => Promise<{ options } | { skip }>. */
+/** Name -> () => Promise<{ options } | { unavailable }>. */
 export const targets = {
   reference: referenceFactory,
   // Almost every write freezes the active memtable: the whole suite then reads across frozen
   // tables, tombstones in older tables and compactions.
   'reference-small-buffers': async () => {
     const target = await referenceFactory();
-    if (target.skip) return target;
+    if (target.unavailable) return target;
     return { options: { ...target.options, writeBufferSize: 128, maxFrozenTables: 3 } };
   },
   skiplist: () => backendByName('skiplist'),
