@@ -121,13 +121,8 @@ export class SkipListTable extends TableBase {
     seq: number,
     fresh: boolean,
   ): void {
-    const arena = this.arena as ZonedArena;
-    arena.enter(key, this.count);
-    try {
-      this.list.insert(this.head, key, value, seq, fresh);
-    } finally {
-      arena.leave();
-    }
+    (this.arena as ZonedArena).enter(key, this.count);
+    this.list.insert(this.head, key, value, seq, fresh);
   }
 
   protected findEntry(key: Uint8Array, snapshot: number): number {

@@ -12,8 +12,8 @@ export const ZONE_CHUNK_SIZE = 16 * 1024;
  *
  * Nodes are allocated as they are inserted, so with random keys the nodes that follow each other
  * in key order lie anywhere in the arena, and a scan of a large table misses the TLB on almost
- * every node. A zone is a range of keys (the top bits of their first two bytes); while `enter`
- * has set one, allocations come from that zone's chunks (`Arena.allocateGrouped`), so a scan
+ * every node. A zone is a range of keys (the top bits of their first two bytes); once `enter`
+ * has picked one, allocations come from that zone's chunks (`Arena.allocateGrouped`), so a scan
  * walks one zone's few hundred pages at a time. The number of zones doubles as the table does
  * (one per `ZONE_ENTRIES` entries), so the chunks the zones hold open stay below a byte per
  * entry; when a zone splits, its lower half goes on filling its chunk.
@@ -30,19 +30,21 @@ export class ZonedArena extends Arena {
     super(options);
   }
 
-  /** Routes allocations to the zone of `key`, for a table that holds `count` entries. */
+  /**
+   * Routes the next allocations to the zone of `key`, for a table that holds `count` entries
+   * (to no zone, a plain arena, below two zones' worth of entries). The writer calls it before
+   * each insert; nothing else allocates after the list head.
+   */
   enter(key: Uint8Array, count: number): void {
     const bits = 31 - Math.clz32((count / ZONE_ENTRIES) | 0);
-    if (bits <= 0) return;
+    if (bits <= 0) {
+      this.#word = -1;
+      return;
+    }
     const b = bits < MAX_ZONE_BITS ? bits : MAX_ZONE_BITS;
     const k = key.length;
     const top16 = k >= 2 ? (key[0] << 8) | key[1] : k === 1 ? key[0] << 8 : 0;
     this.#word = ((top16 >>> (16 - b)) << (MAX_ZONE_BITS - b)) << 1;
-  }
-
-  /** Back to plain allocation. */
-  leave(): void {
-    this.#word = -1;
   }
 
   override allocate(size: number): number {
