@@ -26,6 +26,11 @@ export interface BucketSource {
   readonly lastSeq: number;
   /** The heads of the buckets that hold entries (the first `length` of `offsets`). */
   heads(): HeadList;
+  /**
+   * Loads up to `maxBytes` of the bucket at `head` in address order, ahead of a walk that
+   * will visit it (see `BucketArena.sweep`); a no-op where the bucket's chunks are not known.
+   */
+  sweepBucket(head: number, maxBytes: number): void;
 }
 
 /** Head offsets of the non-empty buckets, in no particular order. REQUIRES: read-only. */
@@ -109,18 +114,23 @@ const SEEK = 1;
  * prefix, bar hash collisions, so a seek to the prefix usually lands on the first node. It
  * tries that node first; a search from the head would compare the target with a node on
  * every level (the cached prefixes beside the links all tie), touching one each.
+ *
+ * `sweepBytes` above 0 has the bucket swept (`BucketSource.sweepBucket`) when the cursor first
+ * finds its head: for a read that will walk most of the bucket, such as a whole prefix scan.
  */
 export class BucketCursor implements RawCursor {
   entry = 0;
   readonly #source: BucketSource;
   readonly #bucket: number;
   readonly #seeksFromFirst: boolean;
+  readonly #sweepBytes: number;
   #head = 0;
 
-  constructor(source: BucketSource, bucket: number, seeksFromFirst = false) {
+  constructor(source: BucketSource, bucket: number, seeksFromFirst = false, sweepBytes = 0) {
     this.#source = source;
     this.#bucket = bucket;
     this.#seeksFromFirst = seeksFromFirst;
+    this.#sweepBytes = sweepBytes;
   }
 
   first(): void {
@@ -161,7 +171,11 @@ export class BucketCursor implements RawCursor {
   }
 
   #findHead(): number {
-    if (this.#head === 0) this.#head = loadHead(this.#source, this.#bucket);
+    if (this.#head === 0) {
+      const head = loadHead(this.#source, this.#bucket);
+      if (head !== 0 && this.#sweepBytes > 0) this.#source.sweepBucket(head, this.#sweepBytes);
+      this.#head = head;
+    }
     return this.#head;
   }
 }

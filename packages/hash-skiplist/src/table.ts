@@ -94,6 +94,10 @@ const STATE_NON_EMPTY_WORD = 1;
 const SLOT_BYTES = SLOT_WORDS * 4;
 /** Nodes a point read walks from a bucket's first node before it searches from the head. */
 const FIRST_STEPS = 3;
+/** Most bytes of a bucket a prefix scan sweeps ahead of its walk (`BucketArena.sweep`). */
+export const SWEEP_MAX_BYTES = 64 * 1024;
+/** Bytes swept per entry a prefix scan's `limit` lets it yield. */
+const SWEEP_BYTES_PER_ENTRY = 256;
 
 /** Holds the handle while `HashSkipListTable.attach` runs the constructor. */
 const attaching = new AttachSlot<HashSkipListHandle>('HashSkipListTable.share()');
@@ -225,6 +229,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     this.buckets = this.#state + STATE_SIZE;
     this.bucketWord = this.buckets >> 2;
     this.headBytes = (headSize(this.bucketMaxHeight) + 7) & ~7;
+    this.#chunks?.logChunks(this.headBytes);
     this.list = new SkipListCore(this.arena, { concurrent: this.concurrent });
   }
 
@@ -261,6 +266,11 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   heads(): HeadList {
     if (this.concurrent) return scanHeads(this);
     return { offsets: this.#heads, length: this.#headCount };
+  }
+
+  /** See `BucketSource.sweepBucket`: the writer sweeps; a reader in another thread does not. */
+  sweepBucket(head: number, maxBytes: number): void {
+    this.#chunks?.sweep(head, maxBytes);
   }
 
   /** The prefix length `key` is hashed on. */
@@ -407,7 +417,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
 
   protected override indexMemory(): number {
     const order = this.#order;
-    return this.#heads.byteLength + (order === undefined ? 0 : order.offsets.byteLength);
+    const log = this.#chunks === undefined ? 0 : this.#chunks.logBytes;
+    return this.#heads.byteLength + log + (order === undefined ? 0 : order.offsets.byteLength);
   }
 
   #totalOrderCursor(snapshot: number): RawCursor {
@@ -434,7 +445,10 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     const n = singleBucketPrefixLength(q, this.#fixed, this.#extract);
     if (n >= 0) {
       const bucket = bucketOfPrefix(q, n, this.bucketCount);
-      return new BucketCursor(this, bucket, prefix !== undefined && n === q.length);
+      if (prefix === undefined || n !== q.length) return new BucketCursor(this, bucket);
+      // A whole prefix's bucket: the scan walks most of it, so it is swept first.
+      const sweep = Math.min(SWEEP_MAX_BYTES, bounds.limit * SWEEP_BYTES_PER_ENTRY);
+      return new BucketCursor(this, bucket, true, this.#chunks === undefined ? 0 : sweep);
     }
     return this.#totalOrderCursor(bounds.snapshot);
   }
