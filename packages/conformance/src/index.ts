@@ -25,6 +25,7 @@ export {
   hex,
   hexKeys,
   hexPairs,
+  seededBytes,
   type TableState,
   tableState,
   utf8,

@@ -13,6 +13,24 @@ export function bytes(...values: number[]): Uint8Array {
   return Uint8Array.from(values);
 }
 
+/**
+ * A deterministic source of random bytes (xorshift32 from `seed`, a nonzero integer): each
+ * call returns `n` fresh bytes, the same every run, so that a failing test replays.
+ */
+export function seededBytes(seed: number): (n: number) => Uint8Array {
+  let x = seed | 0 || 1;
+  return (n) => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      out[i] = x >>> 24;
+    }
+    return out;
+  };
+}
+
 /** Lowercase hex; hex strings sort like the bytes they spell, and diff readably. */
 export function hex(value: Uint8Array | undefined): string | undefined {
   if (value === undefined) return undefined;

@@ -1,26 +1,12 @@
+import { seededBytes } from '@memrep/conformance';
 import { describe, expect, it, vi } from 'vitest';
 import { type BucketArena, MAX_CHUNK_SIZE } from '../src/chunks.js';
 import { createTable, HashSkipListTable, SWEEP_MAX_BYTES } from '../src/table.js';
 
-/** xorshift32, so that the keys are the same every run. */
-function bytesFrom(seed: number): (n: number) => Uint8Array {
-  let x = seed;
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      out[i] = x >>> 24;
-    }
-    return out;
-  };
-}
-
 /** A table of `prefixes` 4-byte prefixes, `perPrefix` keys each, written round robin. */
 function fill(prefixes: number, perPrefix: number) {
   const table = createTable({ prefixExtractor: 4, bucketCount: 4096, maxSize: 1 << 24 });
-  const next = bytesFrom(7);
+  const next = seededBytes(7);
   const pool: Uint8Array[] = [];
   const buckets = new Set<number>();
   while (pool.length < prefixes) {

@@ -1,22 +1,8 @@
+import { seededBytes } from '@memrep/conformance';
 import { compareBytes, entryValue } from '@memrep/core';
 import { describe, expect, it } from 'vitest';
 import { createTable } from '../src/index.js';
 import { ZONE_ENTRIES, ZonedArena } from '../src/zones.js';
-
-/** xorshift32, so that the keys are the same every run. */
-function bytesFrom(seed: number): (n: number) => Uint8Array {
-  let x = seed;
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      out[i] = x >>> 24;
-    }
-    return out;
-  };
-}
 
 describe('ZonedArena', () => {
   it('allocates plainly below two zones worth of entries, whatever the key', () => {
@@ -67,7 +53,7 @@ describe('ZonedArena', () => {
 
 describe('SkipListTable with zones', () => {
   const N = 5 * ZONE_ENTRIES;
-  const next = bytesFrom(7);
+  const next = seededBytes(7);
   const keys = Array.from({ length: N }, () => next(12));
 
   it('reads back every version in order once the table has zones, and walks few pages', () => {
