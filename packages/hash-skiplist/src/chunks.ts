@@ -6,7 +6,7 @@ const CHUNK_STATE_WORD = 2;
 export const MAX_CHUNK_SIZE = 4 * 1024;
 /** Bytes of a cache line: a sweep loads one word of each. */
 const LINE = 64;
-/** Bytes swept from a bucket's head: the head and the front of the entry allocated after it. */
+/** Bytes swept from a bucket's head: the head and the front of its first entry, just after it. */
 const HEAD_SWEEP = 192;
 /** Int32 words of one chunk record in the writer's log: start, end, previous record + 1. */
 const RECORD_WORDS = 3;
@@ -68,14 +68,15 @@ export class BucketArena extends Arena {
   }
 
   /**
-   * Loads one word of every cache line of `head`'s bucket: the head, then its logged chunks
-   * newest first (the newest up to its top), until `maxBytes` are loaded. Touches nothing
-   * outside memory the bucket was given; changes nothing.
+   * Loads one word of every cache line of `head`'s bucket: the head and its first entry, then
+   * its logged chunks newest first (the newest up to its top), until `maxBytes` are loaded.
+   * Reads allocated memory only; changes nothing.
    */
   sweep(head: number, maxBytes: number): void {
     const i32 = this.i32;
     let x = 0;
-    for (let o = head; o < head + HEAD_SWEEP; o += LINE) x ^= i32[o >> 2];
+    const headEnd = Math.min(head + HEAD_SWEEP, this.top);
+    for (let o = head; o < headEnd; o += LINE) x ^= i32[o >> 2];
     if (this.#logWord === 0) return;
     const log = this.#log;
     const top = i32[(head >> 2) + CHUNK_STATE_WORD];
