@@ -88,6 +88,16 @@ export abstract class TableBase implements TableMut {
   protected readonly meta: number;
   protected readonly limits: TableLimits;
   readonly #readOnly: boolean;
+  /**
+   * The last iterator and cursor this table made, kept reachable so that V8 keeps their
+   * shapes. An iterator's hidden class (and its raw cursor's) hangs off a transition tree that
+   * holds it weakly: once no instance is left, a full GC frees it and deoptimizes every
+   * function optimized for it ("weak objects"), and the next scan runs unoptimized code until
+   * V8 optimizes it again. Measured: a pass of prefix scans over 100k entries ran 2-3x slower
+   * after each `gc()` without these. They hold nothing but what the table holds, and the
+   * bounds of the last read.
+   */
+  readonly #last: { iterator: unknown; cursor: unknown } = { iterator: null, cursor: null };
 
   protected constructor(arena: Arena, options: TableOptions | undefined, attached?: TableHandle) {
     this.arena = arena;
@@ -288,17 +298,22 @@ export abstract class TableBase implements TableMut {
    */
   cursor(options?: ReadOptions): Cursor {
     const snapshot = resolveSnapshot(options, MAX_SEQ);
-    return new SnapshotCursor(this.arena, this.openRawCursor(), snapshot);
+    const cursor = new SnapshotCursor(this.arena, this.openRawCursor(), snapshot);
+    this.#last.cursor = cursor;
+    return cursor;
   }
 
   #iterate<T>(bounds: RangeBounds, mode: IterMode, prefix?: Uint8Array): IterableIterator<T> {
-    return new RangeIterator<T>(
+    const iterator = new RangeIterator<T>(
       this.arena,
       bounds.empty ? null : this.openRangeCursor(bounds, prefix),
       bounds,
       mode,
     );
+    this.#last.iterator = iterator;
+    return iterator;
   }
+
 }
 
 function readEntry(arena: Arena, off: number): Entry {

@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Runs in a fresh node over the built package: scans (iterators and cursors) with a full GC
+ * between passes, tracing deoptimizations. Prints the functions V8 deoptimized because an
+ * object their code depends on (a hidden class) was freed.
+ */
+const script = `
+const { createTable } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+const table = createTable();
+let x = 2463534242;
+const key = new Uint8Array(16);
+const value = new Uint8Array(32);
+for (let i = 0; i < 20000; i++) {
+  for (let j = 0; j < 16; j++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; key[j] = x >>> 24; }
+  table.put(key, value);
+}
+const prefixes = Array.from({ length: 64 }, (_, i) => Uint8Array.of(i * 4));
+let sum = 0;
+for (let pass = 0; pass < 8; pass++) {
+  globalThis.gc();
+  for (const [k, v] of table.range()) sum += k.length + v.length;
+  for (const p of prefixes) for (const k of table.keys({ gte: p, limit: 50 })) sum += k.length;
+  const cursor = table.cursor();
+  for (cursor.first(); cursor.valid; cursor.next()) sum += cursor.key.length;
+}
+console.log('sum', sum);
+`;
+
+describe('iterator and cursor shapes', () => {
+  it('survive full GCs between scans: no code is deoptimized for a freed hidden class', () => {
+    const out = execFileSync(
+      process.execPath,
+      ['--expose-gc', '--trace-deopt', '--input-type=module', '-e', script],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(out).toMatch(/^sum \d+$/m);
+    const freed = out
+      .split('\n')
+      .filter((line) => line.includes('reason: weak objects'))
+      .map((line) => /SharedFunctionInfo ([^>]*)>/.exec(line)?.[1]);
+    expect(freed).toEqual([]);
+  });
+});
