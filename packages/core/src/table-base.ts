@@ -313,7 +313,6 @@ export abstract class TableBase implements TableMut {
     this.#last.iterator = iterator;
     return iterator;
   }
-
 }
 
 function readEntry(arena: Arena, off: number): Entry {
