@@ -28,5 +28,6 @@ export {
   seededBytes,
   type TableState,
   tableState,
+  traceFreedShapeDeopts,
   utf8,
 } from './support.js';

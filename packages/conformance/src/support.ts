@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { Cursor, Table } from '@memrep/core';
 import { expect } from 'vitest';
 import type { ModelEntry } from './model.js';
@@ -11,6 +12,32 @@ export function utf8(text: string): Uint8Array {
 
 export function bytes(...values: number[]): Uint8Array {
   return Uint8Array.from(values);
+}
+
+/**
+ * Runs `script`, an ES module, in a fresh node with `--expose-gc --trace-deopt`, and returns its
+ * standard output and the names of the functions V8 deoptimized, after the script printed the
+ * line `from`, because an object their code depended on was freed by a GC ("weak objects"):
+ * for tests that reads stay optimized across full GCs (a hidden class with no instance left
+ * is such an object). Deoptimizations before `from` (loading, filling) are not counted.
+ */
+export function traceFreedShapeDeopts(
+  script: string,
+  from: string,
+): { output: string; freed: string[] } {
+  const output = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--trace-deopt', '--input-type=module', '-e', script],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const lines = output.split('\n');
+  const start = lines.indexOf(from);
+  if (start < 0) throw new Error(`the script never printed ${JSON.stringify(from)}:\n${output}`);
+  const freed = lines
+    .slice(start + 1)
+    .filter((line) => line.includes('reason: weak objects'))
+    .map((line) => /SharedFunctionInfo ([^>]*)>/.exec(line)?.[1] || line);
+  return { output, freed };
 }
 
 /**

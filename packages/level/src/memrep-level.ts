@@ -91,6 +91,17 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
   readonly #options: ResolvedOptions;
   #memtables: Memtables | null = null;
   readonly #single: WriteOp[] = [{ key: new Uint8Array(0), value: undefined }];
+  /**
+   * The last iterator of each kind, kept reachable so that V8 keeps their hidden classes across
+   * full GCs (as `TableBase` does for its iterators and cursors): with no instance left, a GC
+   * frees an iterator's class and deoptimizes the code built for it, and the next reads run
+   * unoptimized until V8 compiles them again.
+   */
+  readonly #last: { iterator: unknown; keys: unknown; values: unknown } = {
+    iterator: null,
+    keys: null,
+    values: null,
+  };
 
   constructor(options?: MemrepLevelOptions<KDefault, VDefault>);
   /** The location is ignored: the database lives in memory (as memory-level's signature). */
@@ -225,15 +236,21 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
   }
 
   _iterator(options: PrivateOptions): MemrepIterator {
-    return new MemrepIterator(this, options as never, this.#cursor(options));
+    const iterator = new MemrepIterator(this, options as never, this.#cursor(options));
+    this.#last.iterator = iterator;
+    return iterator;
   }
 
   _keys(options: PrivateOptions): MemrepKeyIterator {
-    return new MemrepKeyIterator(this, options as never, this.#cursor(options));
+    const iterator = new MemrepKeyIterator(this, options as never, this.#cursor(options));
+    this.#last.keys = iterator;
+    return iterator;
   }
 
   _values(options: PrivateOptions): MemrepValueIterator {
-    return new MemrepValueIterator(this, options as never, this.#cursor(options));
+    const iterator = new MemrepValueIterator(this, options as never, this.#cursor(options));
+    this.#last.values = iterator;
+    return iterator;
   }
 
   _snapshot(options: { owner: object }): MemrepSnapshot {

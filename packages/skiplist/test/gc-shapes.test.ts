@@ -1,11 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { traceFreedShapeDeopts } from '@memrep/conformance';
 import { describe, expect, it } from 'vitest';
 
-/**
- * Runs in a fresh node over the built package: scans (iterators and cursors) with a full GC
- * between passes, tracing deoptimizations. Prints the functions V8 deoptimized because an
- * object their code depends on (a hidden class) was freed.
- */
+/** Scans (iterators and cursors) over the built package, with a full GC between passes. */
 const script = `
 const { createTable } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
 const table = createTable();
@@ -20,6 +16,7 @@ const prefixes = Array.from({ length: 64 }, (_, i) => Uint8Array.of(i * 4));
 let sum = 0;
 for (let pass = 0; pass < 8; pass++) {
   globalThis.gc();
+  if (pass === 1) console.log('warm');
   for (const [k, v] of table.range()) sum += k.length + v.length;
   for (const p of prefixes) for (const k of table.keys({ gte: p, limit: 50 })) sum += k.length;
   const cursor = table.cursor();
@@ -30,16 +27,8 @@ console.log('sum', sum);
 
 describe('iterator and cursor shapes', () => {
   it('survive full GCs between scans: no code is deoptimized for a freed hidden class', () => {
-    const out = execFileSync(
-      process.execPath,
-      ['--expose-gc', '--trace-deopt', '--input-type=module', '-e', script],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-    );
-    expect(out).toMatch(/^sum \d+$/m);
-    const freed = out
-      .split('\n')
-      .filter((line) => line.includes('reason: weak objects'))
-      .map((line) => /SharedFunctionInfo ([^>]*)>/.exec(line)?.[1]);
+    const { output, freed } = traceFreedShapeDeopts(script, 'warm');
+    expect(output).toMatch(/^sum \d+$/m);
     expect(freed).toEqual([]);
   });
 });
