@@ -94,8 +94,10 @@ export abstract class TableBase implements TableMut {
    * holds it weakly: once no instance is left, a full GC frees it and deoptimizes every
    * function optimized for it ("weak objects"), and the next scan runs unoptimized code until
    * V8 optimizes it again. Measured: a pass of prefix scans over 100k entries ran 2-3x slower
-   * after each `gc()` without these. They hold nothing but what the table holds, and the
-   * bounds of the last read.
+   * after each `gc()` without these. They hold the bounds of the last read and what its raw
+   * cursor holds, which may be a sorted index the table has since dropped (hash-skiplist's,
+   * 4 bytes an entry): at most one such, not in `memoryUsage`, freed by the next read or
+   * with the table.
    */
   readonly #last: { iterator: unknown; cursor: unknown } = { iterator: null, cursor: null };
 
