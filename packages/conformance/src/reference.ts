@@ -95,9 +95,11 @@ export class ReferenceTable extends TableBase {
 
 class ReferenceCursor implements RawCursor {
   entry = 0;
+  readonly arena: Arena;
   readonly #table: ReferenceTable;
 
   constructor(table: ReferenceTable) {
+    this.arena = table.arena;
     this.#table = table;
   }
 

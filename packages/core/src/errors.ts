@@ -11,7 +11,19 @@ export type MemrepErrorCode =
   | 'MEMREP_ARENA_FULL'
   | 'MEMREP_READ_ONLY'
   | 'MEMREP_INVALID_CURSOR'
-  | 'MEMREP_UNSUPPORTED';
+  | 'MEMREP_UNSUPPORTED'
+  /** Bytes read back (a batch, a log record, a checkpoint) are not what was written. */
+  | 'MEMREP_CORRUPTION'
+  /** A file-system operation failed; the message names it and the path. */
+  | 'MEMREP_IO'
+  /** The log, list or database was closed. */
+  | 'MEMREP_CLOSED'
+  /** Another open holds the directory's lock. */
+  | 'MEMREP_LOCKED'
+  /** The location exists and `errorIfExists` was set. */
+  | 'MEMREP_EXISTS'
+  /** The location does not exist and `createIfMissing` was false. */
+  | 'MEMREP_NOT_FOUND';
 
 /** A state error: the operation is not allowed on this table as it is now. */
 export class MemrepError extends Error {

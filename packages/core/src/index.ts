@@ -3,6 +3,8 @@ export * from './attach.js';
 export * from './bytes.js';
 export * from './entry.js';
 export * from './errors.js';
+export type * from './raw-cursor.js';
 export * from './table-base.js';
 export type * from './types.js';
 export * from './validate.js';
+export * from './write-batch.js';

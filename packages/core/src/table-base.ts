@@ -2,6 +2,7 @@ import type { Arena, ArenaHandle } from './arena.js';
 import { compareKeyToArena } from './bytes.js';
 import { ENTRY_HEADER_SIZE, entryKey, entryValue, sameEntryKey, TOMBSTONE } from './entry.js';
 import { invalidArgument, MemrepError } from './errors.js';
+import type { RawCursor } from './raw-cursor.js';
 import type {
   Capabilities,
   Cursor,
@@ -26,25 +27,6 @@ import {
 
 /** Seq above every real one: `seek(key, MAX_SEQ)` lands on the key's newest entry. */
 export const MAX_SEQ = Number.MAX_SAFE_INTEGER + 1;
-
-/**
- * What a backend implements: a positional cursor over every entry record (all versions and
- * tombstones) in internal order, key ascending then seq descending. `entry` is the record's
- * arena offset, 0 when unpositioned. It never filters by snapshot; the base does that.
- *
- * REQUIRES: positions stay valid while writes go on (the base relies on it for iterators).
- */
-export interface RawCursor {
-  readonly entry: number;
-  first(): void;
-  last(): void;
-  /** First entry at or after (key, seq): key greater, or key equal and entry seq <= seq. */
-  seek(key: Uint8Array, seq: number): void;
-  /** Last entry at or before (key, seq): key less, or key equal and entry seq >= seq. */
-  seekForPrev(key: Uint8Array, seq: number): void;
-  next(): void;
-  prev(): void;
-}
 
 /** Table state kept in the arena, so that attached readers in other threads see it. */
 const META_SIZE = 32;

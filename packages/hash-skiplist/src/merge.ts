@@ -120,6 +120,7 @@ const SEEK = 1;
  */
 export class BucketCursor implements RawCursor {
   entry = 0;
+  readonly arena: Arena;
   readonly #source: BucketSource;
   readonly #bucket: number;
   readonly #seeksFromFirst: boolean;
@@ -127,6 +128,7 @@ export class BucketCursor implements RawCursor {
   #head = 0;
 
   constructor(source: BucketSource, bucket: number, seeksFromFirst = false, sweepBytes = 0) {
+    this.arena = source.arena;
     this.#source = source;
     this.#bucket = bucket;
     this.#seeksFromFirst = seeksFromFirst;
@@ -210,6 +212,7 @@ export function loadHead(source: BucketSource, bucket: number): number {
  */
 export class MergeCursor implements RawCursor {
   entry = 0;
+  readonly arena: Arena;
   readonly #source: BucketSource;
   readonly #seen: Staleness;
   #nodes: Int32Array;
@@ -220,6 +223,7 @@ export class MergeCursor implements RawCursor {
   #forward = true;
 
   constructor(source: BucketSource, snapshot = Number.POSITIVE_INFINITY) {
+    this.arena = source.arena;
     this.#source = source;
     this.#seen = { count: -1, unordered: -1, onlyUnordered: false, snapshot };
     const capacity = source.bucketCount < 64 ? source.bucketCount : 64;

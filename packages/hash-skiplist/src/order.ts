@@ -196,6 +196,7 @@ export interface OrderSource extends BucketSource {
  */
 export class IndexCursor implements RawCursor {
   entry = 0;
+  readonly arena: Arena;
   readonly #source: OrderSource;
   readonly #seen: Staleness;
   #order: SortedOrder | undefined;
@@ -204,6 +205,7 @@ export class IndexCursor implements RawCursor {
   #sink = 0;
 
   constructor(source: OrderSource, snapshot = Number.POSITIVE_INFINITY) {
+    this.arena = source.arena;
     this.#source = source;
     this.#seen = { count: -1, unordered: -1, onlyUnordered: false, snapshot };
   }

@@ -546,6 +546,7 @@ const RUN_AHEAD = 8;
  */
 export class SkipListCursor implements RawCursor {
   entry = 0;
+  readonly arena: Arena;
   readonly #core: SkipListCore;
   readonly #head: number;
   readonly #walkers = new Int32Array(RUN_AHEAD);
@@ -554,6 +555,7 @@ export class SkipListCursor implements RawCursor {
   #feed = 0;
 
   constructor(core: SkipListCore, head: number) {
+    this.arena = core.arena;
     this.#core = core;
     this.#head = head;
   }

@@ -437,6 +437,7 @@ function nextEntry(i32: Int32Array, off: number): number {
  */
 class VectorCursor implements RawCursor {
   entry = 0;
+  readonly arena: Arena;
   readonly #table: VectorTable;
   readonly #follow: boolean;
   #run: Int32Array = EMPTY_RUN;
@@ -447,6 +448,7 @@ class VectorCursor implements RawCursor {
   #touched = 0;
 
   constructor(table: VectorTable, follow: boolean) {
+    this.arena = table.arena;
     this.#table = table;
     this.#follow = follow;
   }
