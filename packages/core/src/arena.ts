@@ -9,29 +9,114 @@ export const MAX_ARENA_SIZE = 2 ** 31 - 8;
 /** Offset 0 is never handed out: it is the null offset of every structure in the arena. */
 export const NULL_OFFSET = 0;
 
+/** The size of a WebAssembly page: a region of `WebAssembly.Memory` grows by whole pages. */
+export const WASM_PAGE_SIZE = 65536;
+
+/** The part of `WebAssembly.Memory` the arena uses (the DOM lib is not in this project's types). */
+interface SharedMemory {
+  readonly buffer: SharedArrayBuffer;
+  grow(pages: number): number;
+}
+type SharedMemoryClass = new (descriptor: {
+  initial: number;
+  maximum: number;
+  shared: true;
+}) => SharedMemory;
+
+const SharedMemory = (globalThis as { WebAssembly?: { Memory?: SharedMemoryClass } }).WebAssembly
+  ?.Memory;
+
+/**
+ * The memory an arena lives in, fastest first (see packages/core/bench/region.mjs):
+ * - `wasm-memory`: a shared `WebAssembly.Memory`. Its `buffer` is a fixed-length
+ *   SharedArrayBuffer, replaced (not resized) when the memory grows in place; views made on an
+ *   earlier one stay valid. Views over it cost what views over a fixed buffer cost, about half
+ *   what they cost over a growable one. Used when shared memory is wanted and available and
+ *   `blockSize` and `maxSize` are whole pages (WASM_PAGE_SIZE; the defaults are).
+ * - `growable-sab`: a growable SharedArrayBuffer: shared memory with other block sizes, or where
+ *   a `WebAssembly.Memory` cannot be made (each reserves about 10 GiB of address space).
+ * - `resizable-ab`: a resizable ArrayBuffer, where SharedArrayBuffer is unavailable (a browser
+ *   without cross-origin isolation) or `shared: false`; it cannot be shared.
+ */
+export type RegionKind = 'wasm-memory' | 'growable-sab' | 'resizable-ab';
+
 /** A structured-clonable description of an arena, to post to a worker thread. */
 export interface ArenaHandle {
-  readonly buffer: SharedArrayBuffer;
+  /** A shared `WebAssembly.Memory` (kind `wasm-memory`) or a growable SharedArrayBuffer. */
+  readonly region: SharedArrayBuffer | SharedMemory;
   readonly blockSize: number;
   readonly maxSize: number;
 }
 
 type Region = SharedArrayBuffer | ArrayBuffer;
 
+/**
+ * The `WebAssembly.Memory` regions this thread's arenas made, for `memoryRegionBytes`: a region
+ * counts while its memory or any buffer it handed out is reachable (a view keeps its buffer,
+ * and so the memory's pages, alive after the arena is gone).
+ */
+interface RegionRecord {
+  bytes: number;
+  readonly holders: WeakRef<object>[];
+}
+let regionRecords: RegionRecord[] = [];
+let pruneAt = 64;
+
+function liveRecord(record: RegionRecord): boolean {
+  for (const ref of record.holders) if (ref.deref() !== undefined) return true;
+  return false;
+}
+
+function pruneRecords(): void {
+  regionRecords = regionRecords.filter(liveRecord);
+  pruneAt = Math.max(64, 2 * regionRecords.length);
+}
+
+/**
+ * Bytes of the `wasm-memory` regions that arenas made in this thread (attached ones excluded)
+ * and that are still reachable. `process.memoryUsage()` counts none of them (not in `external`,
+ * not in `arrayBuffers`; only in `rss`, as far as touched): a memory measure adds this.
+ */
+export function memoryRegionBytes(): number {
+  pruneRecords();
+  let sum = 0;
+  for (const record of regionRecords) sum += record.bytes;
+  return sum;
+}
+
+/** A shared memory of `initial` bytes that can grow to `maximum`; null if none can be made. */
+function makeSharedMemory(initial: number, maximum: number): SharedMemory | null {
+  if (SharedMemory === undefined) return null;
+  try {
+    return new SharedMemory({
+      initial: initial / WASM_PAGE_SIZE,
+      maximum: maximum / WASM_PAGE_SIZE,
+      shared: true,
+    });
+  } catch (error) {
+    // Out of address space (each memory reserves ~10 GiB) or no shared memory here.
+    if (error instanceof RangeError || error instanceof TypeError) return null;
+    throw error;
+  }
+}
+
 /** Holds the handle while `Arena.attach` runs the constructor over an existing region. */
 const attaching = new AttachSlot<ArenaHandle>('Arena.share()');
 
 /**
- * An off-heap bump allocator over one growable memory region.
+ * An off-heap bump allocator over one growable memory region (see `RegionKind`).
  *
  * Invariants:
  * 1. Every offset handed out is a multiple of 8 and is never 0 (0 is the null offset).
  * 2. Nothing is freed one by one; memory is never reused, so a published offset never points
  *    at anything but what was written there (no ABA).
- * 3. The region grows in place, a block at a time: views handed out earlier (`subarray`s of
- *    `bytes`) stay valid and unchanged for the arena's whole life.
+ * 3. The region grows in place, a block at a time, never past `maxSize`, never copying: views
+ *    handed out earlier (`subarray`s of `bytes`, views of an earlier `buffer`) stay valid and
+ *    unchanged for the arena's whole life, in this thread and in attached ones.
  * 4. `bytes`, `i32` and `f64` are fixed-length views over the whole region, replaced only when
  *    it grows (fixed-length views are what V8 optimises; length-tracking ones are ~3x slower).
+ *    `buffer` is what they view: for a `wasm-memory` region a new fixed-length buffer after each
+ *    growth, over the same memory.
  *
  * Thread safety: one writer allocates. Readers in other threads `attach` a handle and call
  * `refresh()` when they meet an offset past the end of their views.
@@ -41,12 +126,17 @@ export class Arena {
   readonly maxSize: number;
   readonly shared: boolean;
   readonly readOnly: boolean;
+  readonly regionKind: RegionKind;
   /** The region `bytes`, `i32` and `f64` view (a field: the `.buffer` getter of a view costs ~20 ns). */
   buffer!: SharedArrayBuffer | ArrayBuffer;
   bytes!: Uint8Array;
   i32!: Int32Array;
   f64!: Float64Array;
   #region: Region;
+  #memory: SharedMemory | null = null;
+  #record: RegionRecord | null = null;
+  /** The byte length of `#region` (= `bytes.length`), read without a getter call. */
+  #size = 0;
   #top = 8;
 
   constructor(options: ArenaOptions = {}) {
@@ -71,24 +161,47 @@ export class Arena {
     if (handle !== undefined) {
       this.readOnly = true;
       this.shared = true;
-      this.#region = handle.buffer;
-      this.#top = handle.buffer.byteLength;
+      const region = handle.region;
+      if (SharedMemory !== undefined && region instanceof SharedMemory) {
+        this.regionKind = 'wasm-memory';
+        this.#memory = region;
+        this.#region = region.buffer;
+      } else {
+        this.regionKind = 'growable-sab';
+        this.#region = region as SharedArrayBuffer;
+      }
       this.#makeViews();
+      this.#top = this.#size;
       return;
     }
     this.readOnly = false;
     const wantShared = options.shared ?? true;
     this.shared = wantShared && typeof SharedArrayBuffer === 'function';
     const initial = Math.min(blockSize, maxSize);
-    this.#region = this.shared
-      ? new SharedArrayBuffer(initial, { maxByteLength: maxSize })
-      : new ArrayBuffer(initial, { maxByteLength: maxSize });
+    const memory =
+      this.shared && blockSize % WASM_PAGE_SIZE === 0 && maxSize % WASM_PAGE_SIZE === 0
+        ? makeSharedMemory(initial, maxSize)
+        : null;
+    if (memory !== null) {
+      this.regionKind = 'wasm-memory';
+      this.#memory = memory;
+      this.#region = memory.buffer;
+      this.#record = { bytes: initial, holders: [new WeakRef(memory), new WeakRef(this.#region)] };
+      if (regionRecords.length >= pruneAt) pruneRecords();
+      regionRecords.push(this.#record);
+    } else if (this.shared) {
+      this.regionKind = 'growable-sab';
+      this.#region = new SharedArrayBuffer(initial, { maxByteLength: maxSize });
+    } else {
+      this.regionKind = 'resizable-ab';
+      this.#region = new ArrayBuffer(initial, { maxByteLength: maxSize });
+    }
     this.#makeViews();
   }
 
-  /** Bytes reserved: the region's current size. */
+  /** Bytes reserved: the region's current size (for an attached arena, as the writer grew it). */
   get memoryUsage(): number {
-    return this.#region.byteLength;
+    return this.readOnly ? this.#liveSize() : this.#size;
   }
 
   /** Bytes handed out, alignment padding included (the null word at offset 0 is not counted). */
@@ -112,7 +225,7 @@ export class Arena {
   #bump(size: number): number {
     const offset = this.#top;
     const end = offset + ((size + 7) & ~7);
-    if (end > this.#region.byteLength) this.#grow(end, size);
+    if (end > this.#size) this.#grow(end, size);
     this.#top = end;
     return offset;
   }
@@ -158,27 +271,31 @@ export class Arena {
 
   /** Reader side: picks up growth made by the writer. Returns true if the views changed. */
   refresh(): boolean {
-    if (this.#region.byteLength === this.bytes.length) return false;
+    if (this.#liveSize() === this.#size) return false;
+    if (this.#memory !== null) this.#region = this.#memory.buffer;
     this.#makeViews();
     return true;
   }
 
   /** A handle for `Arena.attach` in a worker thread. Needs SharedArrayBuffer. */
   share(): ArenaHandle {
-    if (!(this.#region instanceof SharedArrayBuffer)) {
+    if (!this.shared) {
       throw new MemrepError(
         'MEMREP_UNSUPPORTED',
         'this arena is not shared memory (SharedArrayBuffer unavailable or shared: false)',
       );
     }
-    return { buffer: this.#region, blockSize: this.blockSize, maxSize: this.maxSize };
+    const region = this.#memory ?? (this.#region as SharedArrayBuffer);
+    return { region, blockSize: this.blockSize, maxSize: this.maxSize };
   }
 
   /** A read-only arena over the memory of a shared one. */
   static attach(handle: ArenaHandle): Arena {
     return attaching.attach(
       handle,
-      (h) => h.buffer instanceof SharedArrayBuffer,
+      (h) =>
+        h.region instanceof SharedArrayBuffer ||
+        (SharedMemory !== undefined && h.region instanceof SharedMemory),
       () => new Arena({ blockSize: handle.blockSize, maxSize: handle.maxSize }),
     );
   }
@@ -195,14 +312,27 @@ export class Arena {
       );
     }
     const grown = Math.min(Math.ceil(end / this.blockSize) * this.blockSize, this.maxSize);
+    const memory = this.#memory;
     const region = this.#region;
-    if (region instanceof SharedArrayBuffer) region.grow(grown);
-    else region.resize(grown);
+    if (memory !== null) {
+      memory.grow((grown - this.#size) / WASM_PAGE_SIZE);
+      this.#region = memory.buffer;
+      const record = this.#record as RegionRecord;
+      record.bytes = grown;
+      record.holders.push(new WeakRef(this.#region));
+    } else if (this.regionKind === 'growable-sab') (region as SharedArrayBuffer).grow(grown);
+    else (region as ArrayBuffer).resize(grown);
     this.#makeViews();
+  }
+
+  /** The region's size now: for an attached arena, as far as the writer has grown it. */
+  #liveSize(): number {
+    return this.#memory === null ? this.#region.byteLength : this.#memory.buffer.byteLength;
   }
 
   #makeViews(): void {
     const length = this.#region.byteLength;
+    this.#size = length;
     this.buffer = this.#region;
     this.bytes = new Uint8Array(this.#region, 0, length);
     this.i32 = new Int32Array(this.#region, 0, length >>> 2);

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { Arena, DEFAULT_BLOCK_SIZE } from '../src/index.js';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Arena, DEFAULT_BLOCK_SIZE, memoryRegionBytes, WASM_PAGE_SIZE } from '../src/index.js';
+
+const PAGE = WASM_PAGE_SIZE;
 
 describe('Arena', () => {
   it('hands out 8-byte aligned, non-null, non-overlapping offsets', () => {
@@ -170,4 +173,149 @@ describe('Arena.allocateGrouped', () => {
     expect(arena.allocateGrouped(32, state, 0, 1024)).toBe(top);
     expect(arena.top).toBe(1024);
   });
+});
+
+describe('Arena regions', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('picks a shared WebAssembly.Memory for whole-page blocks, else a growable or resizable buffer', () => {
+    expect(new Arena().regionKind).toBe('wasm-memory');
+    expect(new Arena({ blockSize: PAGE, maxSize: 4 * PAGE }).regionKind).toBe('wasm-memory');
+    expect(new Arena({ blockSize: 4096 }).regionKind).toBe('growable-sab');
+    expect(new Arena({ blockSize: PAGE, maxSize: 2 ** 31 - 8 }).regionKind).toBe('growable-sab');
+    expect(new Arena({ shared: false }).regionKind).toBe('resizable-ab');
+  });
+
+  it('keeps views made on a buffer before a grow valid and unchanged after it (wasm-memory)', () => {
+    const arena = new Arena({ blockSize: PAGE, maxSize: 64 * PAGE });
+    const off = arena.allocate(16);
+    arena.bytes.set([1, 2, 3, 4, 5, 6, 7, 8], off);
+    const before = arena.buffer;
+    // Made as entry.ts makes them: the typed-array constructor over `buffer`.
+    const view = new Uint8Array(arena.buffer, off, 8);
+    const words = arena.i32;
+    for (let i = 0; i < 10; i++) arena.allocate(PAGE);
+    expect(arena.memoryUsage).toBe(11 * PAGE);
+    expect(arena.buffer).not.toBe(before);
+    expect(arena.buffer.byteLength).toBe(11 * PAGE);
+    expect(before.byteLength).toBe(PAGE);
+    expect([...view]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // The same memory, not a copy: writes after the grow show through the earlier views.
+    arena.bytes[off + 2] = 99;
+    expect(view[2]).toBe(99);
+    arena.i32[(off + 12) >> 2] = 4321;
+    expect(words[(off + 12) >> 2]).toBe(4321);
+    expect(new Uint8Array(arena.buffer, off, 8)[2]).toBe(99);
+  });
+
+  it('grows a wasm-memory region by whole blocks up to maxSize, then throws and changes nothing', () => {
+    const arena = new Arena({ blockSize: 2 * PAGE, maxSize: 5 * PAGE });
+    expect(arena.memoryUsage).toBe(2 * PAGE);
+    arena.allocate(2 * PAGE + 8);
+    expect(arena.memoryUsage).toBe(4 * PAGE);
+    arena.allocate(2 * PAGE - 64);
+    expect(arena.memoryUsage).toBe(4 * PAGE);
+    // The last block is cut at maxSize.
+    arena.allocate(PAGE);
+    expect(arena.memoryUsage).toBe(5 * PAGE);
+    const before = { top: arena.top, usage: arena.memoryUsage, buffer: arena.buffer };
+    expect(() => arena.allocate(64)).toThrow(
+      expect.objectContaining({ code: 'MEMREP_ARENA_FULL' }),
+    );
+    expect({ top: arena.top, usage: arena.memoryUsage, buffer: arena.buffer }).toEqual(before);
+    expect(arena.bytes.length).toBe(5 * PAGE);
+    expect(arena.allocate(40)).toBe(before.top);
+  });
+
+  it('falls back to a resizable ArrayBuffer where SharedArrayBuffer is unavailable', () => {
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    const arena = new Arena({ blockSize: PAGE });
+    expect(arena.shared).toBe(false);
+    expect(arena.regionKind).toBe('resizable-ab');
+    expect(arena.buffer).toBeInstanceOf(ArrayBuffer);
+    const off = arena.allocate(8);
+    arena.bytes.set([5, 6, 7], off);
+    const view = new Uint8Array(arena.buffer, off, 3);
+    arena.allocate(3 * PAGE);
+    expect(arena.memoryUsage).toBe(4 * PAGE);
+    expect([...view]).toEqual([5, 6, 7]);
+    expect(() => arena.share()).toThrow(expect.objectContaining({ code: 'MEMREP_UNSUPPORTED' }));
+  });
+
+  it('counts the bytes of live wasm-memory regions in memoryRegionBytes', () => {
+    const base = memoryRegionBytes();
+    const arena = new Arena({ blockSize: PAGE, maxSize: 64 * PAGE });
+    expect(memoryRegionBytes() - base).toBe(PAGE);
+    arena.allocate(5 * PAGE);
+    expect(memoryRegionBytes() - base).toBe(6 * PAGE);
+    new Arena({ blockSize: 4096 }).allocate(100_000);
+    Arena.attach(arena.share()).refresh();
+    expect(memoryRegionBytes() - base).toBe(6 * PAGE);
+  });
+
+  for (const blockSize of [PAGE, 4096]) {
+    it(`an attached reader in a worker keeps its earlier views across growth (blockSize ${blockSize})`, async () => {
+      const arena = new Arena({ blockSize, maxSize: 256 * PAGE });
+      const off = arena.allocate(16);
+      arena.bytes.set([10, 20, 30, 40], off);
+      const core = new URL('../dist/index.js', import.meta.url).href;
+      const worker = new Worker(
+        `const { parentPort, workerData } = require('node:worker_threads');
+        (async () => {
+          const { Arena } = await import(workerData.core);
+          const reader = Arena.attach(workerData.handle);
+          const view = new Uint8Array(reader.buffer, workerData.off, 4);
+          const words = reader.i32;
+          parentPort.postMessage({ kind: reader.regionKind, size: reader.bytes.length, first: [...view] });
+          parentPort.once('message', ({ end }) => {
+            const refreshed = reader.refresh();
+            parentPort.postMessage({
+              refreshed,
+              view: [...view],
+              word: words[(workerData.off + 12) >> 2],
+              end: reader.i32[end >> 2],
+              size: reader.bytes.length,
+              usage: reader.memoryUsage,
+            });
+          });
+        })().catch((error) => parentPort.postMessage({ error: String(error) }));`,
+        { eval: true, workerData: { core, handle: arena.share(), off } },
+      );
+      const messages: Record<string, unknown>[] = [];
+      const next = () =>
+        new Promise<Record<string, unknown>>((resolve, reject) => {
+          worker.once('message', (m) => {
+            messages.push(m);
+            resolve(m);
+          });
+          worker.once('error', reject);
+        });
+      try {
+        const first = await next();
+        expect(first).toEqual({
+          kind: arena.regionKind,
+          size: blockSize,
+          first: [10, 20, 30, 40],
+        });
+        const end = arena.allocate(20 * PAGE) + 20 * PAGE - 8;
+        arena.i32[end >> 2] = 77;
+        // A tower word of an old node changes after growth: the reader's old views see it.
+        arena.i32[(off + 12) >> 2] = 5150;
+        const after = next();
+        worker.postMessage({ end });
+        expect(await after).toEqual({
+          refreshed: true,
+          view: [10, 20, 30, 40],
+          word: 5150,
+          end: 77,
+          size: arena.memoryUsage,
+          usage: arena.memoryUsage,
+        });
+      } finally {
+        await worker.terminate();
+      }
+    });
+  }
 });
