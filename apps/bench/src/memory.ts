@@ -1,13 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Arena, memoryRegionBytes } from '@memrep/core/backend';
 import { collectGarbage } from './gc.js';
 
 /**
  * What the memory workload measures: the growth of `heapUsed + external` after a forced GC,
- * the same for every system. One gap needs filling: V8 counts growable buffers (what a memrep
- * arena is) only partly in `external`: on Node 20 a growable SharedArrayBuffer not at all,
- * a growable ArrayBuffer only for its initial length. So the growable buffers made while
- * the table fills are tracked, and what `external` leaves out of them is added, as far as a
- * probe at startup shows it leaves it out.
+ * the same for every system. Two gaps need filling, both memrep arena regions: V8 counts
+ * growable buffers only partly in `external` (on Node 20 a growable SharedArrayBuffer not at
+ * all, a growable ArrayBuffer only for its initial length), and a shared `WebAssembly.Memory`
+ * (what an arena with whole-page blocks lives in) not at all. So the growable buffers made
+ * while the table fills are tracked, the bytes of the memory regions are read from core's
+ * `memoryRegionBytes()`, and of both what `external` leaves out is added, as far as a probe at
+ * startup shows it leaves it out.
  */
 export function heapAndExternal(): number {
   const m = process.memoryUsage();
@@ -48,6 +51,26 @@ export async function probeExternal(Class: BufferClass): Promise<ExternalAccount
   return { initial: e1 - e0 > PROBE / 2, growth: e2 - e1 > PROBE && buffer.byteLength > 0 };
 }
 
+/**
+ * Whether `external` counts the pages of an arena's `wasm-memory` region, made then grown
+ * (touched, so that nothing is only reserved). Where no such region can be made, nothing
+ * needs adding: reported as counted.
+ */
+export async function probeMemoryExternal(): Promise<ExternalAccounting> {
+  await settle();
+  const e0 = process.memoryUsage().external;
+  const arena = new Arena({ blockSize: PROBE, maxSize: 4 * PROBE });
+  if (arena.regionKind !== 'wasm-memory') return { initial: true, growth: true };
+  arena.bytes.fill(1);
+  await settle();
+  const e1 = process.memoryUsage().external;
+  arena.allocate(2 * PROBE);
+  arena.bytes.fill(1);
+  await settle();
+  const e2 = process.memoryUsage().external;
+  return { initial: e1 - e0 > PROBE / 2, growth: e2 - e1 > PROBE && arena.memoryUsage > 0 };
+}
+
 interface Tracked {
   readonly ref: WeakRef<GrowableBuffer>;
   readonly initial: number;
@@ -65,14 +88,25 @@ export class GrowableBufferTracker {
     ArrayBuffer: globalThis.ArrayBuffer,
   };
   #tracked: Tracked[] = [];
-  #accounting: { shared: ExternalAccounting; plain: ExternalAccounting } | undefined;
+  #accounting:
+    | { shared: ExternalAccounting; plain: ExternalAccounting; memory: ExternalAccounting }
+    | undefined;
+  #regionBase = 0;
 
   /** Probes the accounting (once), then installs the tracking constructors. */
   async install(): Promise<void> {
     this.#accounting ??= {
       shared: await probeExternal(this.#originals.SharedArrayBuffer),
       plain: await probeExternal(this.#originals.ArrayBuffer),
+      memory: await probeMemoryExternal(),
     };
+    if (this.#accounting.memory.initial !== this.#accounting.memory.growth) {
+      // memoryRegionBytes() cannot tell a region's first block from its growth.
+      throw new Error(
+        'external counts part of a WebAssembly.Memory region: the measure needs work',
+      );
+    }
+    this.#regionBase = memoryRegionBytes();
     const { shared, plain } = this.#accounting;
     const track = (buffer: GrowableBuffer, accounting: ExternalAccounting) => {
       this.#tracked.push({ ref: new WeakRef(buffer), initial: buffer.byteLength, accounting });
@@ -98,14 +132,22 @@ export class GrowableBufferTracker {
     globalThis.ArrayBuffer = this.#originals.ArrayBuffer;
   }
 
-  /** Forgets the buffers made so far: the next `uncountedBytes` counts only newer ones. */
+  /** Forgets the buffers and regions made so far: `uncountedBytes` counts only newer ones. */
   reset(): void {
     this.#tracked = [];
+    this.#regionBase = memoryRegionBytes();
   }
 
-  /** Bytes of the live tracked buffers that `external` does not count. */
+  /**
+   * Bytes of the live tracked buffers, and of the memory regions made since `reset` (or
+   * `install`), that `external` does not count.
+   */
   uncountedBytes(): number {
     let sum = 0;
+    const memory = this.#accounting?.memory;
+    if (memory !== undefined && !memory.growth) {
+      sum += Math.max(0, memoryRegionBytes() - this.#regionBase);
+    }
     for (const { ref, initial, accounting } of this.#tracked) {
       const buffer = ref.deref();
       if (buffer === undefined) continue;

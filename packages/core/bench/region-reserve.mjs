@@ -19,7 +19,9 @@ const kinds = {
   'shared WebAssembly.Memory': () =>
     new WebAssembly.Memory({ initial: BLOCK / PAGE, maximum: MAX / PAGE, shared: true }),
 };
-console.log(`node ${process.version}, maximum ${mib(MAX)} MiB, each region one 4 MiB block, untouched`);
+console.log(
+  `node ${process.version}, maximum ${mib(MAX)} MiB, each region one 4 MiB block, untouched`,
+);
 console.log('| region | live | VmSize +MiB | RSS +MiB | external +MiB | arrayBuffers +MiB |');
 console.log('| --- | --: | --: | --: | --: | --: |');
 for (const [name, make] of Object.entries(kinds)) {
@@ -31,7 +33,9 @@ for (const [name, make] of Object.entries(kinds)) {
     for (let i = 0; i < k; i++) held.push(make());
     const s1 = status();
     const m1 = process.memoryUsage();
-    console.log(`| ${name} | ${k} | ${mib(s1.vm - s0.vm)} | ${mib(s1.rss - s0.rss)} | ${mib(m1.external - m0.external)} | ${mib(m1.arrayBuffers - m0.arrayBuffers)} |`);
+    console.log(
+      `| ${name} | ${k} | ${mib(s1.vm - s0.vm)} | ${mib(s1.rss - s0.rss)} | ${mib(m1.external - m0.external)} | ${mib(m1.arrayBuffers - m0.arrayBuffers)} |`,
+    );
     held.length = 0;
   }
 }
@@ -41,7 +45,12 @@ for (const [name, make] of Object.entries(kinds)) {
   const held = [];
   let error = `none up to ${LIVE}`;
   for (let i = 0; i < LIVE; i++) {
-    try { held.push(make()); } catch (e) { error = `${e.name}: ${e.message}`; break; }
+    try {
+      held.push(make());
+    } catch (e) {
+      error = `${e.name}: ${e.message}`;
+      break;
+    }
   }
   console.log(`${name}: ${held.length} live at once; then ${error}`);
   held.length = 0;
@@ -52,7 +61,15 @@ for (const [name, make] of Object.entries(kinds)) {
   let error = 'none';
   const t0 = performance.now();
   for (let i = 0; i < 3000; i++) {
-    try { make(); made++; } catch (e) { error = `${e.name}: ${e.message}`; break; }
+    try {
+      make();
+      made++;
+    } catch (e) {
+      error = `${e.name}: ${e.message}`;
+      break;
+    }
   }
-  console.log(`${name}: made and dropped ${made} in ${(performance.now() - t0).toFixed(0)} ms; error ${error}`);
+  console.log(
+    `${name}: made and dropped ${made} in ${(performance.now() - t0).toFixed(0)} ms; error ${error}`,
+  );
 }

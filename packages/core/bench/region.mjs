@@ -20,7 +20,11 @@ const candidates = {
     return { buffer: b, i32: new Int32Array(b, 0, b.byteLength >> 2) };
   },
   'shared WebAssembly.Memory': () => {
-    const m = new WebAssembly.Memory({ initial: BLOCK / PAGE, maximum: (1 << 30) / PAGE, shared: true });
+    const m = new WebAssembly.Memory({
+      initial: BLOCK / PAGE,
+      maximum: (1 << 30) / PAGE,
+      shared: true,
+    });
     while (m.buffer.byteLength < REGION) m.grow(BLOCK / PAGE);
     const b = m.buffer;
     return { buffer: b, i32: new Int32Array(b, 0, b.byteLength >> 2), memory: m };
@@ -48,9 +52,11 @@ const viewSrc = (perBlock) => `
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const off = ((i * 2654435761) >>> 0) % ${REGION - 64};
-    ${perBlock
-      ? `const v = new Uint8Array(r.blocks[off >>> 22], off & ${BLOCK - 64}, 16);`
-      : 'const v = new Uint8Array(r.buffer, off & ~7, 16);'}
+    ${
+      perBlock
+        ? `const v = new Uint8Array(r.blocks[off >>> 22], off & ${BLOCK - 64}, 16);`
+        : 'const v = new Uint8Array(r.buffer, off & ~7, 16);'
+    }
     ring[i & 63] = v;
     sink += v.length;
   }
@@ -87,9 +93,11 @@ const towerSrc = (perBlock, atomic) => {
   const t0 = performance.now();
   ${perBlock ? 'const i32s = r.i32s;' : 'const i32 = r.i32;'}
   for (let i = 0; i < n; i++) {
-    ${perBlock
-      ? `x = ${load('i32s[x >>> 22]', `((x & ${BLOCK - 1}) >> 2) + 3`)};`
-      : `x = ${load('i32', '(x >> 2) + 3')};`}
+    ${
+      perBlock
+        ? `x = ${load('i32s[x >>> 22]', `((x & ${BLOCK - 1}) >> 2) + 3`)};`
+        : `x = ${load('i32', '(x >> 2) + 3')};`
+    }
     sum += x & 1;
   }
   const t1 = performance.now();
@@ -105,17 +113,27 @@ const growth = {
     const before = new Uint8Array(b, 0, 8);
     const t0 = performance.now();
     let k = 0;
-    while (b.byteLength < GROW_TO) { b.grow(b.byteLength + BLOCK); k++; }
+    while (b.byteLength < GROW_TO) {
+      b.grow(b.byteLength + BLOCK);
+      k++;
+    }
     const t1 = performance.now();
     new Uint8Array(b, 0, 8)[0] = 7;
     return { ns: ((t1 - t0) * 1e6) / k, inPlace: before[0] === 7 };
   },
   'shared WebAssembly.Memory': () => {
-    const m = new WebAssembly.Memory({ initial: BLOCK / PAGE, maximum: (1 << 30) / PAGE, shared: true });
+    const m = new WebAssembly.Memory({
+      initial: BLOCK / PAGE,
+      maximum: (1 << 30) / PAGE,
+      shared: true,
+    });
     const before = new Uint8Array(m.buffer, 0, 8);
     const t0 = performance.now();
     let k = 0;
-    while (m.buffer.byteLength < GROW_TO) { m.grow(BLOCK / PAGE); k++; }
+    while (m.buffer.byteLength < GROW_TO) {
+      m.grow(BLOCK / PAGE);
+      k++;
+    }
     const t1 = performance.now();
     new Uint8Array(m.buffer, 0, 8)[0] = 7;
     return { ns: ((t1 - t0) * 1e6) / k, inPlace: before[0] === 7 };
@@ -124,7 +142,10 @@ const growth = {
     const blocks = [new SharedArrayBuffer(BLOCK)];
     const t0 = performance.now();
     let k = 0;
-    while (blocks.length * BLOCK < GROW_TO) { blocks.push(new SharedArrayBuffer(BLOCK)); k++; }
+    while (blocks.length * BLOCK < GROW_TO) {
+      blocks.push(new SharedArrayBuffer(BLOCK));
+      k++;
+    }
     const t1 = performance.now();
     return { ns: ((t1 - t0) * 1e6) / k, inPlace: true };
   },
@@ -133,7 +154,10 @@ const growth = {
     const before = new Uint8Array(b, 0, 8);
     const t0 = performance.now();
     let k = 0;
-    while (b.byteLength < GROW_TO) { b.resize(b.byteLength + BLOCK); k++; }
+    while (b.byteLength < GROW_TO) {
+      b.resize(b.byteLength + BLOCK);
+      k++;
+    }
     const t1 = performance.now();
     new Uint8Array(b, 0, 8)[0] = 7;
     return { ns: ((t1 - t0) * 1e6) / k, inPlace: before[0] === 7 };
@@ -150,7 +174,8 @@ for (const [name, make] of Object.entries(candidates)) {
   const start = buildChain(r, perBlock);
   const mk = (src) => new Function('r', 'n', 'start', 'performance', src);
   fns[name] = {
-    r, start,
+    r,
+    start,
     view: mk(viewSrc(perBlock)),
     plain: mk(towerSrc(perBlock, false)),
     atomic: mk(towerSrc(perBlock, true)),
@@ -170,11 +195,28 @@ for (let run = 0; run < RUNS; run++) {
     }
   }
 }
-console.log(`node ${process.version}, ${RUNS} runs, ${VIEWS} views and ${LOADS} loads each; loadavg ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `node ${process.version}, ${RUNS} runs, ${VIEWS} views and ${LOADS} loads each; loadavg ${(
+    await import('node:os')
+  )
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 console.log('| region | ns/view | ns/tower load | ns/Atomics.load | ns/grow (4 MiB) | growth |');
 console.log('| --- | --: | --: | --: | --: | --- |');
 for (const [name, res] of Object.entries(results)) {
-  const g = res.grow.length ? `${(median(res.grow) / 1000).toFixed(1)} us (${spread(res.grow.map((x) => x / 1000))})` : 'n/a';
-  const how = !res.grow.length ? 'none' : name.includes('per block') ? 'new block, no copy' : res.inPlace ? 'in place, no copy' : 'COPIES';
-  console.log(`| ${name} | ${median(res.view).toFixed(1)} (${spread(res.view)}) | ${median(res.plain).toFixed(2)} (${spread(res.plain)}) | ${median(res.atomic).toFixed(2)} (${spread(res.atomic)}) | ${g} | ${how} |`);
+  const g = res.grow.length
+    ? `${(median(res.grow) / 1000).toFixed(1)} us (${spread(res.grow.map((x) => x / 1000))})`
+    : 'n/a';
+  const how = !res.grow.length
+    ? 'none'
+    : name.includes('per block')
+      ? 'new block, no copy'
+      : res.inPlace
+        ? 'in place, no copy'
+        : 'COPIES';
+  console.log(
+    `| ${name} | ${median(res.view).toFixed(1)} (${spread(res.view)}) | ${median(res.plain).toFixed(2)} (${spread(res.plain)}) | ${median(res.atomic).toFixed(2)} (${spread(res.atomic)}) | ${g} | ${how} |`,
+  );
 }
