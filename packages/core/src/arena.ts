@@ -23,8 +23,15 @@ type SharedMemoryClass = new (descriptor: {
   shared: true;
 }) => SharedMemory;
 
-const SharedMemory = (globalThis as { WebAssembly?: { Memory?: SharedMemoryClass } }).WebAssembly
-  ?.Memory;
+/** Looked up when used, not once: a host may lack WebAssembly, or stand in for it. */
+function sharedMemoryClass(): SharedMemoryClass | undefined {
+  return (globalThis as { WebAssembly?: { Memory?: SharedMemoryClass } }).WebAssembly?.Memory;
+}
+
+function isSharedMemory(region: unknown): region is SharedMemory {
+  const SharedMemory = sharedMemoryClass();
+  return SharedMemory !== undefined && region instanceof SharedMemory;
+}
 
 /**
  * The memory an arena lives in, fastest first (see packages/core/bench/region.mjs):
@@ -86,6 +93,7 @@ export function memoryRegionBytes(): number {
 
 /** A shared memory of `initial` bytes that can grow to `maximum`; null if none can be made. */
 function makeSharedMemory(initial: number, maximum: number): SharedMemory | null {
+  const SharedMemory = sharedMemoryClass();
   if (SharedMemory === undefined) return null;
   try {
     return new SharedMemory({
@@ -162,7 +170,7 @@ export class Arena {
       this.readOnly = true;
       this.shared = true;
       const region = handle.region;
-      if (SharedMemory !== undefined && region instanceof SharedMemory) {
+      if (isSharedMemory(region)) {
         this.regionKind = 'wasm-memory';
         this.#memory = region;
         this.#region = region.buffer;
@@ -293,9 +301,7 @@ export class Arena {
   static attach(handle: ArenaHandle): Arena {
     return attaching.attach(
       handle,
-      (h) =>
-        h.region instanceof SharedArrayBuffer ||
-        (SharedMemory !== undefined && h.region instanceof SharedMemory),
+      (h) => h.region instanceof SharedArrayBuffer || isSharedMemory(h.region),
       () => new Arena({ blockSize: handle.blockSize, maxSize: handle.maxSize }),
     );
   }

@@ -244,6 +244,22 @@ describe('Arena regions', () => {
     expect(() => arena.share()).toThrow(expect.objectContaining({ code: 'MEMREP_UNSUPPORTED' }));
   });
 
+  it('falls back to a growable SharedArrayBuffer where no WebAssembly.Memory can be made', () => {
+    class OutOfAddressSpace {
+      constructor() {
+        throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+      }
+    }
+    vi.stubGlobal('WebAssembly', { Memory: OutOfAddressSpace });
+    const arena = new Arena({ blockSize: PAGE });
+    expect(arena.regionKind).toBe('growable-sab');
+    arena.allocate(2 * PAGE);
+    expect(arena.memoryUsage).toBe(3 * PAGE);
+    expect(Arena.attach(arena.share()).memoryUsage).toBe(3 * PAGE);
+    vi.stubGlobal('WebAssembly', undefined);
+    expect(new Arena({ blockSize: PAGE }).regionKind).toBe('growable-sab');
+  });
+
   it('counts the bytes of live wasm-memory regions in memoryRegionBytes', () => {
     const base = memoryRegionBytes();
     const arena = new Arena({ blockSize: PAGE, maxSize: 64 * PAGE });
