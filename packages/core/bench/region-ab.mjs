@@ -109,5 +109,7 @@ for (const [n, passes] of [
 console.log('| read | main (growable SAB) | region | region/main | region kind |');
 console.log('| --- | --: | --: | --: | --- |');
 for (const [what, a, b, kind] of rows) {
-  console.log(`| ${what} | ${fmt(a)} | ${fmt(b)} | ${(median(b) / median(a)).toFixed(2)} | ${kind} |`);
+  console.log(
+    `| ${what} | ${fmt(a)} | ${fmt(b)} | ${(median(b) / median(a)).toFixed(2)} | ${kind} |`,
+  );
 }

@@ -114,19 +114,24 @@ const towerSrc = (perBlock, atomic) => {
 
 // Growth: 4 MiB to 256 MiB a block at a time; whether a view made before sees writes after.
 const GROW_TO = 256 << 20;
+/** Grows a region a block at a time to GROW_TO; `buffer()` is the buffer views are made on now. */
+function timeGrowth(buffer, size, grow) {
+  const before = new Uint8Array(buffer(), 0, 8);
+  const t0 = performance.now();
+  let k = 0;
+  for (; size() < GROW_TO; k++) grow();
+  const t1 = performance.now();
+  new Uint8Array(buffer(), 0, 8)[0] = 7;
+  return { ns: ((t1 - t0) * 1e6) / k, inPlace: before[0] === 7 };
+}
 const growth = {
   'growable SAB (today)': () => {
     const b = new SharedArrayBuffer(BLOCK, { maxByteLength: 1 << 30 });
-    const before = new Uint8Array(b, 0, 8);
-    const t0 = performance.now();
-    let k = 0;
-    while (b.byteLength < GROW_TO) {
-      b.grow(b.byteLength + BLOCK);
-      k++;
-    }
-    const t1 = performance.now();
-    new Uint8Array(b, 0, 8)[0] = 7;
-    return { ns: ((t1 - t0) * 1e6) / k, inPlace: before[0] === 7 };
+    return timeGrowth(
+      () => b,
+      () => b.byteLength,
+      () => b.grow(b.byteLength + BLOCK),
+    );
   },
   'shared WebAssembly.Memory': () => {
     const m = new WebAssembly.Memory({
@@ -134,40 +139,27 @@ const growth = {
       maximum: (1 << 30) / PAGE,
       shared: true,
     });
-    const before = new Uint8Array(m.buffer, 0, 8);
-    const t0 = performance.now();
-    let k = 0;
-    while (m.buffer.byteLength < GROW_TO) {
-      m.grow(BLOCK / PAGE);
-      k++;
-    }
-    const t1 = performance.now();
-    new Uint8Array(m.buffer, 0, 8)[0] = 7;
-    return { ns: ((t1 - t0) * 1e6) / k, inPlace: before[0] === 7 };
+    return timeGrowth(
+      () => m.buffer,
+      () => m.buffer.byteLength,
+      () => m.grow(BLOCK / PAGE),
+    );
   },
   'fixed SAB per block': () => {
     const blocks = [new SharedArrayBuffer(BLOCK)];
-    const t0 = performance.now();
-    let k = 0;
-    while (blocks.length * BLOCK < GROW_TO) {
-      blocks.push(new SharedArrayBuffer(BLOCK));
-      k++;
-    }
-    const t1 = performance.now();
-    return { ns: ((t1 - t0) * 1e6) / k, inPlace: true };
+    return timeGrowth(
+      () => blocks[0],
+      () => blocks.length * BLOCK,
+      () => blocks.push(new SharedArrayBuffer(BLOCK)),
+    );
   },
   'resizable AB (fallback)': () => {
     const b = new ArrayBuffer(BLOCK, { maxByteLength: 1 << 30 });
-    const before = new Uint8Array(b, 0, 8);
-    const t0 = performance.now();
-    let k = 0;
-    while (b.byteLength < GROW_TO) {
-      b.resize(b.byteLength + BLOCK);
-      k++;
-    }
-    const t1 = performance.now();
-    new Uint8Array(b, 0, 8)[0] = 7;
-    return { ns: ((t1 - t0) * 1e6) / k, inPlace: before[0] === 7 };
+    return timeGrowth(
+      () => b,
+      () => b.byteLength,
+      () => b.resize(b.byteLength + BLOCK),
+    );
   },
 };
 
