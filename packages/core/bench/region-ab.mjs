@@ -3,12 +3,13 @@
 // `range()` over every entry at 10k and 1M entries (ns per entry, views of key and value
 // touched), `get` of every key in random order at 1M (ns per get).
 // Usage (build this worktree's core and skiplist first):
-//   node packages/core/bench/region-ab.mjs [main=/work/main] [rounds=7]
+//   node packages/core/bench/region-ab.mjs [main=/work/main] [rounds=7] [sizes=10000,1000000]
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const MAIN = process.argv[2] ?? '/work/main';
 const ROUNDS = Number(process.argv[3] ?? 7);
+const SIZES = (process.argv[4] ?? '10000,1000000').split(',').map(Number);
 const here = resolve(import.meta.dirname, '../../..');
 const load = async (root) =>
   import(pathToFileURL(resolve(root, 'packages/skiplist/dist/index.js')).href);
@@ -82,10 +83,9 @@ console.log(
     .join(' ')}`,
 );
 const rows = [];
-for (const [n, passes] of [
-  [10_000, 30],
-  [1_000_000, 1],
-]) {
+for (const n of SIZES) {
+  // Cache-resident sizes: warm passes, and the median of 30 passes a round.
+  const passes = n <= 100_000 ? 30 : 1;
   const d = data(n, 42);
   const tables = {};
   for (const [name, mod] of Object.entries(systems)) tables[name] = fill(mod, d);
