@@ -124,15 +124,17 @@ function timeGrowth(buffer, size, grow) {
   new Uint8Array(buffer(), 0, 8)[0] = 7;
   return { ns: ((t1 - t0) * 1e6) / k, inPlace: before[0] === 7 };
 }
+/** A buffer that grows in place by `method` (grow or resize). */
+const growInPlace = (Class, method) => () => {
+  const b = new Class(BLOCK, { maxByteLength: 1 << 30 });
+  return timeGrowth(
+    () => b,
+    () => b.byteLength,
+    () => b[method](b.byteLength + BLOCK),
+  );
+};
 const growth = {
-  'growable SAB (today)': () => {
-    const b = new SharedArrayBuffer(BLOCK, { maxByteLength: 1 << 30 });
-    return timeGrowth(
-      () => b,
-      () => b.byteLength,
-      () => b.grow(b.byteLength + BLOCK),
-    );
-  },
+  'growable SAB (today)': growInPlace(SharedArrayBuffer, 'grow'),
   'shared WebAssembly.Memory': () => {
     const m = new WebAssembly.Memory({
       initial: BLOCK / PAGE,
@@ -153,14 +155,7 @@ const growth = {
       () => blocks.push(new SharedArrayBuffer(BLOCK)),
     );
   },
-  'resizable AB (fallback)': () => {
-    const b = new ArrayBuffer(BLOCK, { maxByteLength: 1 << 30 });
-    return timeGrowth(
-      () => b,
-      () => b.byteLength,
-      () => b.resize(b.byteLength + BLOCK),
-    );
-  },
+  'resizable AB (fallback)': growInPlace(ArrayBuffer, 'resize'),
 };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
