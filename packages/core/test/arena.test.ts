@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Arena, DEFAULT_BLOCK_SIZE } from '../src/index.js';
+import { Arena, DEFAULT_BLOCK_SIZE } from '../src/backend.js';
 
 describe('Arena', () => {
   it('hands out 8-byte aligned, non-null, non-overlapping offsets', () => {

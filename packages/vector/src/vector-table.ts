@@ -3,6 +3,9 @@ import {
   AttachSlot,
   type Capabilities,
   duplicateSeqError,
+  entryHasKey,
+  entryNext,
+  entrySeq,
   invalidArgument,
   MemrepError,
   type RangeBounds,
@@ -10,20 +13,11 @@ import {
   TableBase,
   type TableHandle,
   type TableOptions,
-  TOMBSTONE,
   unsupported,
   writeEntry,
-} from '@memrep/core';
+} from '@memrep/core/backend';
 import { fenceLength, fillFence, narrow, narrowHi, narrowLo, sharedPrefixLength } from './fence.js';
-import {
-  entryHasKey,
-  indexOfEntry,
-  KEY_START,
-  lowerBound,
-  mergeRuns,
-  sortEntries,
-  upperBound,
-} from './sort.js';
+import { indexOfEntry, lowerBound, mergeRuns, sortEntries, upperBound } from './sort.js';
 
 export interface VectorTableOptions extends TableOptions {
   /**
@@ -226,8 +220,8 @@ export class VectorTable extends TableBase {
     let bestSeq = -1;
     if (this.#tailCount > 0) {
       const end = this.#tailEnd;
-      for (let off = this.#tailStart; off < end; off = nextEntry(i32, off)) {
-        const s = f64[(off >> 3) + 1];
+      for (let off = this.#tailStart; off < end; off = entryNext(i32, off)) {
+        const s = entrySeq(f64, off);
         if (s <= snapshot && s > bestSeq && entryHasKey(bytes, i32, off, key)) {
           best = off;
           bestSeq = s;
@@ -240,7 +234,7 @@ export class VectorTable extends TableBase {
       const at = lowerBound(bytes, i32, f64, delta, key, snapshot, 0, delta.length);
       if (at < delta.length) {
         const off = delta[at];
-        const s = f64[(off >> 3) + 1];
+        const s = entrySeq(f64, off);
         if (s > bestSeq && entryHasKey(bytes, i32, off, key)) {
           best = off;
           bestSeq = s;
@@ -253,7 +247,7 @@ export class VectorTable extends TableBase {
     const at = this.#search(run, key, snapshot, false);
     if (at < run.length) {
       const off = run[at];
-      if (entryHasKey(bytes, i32, off, key) && f64[(off >> 3) + 1] > bestSeq) return off;
+      if (entryHasKey(bytes, i32, off, key) && entrySeq(f64, off) > bestSeq) return off;
     }
     return best;
   }
@@ -308,7 +302,7 @@ export class VectorTable extends TableBase {
     let to = run.length;
     const fence = this.#fence;
     if (fence !== null && run === this.#run && to > 0) {
-      narrow(bytes, run, fence, this.#fenceDepth, key, 0, key.length);
+      narrow(bytes, arena.i32, run, fence, this.#fenceDepth, key, 0, key.length);
       from = narrowLo;
       to = narrowHi;
       if (from === to) return from;
@@ -349,9 +343,9 @@ export class VectorTable extends TableBase {
     let off = this.#tailStart;
     for (let i = 0; i < count; i++) {
       tail[i] = off;
-      const s = f64[(off >> 3) + 1];
+      const s = entrySeq(f64, off);
       if (s > maxSeq) maxSeq = s;
-      off = nextEntry(i32, off);
+      off = entryNext(i32, off);
     }
     sortEntries(bytes, i32, f64, tail);
     const delta = this.#delta;
@@ -387,8 +381,8 @@ export class VectorTable extends TableBase {
     const i32 = arena.i32;
     const f64 = arena.f64;
     const end = this.#tailEnd;
-    for (let off = this.#tailStart; off < end; off = nextEntry(i32, off)) {
-      if (f64[(off >> 3) + 1] === seq && entryHasKey(bytes, i32, off, key)) {
+    for (let off = this.#tailStart; off < end; off = entryNext(i32, off)) {
+      if (entrySeq(f64, off) === seq && entryHasKey(bytes, i32, off, key)) {
         throw duplicateSeqError(key, seq);
       }
     }
@@ -396,7 +390,7 @@ export class VectorTable extends TableBase {
     const inDelta = lowerBound(bytes, i32, f64, delta, key, seq, 0, delta.length);
     if (
       inDelta < delta.length &&
-      f64[(delta[inDelta] >> 3) + 1] === seq &&
+      entrySeq(f64, delta[inDelta]) === seq &&
       entryHasKey(bytes, i32, delta[inDelta], key)
     ) {
       throw duplicateSeqError(key, seq);
@@ -405,21 +399,12 @@ export class VectorTable extends TableBase {
     const at = this.#search(run, key, seq, false);
     if (
       at < run.length &&
-      f64[(run[at] >> 3) + 1] === seq &&
+      entrySeq(f64, run[at]) === seq &&
       entryHasKey(bytes, i32, run[at], key)
     ) {
       throw duplicateSeqError(key, seq);
     }
   }
-}
-
-/** Offset of the record after the one at `off` (records lie back to back, 8-byte aligned). */
-function nextEntry(i32: Int32Array, off: number): number {
-  const w = off >> 2;
-  const valueLength = i32[w + 1];
-  return (
-    off + ((KEY_START + (i32[w] >>> 6) + (valueLength === TOMBSTONE ? 0 : valueLength) + 7) & ~7)
-  );
 }
 
 /**
