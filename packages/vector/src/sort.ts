@@ -9,13 +9,7 @@
  * 3. Arena offsets are multiples of 8, so an offset's low 3 bits are free to carry a tag.
  */
 
-import {
-  compareEntries,
-  entryKeyLength,
-  entryKeyOffset,
-  entrySeq,
-  searchEntries,
-} from '@memrep/core/backend';
+import { compareEntries, entryKeyLength, entryKeyOffset, entrySeq } from '@memrep/core/backend';
 import { narrow, narrowHi, narrowLo } from './fence.js';
 
 /** Ranges this short are insertion-sorted with full compares instead of radix-sorted. */
@@ -23,37 +17,6 @@ const INSERTION_LIMIT = 24;
 
 /** The tag of an entry whose key goes on past the current 4-byte digit. */
 const CONTINUES = 5;
-
-/**
- * Index of the first entry of `run` at or after (key, seq) in internal order: key greater, or
- * key equal and seq <= `seq`; `to` when there is none. REQUIRES: the answer lies in [from, to].
- */
-export function lowerBound(
-  bytes: Uint8Array,
-  i32: Int32Array,
-  f64: Float64Array,
-  run: Int32Array,
-  key: Uint8Array,
-  seq: number,
-  from: number,
-  to: number,
-): number {
-  return searchEntries(bytes, i32, f64, run, from, to, key, 0, key.length, seq, false);
-}
-
-/** Index of the first entry of `run` strictly after (key, seq); REQUIRES as `lowerBound`. */
-export function upperBound(
-  bytes: Uint8Array,
-  i32: Int32Array,
-  f64: Float64Array,
-  run: Int32Array,
-  key: Uint8Array,
-  seq: number,
-  from: number,
-  to: number,
-): number {
-  return searchEntries(bytes, i32, f64, run, from, to, key, 0, key.length, seq, true);
-}
 
 /** Index of the entry at `off` in `run`, which holds it. */
 export function indexOfEntry(

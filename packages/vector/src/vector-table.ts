@@ -10,6 +10,7 @@ import {
   MemrepError,
   type RangeBounds,
   type RawCursor,
+  searchEntries,
   TableBase,
   type TableHandle,
   type TableOptions,
@@ -17,7 +18,7 @@ import {
   writeEntry,
 } from '@memrep/core/backend';
 import { fenceLength, fillFence, narrow, narrowHi, narrowLo, sharedPrefixLength } from './fence.js';
-import { indexOfEntry, lowerBound, mergeRuns, sortEntries, upperBound } from './sort.js';
+import { indexOfEntry, mergeRuns, sortEntries } from './sort.js';
 
 export interface VectorTableOptions extends TableOptions {
   /**
@@ -231,7 +232,19 @@ export class VectorTable extends TableBase {
     }
     const delta = this.#delta;
     if (delta.length > 0 && bestSeq < this.#deltaMaxSeq) {
-      const at = lowerBound(bytes, i32, f64, delta, key, snapshot, 0, delta.length);
+      const at = searchEntries(
+        bytes,
+        i32,
+        f64,
+        delta,
+        0,
+        delta.length,
+        key,
+        0,
+        key.length,
+        snapshot,
+        false,
+      );
       if (at < delta.length) {
         const off = delta[at];
         const s = entrySeq(f64, off);
@@ -307,9 +320,19 @@ export class VectorTable extends TableBase {
       to = narrowHi;
       if (from === to) return from;
     }
-    return upper
-      ? upperBound(bytes, arena.i32, arena.f64, run, key, seq, from, to)
-      : lowerBound(bytes, arena.i32, arena.f64, run, key, seq, from, to);
+    return searchEntries(
+      bytes,
+      arena.i32,
+      arena.f64,
+      run,
+      from,
+      to,
+      key,
+      0,
+      key.length,
+      seq,
+      upper,
+    );
   }
 
   #buildFence(): void {
@@ -387,7 +410,19 @@ export class VectorTable extends TableBase {
       }
     }
     const delta = this.#delta;
-    const inDelta = lowerBound(bytes, i32, f64, delta, key, seq, 0, delta.length);
+    const inDelta = searchEntries(
+      bytes,
+      i32,
+      f64,
+      delta,
+      0,
+      delta.length,
+      key,
+      0,
+      key.length,
+      seq,
+      false,
+    );
     if (
       inDelta < delta.length &&
       entrySeq(f64, delta[inDelta]) === seq &&
