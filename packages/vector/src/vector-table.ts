@@ -232,19 +232,7 @@ export class VectorTable extends TableBase {
     }
     const delta = this.#delta;
     if (delta.length > 0 && bestSeq < this.#deltaMaxSeq) {
-      const at = searchEntries(
-        bytes,
-        i32,
-        f64,
-        delta,
-        0,
-        delta.length,
-        key,
-        0,
-        key.length,
-        snapshot,
-        false,
-      );
+      const at = this.#searchDelta(key, snapshot);
       if (at < delta.length) {
         const off = delta[at];
         const s = entrySeq(f64, off);
@@ -305,6 +293,13 @@ export class VectorTable extends TableBase {
     if (this.#sharedIndex !== 0) return 0;
     const fence = this.#fence === null ? 0 : this.#fence.byteLength;
     return this.#run.byteLength + this.#delta.byteLength + fence;
+  }
+
+  /** Index of the lower bound of (key, seq) in the delta. */
+  #searchDelta(key: Uint8Array, seq: number): number {
+    const { bytes, i32, f64 } = this.arena;
+    const delta = this.#delta;
+    return searchEntries(bytes, i32, f64, delta, 0, delta.length, key, 0, key.length, seq, false);
   }
 
   /** Index of the lower (or upper) bound of (key, seq) in `run`, using the fence if it has one. */
@@ -410,19 +405,7 @@ export class VectorTable extends TableBase {
       }
     }
     const delta = this.#delta;
-    const inDelta = searchEntries(
-      bytes,
-      i32,
-      f64,
-      delta,
-      0,
-      delta.length,
-      key,
-      0,
-      key.length,
-      seq,
-      false,
-    );
+    const inDelta = this.#searchDelta(key, seq);
     if (
       inDelta < delta.length &&
       entrySeq(f64, delta[inDelta]) === seq &&
