@@ -57,7 +57,7 @@ const key = fc.uint8Array({ maxLength: 6 }).map((k) => k.map((b) => b % 4));
 /** Entries with distinct seqs, dealt to up to four children (each its own arena). */
 const children = fc.array(fc.tuple(key, fc.nat(3)), { maxLength: 40 }).map((entries) => {
   const dealt: [Uint8Array, number][][] = [[], [], [], []];
-  entries.forEach(([k, child], seq) => dealt[child].push([k, seq]));
+  for (const [seq, [k, child]] of entries.entries()) dealt[child].push([k, seq]);
   return { all: entries.map(([k], seq) => [k, seq] as [Uint8Array, number]), dealt };
 });
 
