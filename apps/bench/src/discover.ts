@@ -1,14 +1,12 @@
 /**
- * Finds the systems to compare. memrep backends and the level adapter are found from this
- * app's own workspace dependencies: a backend's package.json declares
- * `"memrep": { "system", "tableClass" }`, the adapter's `"memrep": { "levelAdapter" }`. A
- * package that does not export what it declares yet (backends are being written) is skipped
- * with a note; while any backend is missing, the conformance suite's ReferenceTable stands in
- * as the system `reference`.
+ * Finds the systems to compare. memrep backends are this app's dependencies that declare
+ * themselves (`"memrep": { "backend", "tableClass" }`, read by `@memrep/core/registry`, as
+ * `@memrep/level` reads them); a level adapter declares `"memrep": { "levelAdapter" }`. A
+ * declared package that is not built or fails to load is skipped with a note.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { declaredBackends, memrepDeclarations } from '@memrep/core/registry';
 import { backendCapabilities, PEERS } from './systems/index.js';
 import type { BackendModule } from './systems/memrep.js';
 import type { SystemSpec } from './systems/types.js';
@@ -25,28 +23,9 @@ export interface Discovery {
   readonly notes: readonly string[];
 }
 
-interface MemrepField {
-  readonly system?: string;
-  readonly tableClass?: string;
-  readonly levelAdapter?: string;
-}
-
-interface PackageJson {
-  readonly name: string;
-  readonly dependencies?: Record<string, string>;
-  readonly memrep?: MemrepField;
-}
-
-const require = createRequire(import.meta.url);
-
-function readPackageJson(path: string): PackageJson {
-  return JSON.parse(readFileSync(path, 'utf8')) as PackageJson;
-}
-
 /** This app's package.json (the same file from `src/` and `dist/`). */
-function ownPackageJson(): PackageJson {
-  return readPackageJson(fileURLToPath(new URL('../package.json', import.meta.url)));
-}
+const OWN_PACKAGE_JSON = fileURLToPath(new URL('../package.json', import.meta.url));
+const require = createRequire(OWN_PACKAGE_JSON);
 
 async function tryImport(name: string): Promise<BackendModule | Error> {
   try {
@@ -67,50 +46,35 @@ export async function discoverSystems(): Promise<Discovery> {
   const notes: string[] = [];
   const backends: SystemSpec[] = [];
   const levels: { packageName: string; className: string }[] = [];
-  let missingBackends = 0;
-  const deps = Object.keys(ownPackageJson().dependencies ?? {}).filter((d) =>
-    d.startsWith('@memrep/'),
-  );
-  for (const packageName of deps) {
-    let field: MemrepField | undefined;
-    try {
-      field = readPackageJson(require.resolve(`${packageName}/package.json`)).memrep;
-    } catch {
-      notes.push(`${packageName}: package.json not found; skipped`);
+  for (const { name, packageName, tableClass } of declaredBackends(OWN_PACKAGE_JSON)) {
+    const mod = await tryImport(packageName);
+    if (mod instanceof Error) {
+      notes.push(`${name}: ${packageName} ${why(mod)}; skipped`);
       continue;
     }
-    if (field?.system !== undefined && field.tableClass !== undefined) {
-      const mod = await tryImport(packageName);
-      if (mod instanceof Error) {
-        notes.push(`${field.system}: ${packageName} ${why(mod)}; skipped`);
-        missingBackends++;
-        continue;
-      }
-      if (typeof mod.createTable !== 'function') {
-        notes.push(`${field.system}: ${packageName} does not export createTable yet; skipped`);
-        missingBackends++;
-        continue;
-      }
-      const share = canShare(mod, field.tableClass);
-      backends.push({
-        name: field.system,
-        kind: 'backend',
-        adapter: 'memrep',
-        packageName,
-        tableClass: field.tableClass,
-        capabilities: backendCapabilities(share),
-      });
-    } else if (field?.levelAdapter !== undefined) {
-      const mod = await tryImport(packageName);
-      if (mod instanceof Error) {
-        notes.push(`level adapter: ${packageName} ${why(mod)}; skipped`);
-      } else if (typeof mod[field.levelAdapter] !== 'function') {
-        notes.push(
-          `level adapter: ${packageName} does not export ${field.levelAdapter} yet; skipped`,
-        );
-      } else {
-        levels.push({ packageName, className: field.levelAdapter });
-      }
+    if (typeof mod.createTable !== 'function') {
+      notes.push(`${name}: ${packageName} does not export createTable; skipped`);
+      continue;
+    }
+    backends.push({
+      name,
+      kind: 'backend',
+      adapter: 'memrep',
+      packageName,
+      tableClass,
+      capabilities: backendCapabilities(canShare(mod, tableClass)),
+    });
+  }
+  for (const { packageName, declaration } of memrepDeclarations(OWN_PACKAGE_JSON)) {
+    const className = declaration.levelAdapter;
+    if (className === undefined) continue;
+    const mod = await tryImport(packageName);
+    if (mod instanceof Error) {
+      notes.push(`level adapter: ${packageName} ${why(mod)}; skipped`);
+    } else if (typeof mod[className] !== 'function') {
+      notes.push(`level adapter: ${packageName} does not export ${className}; skipped`);
+    } else {
+      levels.push({ packageName, className });
     }
   }
 
@@ -125,15 +89,14 @@ export async function discoverSystems(): Promise<Discovery> {
       capabilities: backendCapabilities(false),
       maxNum: REFERENCE_MAX_NUM,
     });
-    if (missingBackends > 0) {
-      defaults.push('reference');
-      notes.push(
-        `reference: the conformance suite's ReferenceTable stands in for the missing backends (O(n) insert: N <= ${REFERENCE_MAX_NUM.toLocaleString('en-US')} only)`,
-      );
-    }
   }
   for (const level of levels) {
+    // The adapter loads backends by name from its own dependencies: pair it with those only.
+    const own = new Set(
+      declaredBackends(require.resolve(`${level.packageName}/package.json`)).map((b) => b.name),
+    );
     for (const backend of backends) {
+      if (!own.has(backend.name)) continue;
       const name = `level-${backend.name}`;
       systems.push({
         name,

@@ -18,10 +18,13 @@ export {
 } from './suite.js';
 export {
   bytes,
+  checkFreedShapeControl,
   cursorLines,
   entryLine,
   expectFailure,
   expectRejected,
+  FREED_SHAPE_CONTROL,
+  freedShapeDeopts,
   hex,
   hexKeys,
   hexPairs,

@@ -1,17 +1,15 @@
 import {
   Arena,
   type Capabilities,
-  compareArena,
+  compareEntries,
   compareInternal,
   compareKeyToEntry,
   duplicateSeqError,
-  entryKeyLength,
-  entryKeyOffset,
   type RawCursor,
   TableBase,
   type TableOptions,
   writeEntry,
-} from '@memrep/core';
+} from '@memrep/core/backend';
 
 /**
  * The smallest correct backend: entry records in the arena and a sorted JavaScript array of
@@ -44,25 +42,12 @@ export class ReferenceTable extends TableBase {
 
   /** Index of the entry at `off`, found by its (key, seq). */
   indexOf(off: number): number {
-    const arena = this.arena;
-    const i32 = arena.i32;
-    const keyOff = entryKeyOffset(i32, off);
-    const keyLen = entryKeyLength(i32, off);
-    const seq = arena.f64[(off >> 3) + 1];
+    const { bytes, i32, f64 } = this.arena;
     let lo = 0;
     let hi = this.order.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const other = this.order[mid];
-      let c = compareArena(
-        arena.bytes,
-        entryKeyOffset(i32, other),
-        entryKeyLength(i32, other),
-        keyOff,
-        keyLen,
-      );
-      if (c === 0) c = seq - arena.f64[(other >> 3) + 1];
-      if (c < 0) lo = mid + 1;
+      if (compareEntries(bytes, i32, f64, this.order[mid], off, 0) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;

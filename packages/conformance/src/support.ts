@@ -20,24 +20,80 @@ export function bytes(...values: number[]): Uint8Array {
  * line `from`, because an object their code depended on was freed by a GC ("weak objects"):
  * for tests that reads stay optimized across full GCs (a hidden class with no instance left
  * is such an object). Deoptimizations before `from` (loading, filling) are not counted.
+ *
+ * Positive control: the first call in a process also runs `FREED_SHAPE_CONTROL`, whose code is
+ * freed pass after pass, and throws if the trace does not report it (a V8 whose trace says it
+ * otherwise would make every such test pass without looking).
  */
 export function traceFreedShapeDeopts(
   script: string,
   from: string,
 ): { output: string; freed: string[] } {
-  const output = execFileSync(
+  if (!controlPassed) {
+    checkFreedShapeControl(runTraced(FREED_SHAPE_CONTROL));
+    controlPassed = true;
+  }
+  const output = runTraced(script);
+  return { output, freed: freedShapeDeopts(output, from) };
+}
+
+let controlPassed = false;
+
+function runTraced(script: string): string {
+  return execFileSync(
     process.execPath,
     ['--expose-gc', '--trace-deopt', '--input-type=module', '-e', script],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
+}
+
+/** The names `traceFreedShapeDeopts` returns, read from a `--trace-deopt` output. */
+export function freedShapeDeopts(output: string, from: string): string[] {
   const lines = output.split('\n');
   const start = lines.indexOf(from);
   if (start < 0) throw new Error(`the script never printed ${JSON.stringify(from)}:\n${output}`);
-  const freed = lines
+  return lines
     .slice(start + 1)
     .filter((line) => line.includes('reason: weak objects'))
     .map((line) => /SharedFunctionInfo ([^>]*)>/.exec(line)?.[1] || line);
-  return { output, freed };
+}
+
+/**
+ * The positive control: each pass gives `read` a hidden class of its own (a property named
+ * after the pass), optimizes it for that class, then drops every instance, so the next full GC
+ * frees the class and deoptimizes `read`, pass after pass: the churn the tests look for.
+ */
+export const FREED_SHAPE_CONTROL = `
+function Box() {}
+function read(b) { return b.x + b.y; }
+let sum = 0;
+for (let pass = 0; pass < 12; pass++) {
+  globalThis.gc();
+  if (pass === 1) console.log('warm');
+  let boxes = [];
+  for (let i = 0; i < 64; i++) { const b = new Box(); b.x = i; b.y = pass; b['z' + pass] = 0; boxes.push(b); }
+  for (let round = 0; round < 3; round++) {
+    for (let r = 0; r < 100000; r++) sum += read(boxes[r & 63]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  boxes = null;
+}
+console.log('sum', sum);
+`;
+
+/**
+ * Throws unless the `--trace-deopt` output of `FREED_SHAPE_CONTROL` reports its `read`
+ * deoptimized for a freed class more than once after warm-up.
+ */
+export function checkFreedShapeControl(output: string): void {
+  const freed = freedShapeDeopts(output, 'warm');
+  if (freed.filter((name, i) => name === 'read' && freed.indexOf(name) !== i).length === 0) {
+    throw new Error(
+      "positive control failed: V8 never reported the control script's code deoptimized " +
+        "again for a freed hidden class ('reason: weak objects'); the trace format may have " +
+        'changed, and a test reading it would pass without seeing anything',
+    );
+  }
 }
 
 /**

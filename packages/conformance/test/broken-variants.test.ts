@@ -114,6 +114,12 @@ const catches: Record<string, { examples: string[]; properties: boolean }> = {
     examples: ['range yields live keys in key order with their newest values'],
     properties: true,
   },
+  'prefers unsorted writes in point reads': {
+    examples: [
+      'an older version written after a newer one stays hidden by it, however many writes and reads came between',
+    ],
+    properties: false,
+  },
 };
 
 function failures(results: CheckResult[]): { examples: string[]; properties: string[] } {

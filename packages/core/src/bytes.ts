@@ -48,33 +48,16 @@ export function compareArena(
   return aLen - bLen;
 }
 
-/** Whether two byte strings in `mem` are equal. */
-export function equalArena(
-  mem: Uint8Array,
-  aOff: number,
-  aLen: number,
-  bOff: number,
-  bLen: number,
-): boolean {
-  if (aLen !== bLen) return false;
-  for (let i = 0; i < aLen; i++) if (mem[aOff + i] !== mem[bOff + i]) return false;
-  return true;
-}
-
 /**
  * The key's first four bytes as a big-endian integer with the sign bit flipped, so that a
  * signed compare of two prefixes orders like an unsigned compare of the bytes. Shorter keys are
  * padded with zeros: equal prefixes mean "compare the bytes", never "equal keys".
  */
 export function keyPrefix32(key: Uint8Array): number {
-  const n = key.length;
-  if (n >= 4) return ((key[0] << 24) | (key[1] << 16) | (key[2] << 8) | key[3]) ^ 0x80000000;
-  let p = 0;
-  for (let i = 0; i < 4; i++) p = (p << 8) | (i < n ? key[i] : 0);
-  return p ^ 0x80000000;
+  return arenaPrefix32(key, 0, key.length);
 }
 
-/** `keyPrefix32` of `len` bytes at `off` in `mem`. */
+/** `keyPrefix32` of `len` bytes at `off` in `mem` (a caller's key or the arena). */
 export function arenaPrefix32(mem: Uint8Array, off: number, len: number): number {
   if (len >= 4) {
     return (
@@ -106,14 +89,4 @@ export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
   const upper = new Uint8Array(prefix.subarray(0, end));
   upper[end - 1]++;
   return upper;
-}
-
-/** 32-bit FNV-1a of `len` bytes at `off`: allocation-free hashing of a key or prefix. */
-export function hashBytes(mem: Uint8Array, off: number, len: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < len; i++) {
-    h ^= mem[off + i];
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }

@@ -1,6 +1,12 @@
 import type { Arena, ArenaHandle } from './arena.js';
-import { compareKeyToArena } from './bytes.js';
-import { ENTRY_HEADER_SIZE, entryKey, entryValue, sameEntryKey, TOMBSTONE } from './entry.js';
+import {
+  compareKeyToEntry,
+  entryIsTombstone,
+  entryKey,
+  entrySeq,
+  entryValue,
+  sameEntryKey,
+} from './entry.js';
 import { invalidArgument, MemrepError } from './errors.js';
 import type { RawCursor } from './raw-cursor.js';
 import type {
@@ -239,7 +245,7 @@ export abstract class TableBase implements TableMut {
   has(key: Uint8Array, options?: ReadOptions): boolean {
     assertBytes(key, 'key');
     const off = this.findEntry(key, resolveSnapshot(options, this.lastSeq));
-    return off !== 0 && this.arena.i32[(off >> 2) + 1] !== TOMBSTONE;
+    return off !== 0 && !entryIsTombstone(this.arena.i32, off);
   }
 
   find(key: Uint8Array, options?: ReadOptions): Entry | undefined {
@@ -300,10 +306,10 @@ export abstract class TableBase implements TableMut {
 }
 
 function readEntry(arena: Arena, off: number): Entry {
-  const tombstone = arena.i32[(off >> 2) + 1] === TOMBSTONE;
+  const tombstone = entryIsTombstone(arena.i32, off);
   return {
     key: entryKey(arena, off),
-    seq: arena.f64[(off >> 3) + 1],
+    seq: entrySeq(arena.f64, off),
     kind: tombstone ? 'delete' : 'put',
     value: tombstone ? undefined : entryValue(arena, off),
   };
@@ -311,9 +317,7 @@ function readEntry(arena: Arena, off: number): Entry {
 
 /** Compares the key of the entry at `off` with a caller's key (entry first). */
 function compareEntryTo(arena: Arena, off: number, key: Uint8Array): number {
-  const i32 = arena.i32;
-  const w = i32[off >> 2];
-  return -compareKeyToArena(key, arena.bytes, off + ENTRY_HEADER_SIZE + ((w & 63) << 2), w >>> 6);
+  return -compareKeyToEntry(key, arena, off);
 }
 
 type IterMode = 0 | 1 | 2;
@@ -394,9 +398,9 @@ class RangeIterator<T> implements IterableIterator<T> {
         if (c > 0 || (c === 0 && b.upperExclusive)) return 0;
       }
       raw.next();
-      if (arena.f64[(off >> 3) + 1] > snapshot) continue;
+      if (entrySeq(arena.f64, off) > snapshot) continue;
       while (raw.entry !== 0 && sameEntryKey(arena, raw.entry, off)) raw.next();
-      if (arena.i32[(off >> 2) + 1] !== TOMBSTONE) return off;
+      if (!entryIsTombstone(arena.i32, off)) return off;
     }
   }
 
@@ -426,11 +430,11 @@ class RangeIterator<T> implements IterableIterator<T> {
       let visible = 0;
       let cur = off;
       do {
-        if (arena.f64[(cur >> 3) + 1] <= snapshot) visible = cur;
+        if (entrySeq(arena.f64, cur) <= snapshot) visible = cur;
         raw.prev();
         cur = raw.entry;
       } while (cur !== 0 && sameEntryKey(arena, cur, off));
-      if (visible !== 0 && arena.i32[(visible >> 2) + 1] !== TOMBSTONE) return visible;
+      if (visible !== 0 && !entryIsTombstone(arena.i32, visible)) return visible;
     }
   }
 }
@@ -456,11 +460,11 @@ class SnapshotCursor implements Cursor {
   }
 
   get seq(): number {
-    return this.#arena.f64[(this.#current() >> 3) + 1];
+    return entrySeq(this.#arena.f64, this.#current());
   }
 
   get kind(): EntryKind {
-    return this.#arena.i32[(this.#current() >> 2) + 1] === TOMBSTONE ? 'delete' : 'put';
+    return entryIsTombstone(this.#arena.i32, this.#current()) ? 'delete' : 'put';
   }
 
   get value(): Uint8Array | undefined {
@@ -513,13 +517,13 @@ class SnapshotCursor implements Cursor {
     const raw = this.#raw;
     const snapshot = this.#snapshot;
     const f64 = this.#arena;
-    while (raw.entry !== 0 && f64.f64[(raw.entry >> 3) + 1] > snapshot) raw.next();
+    while (raw.entry !== 0 && entrySeq(f64.f64, raw.entry) > snapshot) raw.next();
   }
 
   #skipBackward(): void {
     const raw = this.#raw;
     const snapshot = this.#snapshot;
     const arena = this.#arena;
-    while (raw.entry !== 0 && arena.f64[(raw.entry >> 3) + 1] > snapshot) raw.prev();
+    while (raw.entry !== 0 && entrySeq(arena.f64, raw.entry) > snapshot) raw.prev();
   }
 }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Arena, DEFAULT_BLOCK_SIZE, memoryRegionBytes, WASM_PAGE_SIZE } from '../src/index.js';
+import { Arena, DEFAULT_BLOCK_SIZE, memoryRegionBytes, WASM_PAGE_SIZE } from '../src/backend.js';
 
 const PAGE = WASM_PAGE_SIZE;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Arena, AttachSlot } from '../src/index.js';
+import { Arena, AttachSlot } from '../src/backend.js';
 
 interface Handle {
   readonly n: number;

@@ -13,7 +13,7 @@ import {
   resolveSnapshot,
   sameEntryKey,
   writeEntry,
-} from '../src/index.js';
+} from '../src/backend.js';
 
 const b = (...bytes: number[]) => new Uint8Array(bytes);
 

@@ -1,7 +1,6 @@
-import { Arena, type ArenaOptions } from '@memrep/core';
+import type { Arena } from '@memrep/core/backend';
+import { HEAD_OWNER_WORD, headSpareWord, type SkipListCore } from '@memrep/skiplist';
 
-/** Word index, relative to `head >> 2`, of the two head words the skip-list core leaves free. */
-const CHUNK_STATE_WORD = 2;
 /** Largest chunk: a bucket never reserves more than this ahead of its entries. */
 export const MAX_CHUNK_SIZE = 4 * 1024;
 /** Bytes of a cache line: a sweep loads one word of each. */
@@ -12,10 +11,10 @@ const HEAD_SWEEP = 192;
 const RECORD_WORDS = 3;
 
 /**
- * The writer's arena: while `bucket` is set (during an insert into a bucket that already holds
- * an entry), allocations come from that bucket's chunks (`Arena.allocateGrouped`), so that a
- * bucket's entries lie together and a walk of one bucket touches few pages. The chunk's state
- * lives in the bucket head's two free words.
+ * Where a bucket's entries go, and the writer's log of it. An insert into a bucket that
+ * already holds an entry passes the bucket's placement to the skip-list core (`placement`:
+ * the chunk state in the bucket head's two owner words, `Arena.allocateGrouped`), so that a
+ * bucket's entries lie together and a walk of one bucket touches few pages.
  *
  * The writer also logs where each bucket's chunks are, from its second chunk on (a bucket of
  * two entries has none logged), so that `sweep` can load a bucket's memory in address order
@@ -24,29 +23,21 @@ const RECORD_WORDS = 3;
  * own JS memory, never the arena's: it costs no arena bytes (a nearly full arena fits what it
  * fitted without it), readers in other threads neither see nor need it, and it is only a
  * hint: a bucket without a log entry is walked as it is. A bucket's newest record is named by
- * its head's padding word (a head is `8h + 12` bytes, so its 8-byte allocation always ends
- * with four bytes the skip list does not use).
+ * its head's spare word (`headSpareWord`, which the skip list leaves to the owner).
  */
-export class BucketArena extends Arena {
-  /** Head of the bucket being written, or 0: allocate as a plain arena. */
-  bucket = 0;
-  /** Word index, relative to `head >> 2`, of the heads' padding word (0: no log). */
-  #logWord = 0;
+export class ChunkLog {
+  readonly #arena: Arena;
+  /** Word index, relative to `head >> 2`, of the heads' spare word. */
+  readonly #logWord: number;
   #log = new Int32Array(0);
   #logLength = 0;
   /** Where a sweep's loads go, so that they are not optimised away. */
   #sink = 0;
 
-  constructor(options?: ArenaOptions) {
-    super(options);
-  }
-
-  /**
-   * Starts logging chunks, for heads of `headBytes` (a multiple of 8) whose last four bytes
-   * nothing else uses.
-   */
-  logChunks(headBytes: number): void {
-    this.#logWord = (headBytes >> 2) - 1;
+  /** A log for the buckets of `arena` whose heads have `maxHeight` levels. */
+  constructor(arena: Arena, maxHeight: number) {
+    this.#arena = arena;
+    this.#logWord = headSpareWord(maxHeight);
   }
 
   /** Bytes the chunk log takes (the writer's memory, counted in the table's `memoryUsage`). */
@@ -54,17 +45,25 @@ export class BucketArena extends Arena {
     return this.#log.byteLength;
   }
 
-  override allocate(size: number): number {
-    const head = this.bucket;
-    if (head === 0) return super.allocate(size);
-    const word = (head >> 2) + CHUNK_STATE_WORD;
-    const before = this.i32[word + 1];
-    const offset = this.allocateGrouped(size, null, word, MAX_CHUNK_SIZE);
-    const after = this.i32[word + 1];
-    if (after !== before && (before & 7) !== 0 && this.#logWord !== 0) {
-      this.#record(head, offset, after & ~7);
-    }
-    return offset;
+  /**
+   * Inserts (key, value, seq) into the bucket at `head`, placed in the bucket's chunks, and
+   * logs the chunk the insert opened, if it did. Throws as `SkipListCore.insert`, having
+   * changed nothing (the chunk state and the log included).
+   */
+  insert(
+    list: SkipListCore,
+    head: number,
+    key: Uint8Array,
+    value: Uint8Array | undefined,
+    seq: number,
+    fresh: boolean,
+  ): void {
+    const word = (head >> 2) + HEAD_OWNER_WORD;
+    const before = this.#arena.i32[word + 1];
+    const node = list.insert(head, key, value, seq, fresh, word, null, MAX_CHUNK_SIZE);
+    const after = this.#arena.i32[word + 1];
+    // A chunk opened: the node is its first allocation. A bucket's first chunk is not logged.
+    if (after !== before && (before & 7) !== 0) this.#record(head, node, after & ~7);
   }
 
   /**
@@ -73,13 +72,12 @@ export class BucketArena extends Arena {
    * Reads allocated memory only; changes nothing.
    */
   sweep(head: number, maxBytes: number): void {
-    const i32 = this.i32;
+    const i32 = this.#arena.i32;
     let x = 0;
-    const headEnd = Math.min(head + HEAD_SWEEP, this.top);
+    const headEnd = Math.min(head + HEAD_SWEEP, this.#arena.top);
     for (let o = head; o < headEnd; o += LINE) x ^= i32[o >> 2];
-    if (this.#logWord === 0) return;
     const log = this.#log;
-    const top = i32[(head >> 2) + CHUNK_STATE_WORD];
+    const top = i32[(head >> 2) + HEAD_OWNER_WORD];
     let budget = maxBytes;
     for (let r = i32[(head >> 2) + this.#logWord] - 1; r >= 0 && budget > 0; ) {
       const i = r * RECORD_WORDS;
@@ -95,8 +93,7 @@ export class BucketArena extends Arena {
   /** The logged chunks of `head`'s bucket as `[start, end)` pairs, newest first. */
   loggedChunks(head: number): [number, number][] {
     const chunks: [number, number][] = [];
-    if (this.#logWord === 0) return chunks;
-    for (let r = this.i32[(head >> 2) + this.#logWord] - 1; r >= 0; ) {
+    for (let r = this.#arena.i32[(head >> 2) + this.#logWord] - 1; r >= 0; ) {
       const i = r * RECORD_WORDS;
       chunks.push([this.#log[i], this.#log[i + 1]]);
       r = this.#log[i + 2] - 1;
@@ -114,8 +111,9 @@ export class BucketArena extends Arena {
     const w = (head >> 2) + this.#logWord;
     this.#log[i] = start;
     this.#log[i + 1] = end;
-    this.#log[i + 2] = this.i32[w];
+    const i32 = this.#arena.i32;
+    this.#log[i + 2] = i32[w];
     this.#logLength = i + RECORD_WORDS;
-    this.i32[w] = i / RECORD_WORDS + 1;
+    i32[w] = i / RECORD_WORDS + 1;
   }
 }

@@ -1,4 +1,5 @@
-export { BucketCursor, MergeCursor } from './merge.js';
+export { ChunkLog } from './chunks.js';
+export { BucketCursor, openMergeCursor } from './merge.js';
 export { IndexCursor, type SortedOrder } from './order.js';
 export type { PrefixExtractor } from './prefix.js';
 export {

@@ -1,4 +1,14 @@
-import { type Arena, ENTRY_HEADER_SIZE, type RawCursor } from '@memrep/core';
+import {
+  type Arena,
+  compareEntries,
+  ENTRY_HEADER_SIZE,
+  entryKeyLength,
+  entryKeyOffset,
+  entryPrefix32,
+  entrySeq,
+  type RawCursor,
+  searchEntries,
+} from '@memrep/core/backend';
 import { NEXT0_WORD } from '@memrep/skiplist';
 import { type BucketSource, isStale, markSeen, type Staleness } from './merge.js';
 
@@ -78,8 +88,8 @@ export function buildSortedOrder(source: BucketSource): SortedOrder {
 function covers(arena: Arena, node: number): boolean {
   const length = arena.bytes.length;
   if (node + ENTRY_HEADER_SIZE > length) return false;
-  const w = arena.i32[node >> 2];
-  return node + ENTRY_HEADER_SIZE + ((w & 63) << 2) + (w >>> 6) <= length;
+  const i32 = arena.i32;
+  return entryKeyOffset(i32, node) + entryKeyLength(i32, node) <= length;
 }
 
 function grown(array: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
@@ -88,20 +98,9 @@ function grown(array: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
   return bigger;
 }
 
-/** The key's first four bytes as an unsigned big-endian integer (zero-padded). */
+/** `keyPrefix32` of the key of the entry at `node` as an unsigned integer (radix digits). */
 function nodePrefix(arena: Arena, node: number): number {
-  const w = arena.i32[node >> 2];
-  const off = node + ENTRY_HEADER_SIZE + ((w & 63) << 2);
-  const len = w >>> 6;
-  const bytes = arena.bytes;
-  if (len >= 4) {
-    return (
-      ((bytes[off] << 24) | (bytes[off + 1] << 16) | (bytes[off + 2] << 8) | bytes[off + 3]) >>> 0
-    );
-  }
-  let p = 0;
-  for (let i = 0; i < 4; i++) p = (p << 8) | (i < len ? bytes[off + i] : 0);
-  return p >>> 0;
+  return (entryPrefix32(arena.i32, arena.bytes, node) ^ 0x80000000) >>> 0;
 }
 
 const histogram = new Int32Array(65536);
@@ -132,33 +131,16 @@ function radixPass(
   }
 }
 
-/** Internal order of the entries at `a` and `b`: key ascending, then seq descending. */
-export function compareEntries(arena: Arena, a: number, b: number): number {
-  const i32 = arena.i32;
-  const bytes = arena.bytes;
-  const wa = i32[a >> 2];
-  const wb = i32[b >> 2];
-  const la = wa >>> 6;
-  const lb = wb >>> 6;
-  const ka = a + ENTRY_HEADER_SIZE + ((wa & 63) << 2);
-  const kb = b + ENTRY_HEADER_SIZE + ((wb & 63) << 2);
-  const m = la < lb ? la : lb;
-  for (let i = 0; i < m; i++) {
-    const d = bytes[ka + i] - bytes[kb + i];
-    if (d !== 0) return d;
-  }
-  if (la !== lb) return la - lb;
-  const f64 = arena.f64;
-  return f64[(b >> 3) + 1] - f64[(a >> 3) + 1];
-}
-
 /** Stable merge sort of offs[from, to) by `compareEntries`; `tmp` is scratch of the same size. */
 function sortRun(arena: Arena, offs: Int32Array, tmp: Int32Array, from: number, to: number): void {
+  const bytes = arena.bytes;
+  const i32 = arena.i32;
+  const f64 = arena.f64;
   if (to - from <= 12) {
     for (let i = from + 1; i < to; i++) {
       const x = offs[i];
       let j = i - 1;
-      while (j >= from && compareEntries(arena, offs[j], x) > 0) {
+      while (j >= from && compareEntries(bytes, i32, f64, offs[j], x, 0) > 0) {
         offs[j + 1] = offs[j];
         j--;
       }
@@ -170,13 +152,13 @@ function sortRun(arena: Arena, offs: Int32Array, tmp: Int32Array, from: number, 
   sortRun(arena, offs, tmp, from, mid);
   sortRun(arena, offs, tmp, mid, to);
   // Runs that came from one bucket are already in order: nothing to merge.
-  if (compareEntries(arena, offs[mid - 1], offs[mid]) <= 0) return;
+  if (compareEntries(bytes, i32, f64, offs[mid - 1], offs[mid], 0) <= 0) return;
   tmp.set(offs.subarray(from, mid), from);
   let i = from;
   let j = mid;
   let k = from;
   while (i < mid && j < to) {
-    offs[k++] = compareEntries(arena, tmp[i], offs[j]) <= 0 ? tmp[i++] : offs[j++];
+    offs[k++] = compareEntries(bytes, i32, f64, tmp[i], offs[j], 0) <= 0 ? tmp[i++] : offs[j++];
   }
   while (i < mid) offs[k++] = tmp[i++];
 }
@@ -191,7 +173,7 @@ export interface OrderSource extends BucketSource {
 
 /**
  * A raw cursor over a `SortedOrder`: binary search to seek, an index step to move. When a
- * write it could have to see lands (see `MergeCursor`, invariant 3), it takes the table's new
+ * write it could have to see lands (see `openMergeCursor`, invariant 2), it takes the table's new
  * order and finds its place again by its (key, seq).
  */
 export class IndexCursor implements RawCursor {
@@ -221,13 +203,13 @@ export class IndexCursor implements RawCursor {
 
   seek(key: Uint8Array, seq: number): void {
     const order = this.#sync();
-    this.#at(order, lowerBound(this.#source.arena, order, key, key.length, -1, seq, false));
+    this.#at(order, lowerBound(this.#source.arena, order, key, 0, key.length, seq, false));
   }
 
   seekForPrev(key: Uint8Array, seq: number): void {
     const order = this.#sync();
     // The last entry at or before (key, seq) is the one before the first after it.
-    this.#at(order, lowerBound(this.#source.arena, order, key, key.length, -1, seq, true) - 1);
+    this.#at(order, lowerBound(this.#source.arena, order, key, 0, key.length, seq, true) - 1);
   }
 
   next(): void {
@@ -263,10 +245,10 @@ export class IndexCursor implements RawCursor {
   /** The first index at (`after`: after) the entry `node` in internal order. */
   #find(order: SortedOrder, node: number, after: boolean): number {
     const arena = this.#source.arena;
-    const w = arena.i32[node >> 2];
-    const keyOff = node + ENTRY_HEADER_SIZE + ((w & 63) << 2);
-    const seq = arena.f64[(node >> 3) + 1];
-    return lowerBound(arena, order, arena.bytes, w >>> 6, keyOff, seq, after);
+    const i32 = arena.i32;
+    const keyOff = entryKeyOffset(i32, node);
+    const klen = entryKeyLength(i32, node);
+    return lowerBound(arena, order, arena.bytes, keyOff, klen, entrySeq(arena.f64, node), after);
   }
 
   #sync(): SortedOrder {
@@ -291,43 +273,29 @@ export class IndexCursor implements RawCursor {
 /**
  * The first index whose entry is at or after (key, seq) in internal order (key greater, or key
  * equal and entry seq <= seq), or with `after` strictly after it (entry seq < seq). The key is
- * `len` bytes at `keyOff` in `key`, or all of `key` when `keyOff` is -1.
+ * `len` bytes at `keyOff` in `key` (a caller's key, or the arena's bytes).
  */
 function lowerBound(
   arena: Arena,
   order: SortedOrder,
   key: Uint8Array,
-  len: number,
   keyOff: number,
+  len: number,
   seq: number,
   after: boolean,
 ): number {
-  const offsets = order.offsets;
-  const i32 = arena.i32;
-  const bytes = arena.bytes;
-  const f64 = arena.f64;
-  const ko = keyOff < 0 ? 0 : keyOff;
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const e = offsets[mid];
-    const w = i32[e >> 2];
-    const el = w >>> 6;
-    const eo = e + ENTRY_HEADER_SIZE + ((w & 63) << 2);
-    const m = len < el ? len : el;
-    let c = 0;
-    for (let i = 0; i < m; i++) {
-      c = bytes[eo + i] - key[ko + i];
-      if (c !== 0) break;
-    }
-    if (c === 0) c = el - len;
-    if (c === 0) {
-      const s = f64[(e >> 3) + 1];
-      c = s < seq || (s === seq && !after) ? 1 : -1;
-    }
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  const { bytes, i32, f64 } = arena;
+  return searchEntries(
+    bytes,
+    i32,
+    f64,
+    order.offsets,
+    0,
+    order.length,
+    key,
+    keyOff,
+    len,
+    seq,
+    after,
+  );
 }

@@ -1,4 +1,4 @@
-import { invalidArgument } from '@memrep/core';
+import { invalidArgument } from '@memrep/core/backend';
 
 /**
  * How a key picks its bucket: the length of its prefix.

@@ -1,12 +1,11 @@
 import {
   Arena,
   AttachSlot,
-  arenaPrefix32,
   type Capabilities,
   compareKeyToEntry,
   DEFAULT_MAX_SIZE,
-  entryKeyLength,
-  entryKeyOffset,
+  entryPrefix32,
+  entrySeq,
   entrySize,
   invalidArgument,
   keyPrefix32,
@@ -17,14 +16,14 @@ import {
   type TableHandle,
   type TableOptions,
   unsupported,
-} from '@memrep/core';
+} from '@memrep/core/backend';
 import { headSize, NEXT0_WORD, SkipListCore } from '@memrep/skiplist';
-import { BucketArena } from './chunks.js';
+import { ChunkLog } from './chunks.js';
 import {
   BucketCursor,
   type HeadList,
   loadHead,
-  MergeCursor,
+  openMergeCursor,
   SLOT_FIRST,
   SLOT_FIRST_PREFIX,
   SLOT_SECOND,
@@ -94,7 +93,7 @@ const STATE_NON_EMPTY_WORD = 1;
 const SLOT_BYTES = SLOT_WORDS * 4;
 /** Nodes a point read walks from a bucket's first node before it searches from the head. */
 const FIRST_STEPS = 3;
-/** Most bytes of a bucket a prefix scan sweeps ahead of its walk (`BucketArena.sweep`). */
+/** Most bytes of a bucket a prefix scan sweeps ahead of its walk (`ChunkLog.sweep`). */
 export const SWEEP_MAX_BYTES = 64 * 1024;
 /** Bytes swept per entry a prefix scan's `limit` lets it yield. */
 const SWEEP_BYTES_PER_ENTRY = 256;
@@ -133,7 +132,7 @@ export function defaultBucketMaxHeight(bucketCount: number, wholeKey: boolean): 
  * Layout in the arena: TableBase's state words, this table's (out-of-order writes, non-empty
  * buckets), the bucket array (per bucket: head offset, 0 while empty, and first node), then
  * heads and entries. A bucket's head is allocated when its first entry comes; its later
- * entries go to the bucket's chunks (`BucketArena`).
+ * entries go to the bucket's chunks (`ChunkLog`).
  *
  * Invariants:
  * 1. A key's bucket depends on its bytes only (the extractor is deterministic), so all
@@ -166,8 +165,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   /** The writer's list of non-empty buckets' heads (readers scan the bucket array). */
   #heads = new Int32Array(16);
   #headCount = 0;
-  /** The writer's arena, which places a bucket's entries in its chunks. */
-  readonly #chunks: BucketArena | undefined;
+  /** The writer's placement of a bucket's entries in its chunks, and their log. */
+  readonly #chunks: ChunkLog | undefined;
 
   constructor(options?: HashSkipListOptions) {
     const handle = attaching.take();
@@ -179,7 +178,6 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       this.bucketMaxHeight = handle.bucketMaxHeight;
       this.#state = handle.state;
       this.totalOrder = handle.totalOrder;
-      this.#chunks = undefined;
       this.concurrent = true;
     } else {
       const fixed = resolvePrefixExtractor(options?.prefixExtractor);
@@ -208,9 +206,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
           `totalOrder must be 'auto', 'index' or 'merge'; got ${String(totalOrder)}`,
         );
       }
-      const arena = new BucketArena(options);
-      super(arena, options);
-      this.#chunks = arena;
+      super(new Arena(options), options);
       this.totalOrder = totalOrder;
       if (!this.arena.fits(STATE_SIZE + bucketCount * SLOT_BYTES)) {
         throw invalidArgument(
@@ -228,8 +224,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     }
     this.buckets = this.#state + STATE_SIZE;
     this.bucketWord = this.buckets >> 2;
-    this.headBytes = (headSize(this.bucketMaxHeight) + 7) & ~7;
-    this.#chunks?.logChunks(this.headBytes);
+    this.headBytes = headSize(this.bucketMaxHeight);
+    this.#chunks = this.concurrent ? undefined : new ChunkLog(this.arena, this.bucketMaxHeight);
     this.list = new SkipListCore(this.arena, { concurrent: this.concurrent });
   }
 
@@ -266,6 +262,11 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   heads(): HeadList {
     if (this.concurrent) return scanHeads(this);
     return { offsets: this.#heads, length: this.#headCount };
+  }
+
+  /** The writer's chunk log (undefined in a reader attached from another thread). */
+  get chunkLog(): ChunkLog | undefined {
+    return this.#chunks;
   }
 
   /** See `BucketSource.sweepBucket`: the writer sweeps; a reader in another thread does not. */
@@ -357,22 +358,12 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       }
       this.#heads[this.#headCount++] = head;
     } else {
-      const chunks = this.#chunks as BucketArena;
-      chunks.bucket = head;
-      try {
-        this.list.insert(head, key, value, seq, fresh);
-      } finally {
-        chunks.bucket = 0;
-      }
+      (this.#chunks as ChunkLog).insert(this.list, head, key, value, seq, fresh);
       const i32 = arena.i32;
       const first = i32[(head >> 2) + NEXT0_WORD];
       if (i32[w + SLOT_FIRST] !== first) {
         i32[w + SLOT_FIRST] = first;
-        i32[w + SLOT_FIRST_PREFIX] = arenaPrefix32(
-          arena.bytes,
-          entryKeyOffset(i32, first),
-          entryKeyLength(i32, first),
-        );
+        i32[w + SLOT_FIRST_PREFIX] = entryPrefix32(i32, arena.bytes, first);
       }
       i32[w + SLOT_SECOND] = i32[(first >> 2) + NEXT0_WORD];
     }
@@ -405,7 +396,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     for (let steps = 0; node !== 0 && steps < FIRST_STEPS; steps++) {
       const c = compareKeyToEntry(key, arena, node);
       if (c < 0) return 0;
-      if (c === 0 && arena.f64[(node >> 3) + 1] <= snapshot) return node;
+      if (c === 0 && entrySeq(arena.f64, node) <= snapshot) return node;
       node = i32[(node >> 2) + NEXT0_WORD];
     }
     return node === 0 ? 0 : this.list.findNewest(i32[w], key, snapshot);
@@ -424,7 +415,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   #totalOrderCursor(snapshot: number): RawCursor {
     const mode = this.totalOrder;
     if (mode === 'merge' || (mode === 'auto' && this.nonEmptyBuckets <= MERGE_MAX_BUCKETS)) {
-      return new MergeCursor(this, snapshot);
+      return openMergeCursor(this, snapshot);
     }
     return new IndexCursor(this, snapshot);
   }

@@ -1,6 +1,6 @@
 import { seededBytes } from '@memrep/conformance';
 import { describe, expect, it, vi } from 'vitest';
-import { type BucketArena, MAX_CHUNK_SIZE } from '../src/chunks.js';
+import { MAX_CHUNK_SIZE } from '../src/chunks.js';
 import { createTable, HashSkipListTable, SWEEP_MAX_BYTES } from '../src/table.js';
 
 /** A table of `prefixes` 4-byte prefixes, `perPrefix` keys each, written round robin. */
@@ -24,7 +24,9 @@ function fill(prefixes: number, perPrefix: number) {
       table.put(key, next(20 + (i % 50)));
     }
   }
-  return { table, pool, arena: table.arena as BucketArena };
+  const log = table.chunkLog;
+  if (log === undefined) throw new Error('a writer table has a chunk log');
+  return { table, pool, arena: table.arena, log };
 }
 
 function headOf(table: HashSkipListTable, key: Uint8Array): number {
@@ -33,10 +35,10 @@ function headOf(table: HashSkipListTable, key: Uint8Array): number {
 
 describe("a bucket's chunk log", () => {
   it('lists chunks from the second on, which hold every entry of the bucket but its first two', () => {
-    const { table, pool, arena } = fill(6, 300);
+    const { table, pool, arena, log } = fill(6, 300);
     const all: { prefix: number; start: number; end: number }[] = [];
     pool.forEach((p, i) => {
-      const chunks = arena.loggedChunks(headOf(table, p));
+      const chunks = log.loggedChunks(headOf(table, p));
       expect(chunks.length).toBeGreaterThan(3);
       for (const [start, end] of chunks) all.push({ prefix: i, start, end });
     });
@@ -64,21 +66,21 @@ describe("a bucket's chunk log", () => {
   });
 
   it('is empty for a bucket of two entries, and is counted in memoryUsage as index memory', () => {
-    const { table, pool, arena } = fill(3, 2);
-    for (const p of pool) expect(arena.loggedChunks(headOf(table, p))).toEqual([]);
-    const { table: big, arena: bigArena } = fill(3, 500);
-    expect(arena.logBytes).toBe(0);
-    expect(bigArena.logBytes).toBeGreaterThan(0);
-    expect(big.memoryUsage).toBeGreaterThanOrEqual(bigArena.memoryUsage + bigArena.logBytes);
+    const { table, pool, log } = fill(3, 2);
+    for (const p of pool) expect(log.loggedChunks(headOf(table, p))).toEqual([]);
+    const { table: big, arena: bigArena, log: bigLog } = fill(3, 500);
+    expect(log.logBytes).toBe(0);
+    expect(bigLog.logBytes).toBeGreaterThan(0);
+    expect(big.memoryUsage).toBeGreaterThanOrEqual(bigArena.memoryUsage + bigLog.logBytes);
   });
 
   it('sweeps any bucket, logged or not, within any budget, and changes nothing', () => {
-    const { table, pool, arena } = fill(4, 200);
+    const { table, pool, arena, log } = fill(4, 200);
     const before = pool.map((p) => [...table.prefix(p)].map(([k]) => k.byteOffset));
     const top = arena.top;
     for (const p of pool) {
       for (const budget of [0, 1, 4096, Number.POSITIVE_INFINITY]) {
-        arena.sweep(headOf(table, p), budget);
+        log.sweep(headOf(table, p), budget);
       }
     }
     expect(arena.top).toBe(top);

@@ -1,24 +1,28 @@
 import { MemrepError } from '@memrep/core';
+import { type DeclaredBackend, declaredBackends } from '@memrep/core/registry';
 import type { BackendName, TableFactory } from './options.js';
 
 interface BackendModule {
   createTable?: unknown;
 }
 
-// Each backend is imported on first use, so that a database pays only for the one it runs on
-// and a backend that is missing or broken fails `open()`, not the import of this package. The
-// specifier is typed as a string so that type-checking does not need the backends built;
-// bundlers still see a literal import.
-const loaders: Record<BackendName, () => Promise<BackendModule>> = {
-  skiplist: () => import('@memrep/skiplist' as string),
-  vector: () => import('@memrep/vector' as string),
-  'hash-skiplist': () => import('@memrep/hash-skiplist' as string),
-};
+let registered: readonly DeclaredBackend[] | undefined;
+
+/**
+ * The backends this package can load by name: its dependencies that declare themselves
+ * (`"memrep": { "backend", "tableClass" }` in their package.json, see `@memrep/core/registry`).
+ */
+export function registeredBackends(): readonly DeclaredBackend[] {
+  registered ??= declaredBackends(new URL('../package.json', import.meta.url));
+  return registered;
+}
 
 const loaded = new Map<BackendName, Promise<TableFactory>>();
 
 /**
- * The `createTable` of a backend package. Rejects with `MEMREP_UNSUPPORTED` when the package
+ * The `createTable` of a backend package. Each backend is imported on first use, so that a
+ * database pays only for the one it runs on and a backend that is missing or broken fails
+ * `open()`, not the import of this package. Rejects with `MEMREP_UNSUPPORTED` when the package
  * cannot be imported or does not export `createTable`, saying which.
  */
 export function loadBackend(name: BackendName): Promise<TableFactory> {
@@ -32,10 +36,10 @@ export function loadBackend(name: BackendName): Promise<TableFactory> {
 }
 
 async function importFactory(name: BackendName): Promise<TableFactory> {
-  const pkg = `@memrep/${name}`;
+  const pkg = registeredBackends().find((b) => b.name === name)?.packageName ?? `@memrep/${name}`;
   let mod: BackendModule;
   try {
-    mod = await loaders[name]();
+    mod = (await import(pkg)) as BackendModule;
   } catch (cause) {
     const error = new MemrepError(
       'MEMREP_UNSUPPORTED',

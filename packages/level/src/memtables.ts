@@ -1,4 +1,5 @@
 import type { TableMut } from '@memrep/core';
+import { MAX_ENTRY_OVERHEAD } from '@memrep/core/backend';
 import { type KeyRange, LiveCursor, mergeTables } from './merge.js';
 import type { ResolvedOptions, TableFactory } from './options.js';
 
@@ -36,7 +37,7 @@ export interface MemtablesStats {
  * aux words a backend may keep (63, a tower or links) and alignment. An upper bound, used to
  * decide before a batch whether it surely fits the active table.
  */
-const ENTRY_OVERHEAD_BOUND = 16 + 63 * 4 + 8;
+const ENTRY_OVERHEAD_BOUND = MAX_ENTRY_OVERHEAD;
 /** Per-entry bytes counted on top of dataSize when sizing tables for compaction. */
 const ENTRY_SIZE_ESTIMATE = 32;
 

@@ -1,8 +1,13 @@
 import type { TableMut, TableOptions } from '@memrep/core';
 import type { AbstractDatabaseOptions } from 'abstract-level';
+import { registeredBackends } from './backends.js';
 
-/** The memrep backends `MemrepLevel` can load by name. */
-export type BackendName = 'skiplist' | 'vector' | 'hash-skiplist';
+/**
+ * A memrep backend `MemrepLevel` loads by name: one of this package's dependencies that
+ * declares itself a backend (see `@memrep/core/registry`): `'skiplist'`, `'vector'`,
+ * `'hash-skiplist'`, ...
+ */
+export type BackendName = string;
 
 /**
  * Options handed to a backend for every table the database creates: the merged
@@ -62,10 +67,8 @@ export interface ResolvedOptions {
   tableOptionsFor(bytes: number): BackendTableOptions;
 }
 
-const BACKEND_NAMES: readonly BackendName[] = ['skiplist', 'vector', 'hash-skiplist'];
-
 export function isBackendName(value: unknown): value is BackendName {
-  return typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value);
+  return typeof value === 'string' && registeredBackends().some((b) => b.name === value);
 }
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {
@@ -84,8 +87,9 @@ export function resolveOptions(options: MemrepLevelOptions<unknown, unknown>): R
   const backend = options.backend ?? 'skiplist';
   if (typeof backend !== 'function' && !isBackendName(backend)) {
     throw new TypeError(
-      `backend must be one of ${BACKEND_NAMES.map((n) => `'${n}'`).join(', ')} or a function ` +
-        `(options) => TableMut; got ${String(backend)}`,
+      `backend must be one of ${registeredBackends()
+        .map((b) => `'${b.name}'`)
+        .join(', ')} or a function ` + `(options) => TableMut; got ${String(backend)}`,
     );
   }
   const writeBufferSize = positiveInteger(

@@ -1,14 +1,21 @@
 import {
   type Arena,
+  arenaPrefix32,
+  compareInternalAt,
   duplicateSeqError,
   ENTRY_HEADER_SIZE,
+  entryAuxWords,
+  entryEnd,
+  entryKeyLength,
+  entryKeyOffset,
+  entryPrefix32,
+  entrySeq,
   invalidArgument,
   MAX_AUX_WORDS,
   MemrepError,
   type RawCursor,
-  TOMBSTONE,
   writeEntry,
-} from '@memrep/core';
+} from '@memrep/core/backend';
 
 /**
  * The arena skip list: node layout, tower heights, search, insert and a raw cursor, written over
@@ -24,11 +31,16 @@ import {
  * so `auxWords = 2 * height - 1` and the height is implicit: `(auxWords + 1) >> 1`. A 16-byte
  * key with a 100-byte value takes 136 bytes at height 1, 8 more per extra level.
  *
- * A head is a bare allocation with the same tower at the same place and four header words:
+ * A head is a bare allocation of `headSize(maxHeight)` = 8 * maxHeight + 16 bytes: four
+ * header words, the same tower at the same place as a node's, and one spare word:
  *
- *   word 0   maxHeight: the tallest tower this list will ever grow
- *   word 1   height: the tallest tower linked so far (read with Atomics by readers)
- *   word 2-3 free for the owner of the list
+ *   word 0                 maxHeight: the tallest tower this list will ever grow
+ *   word 1                 height: the tallest tower linked so far (read with Atomics by readers)
+ *   words 2-3              HEAD_OWNER_WORD: two words for the owner of the list, never read here
+ *                          (hash-skiplist keeps its bucket's chunk state there)
+ *   words 4 .. 2 + 2h      the tower, as a node's
+ *   word 3 + 2h            headSpareWord(h): one more word for the owner, never read here
+ *                          (hash-skiplist names its bucket's newest chunk record there)
  *
  * Invariants:
  * 1. Order is key ascending, then seq descending; (key, seq) pairs are unique within a list.
@@ -53,17 +65,24 @@ export const MAX_TOWER_HEIGHT = (MAX_AUX_WORDS + 1) >> 1;
 export const HEAD_MAX_HEIGHT_WORD = 0;
 /** Word index of a head's current height, relative to `head >> 2`. */
 export const HEAD_HEIGHT_WORD = 1;
+/** Word index of the first of the two words a head keeps for its owner, relative to `head >> 2`. */
+export const HEAD_OWNER_WORD = 2;
 /** Word index of level 0's next offset, relative to `node >> 2` (heads and nodes alike). */
 export const NEXT0_WORD = ENTRY_HEADER_SIZE >> 2;
 
-/** Bytes a head with `maxHeight` levels takes (before 8-byte alignment). */
+/** Bytes a head with `maxHeight` levels takes: header, tower and the spare word (8-aligned). */
 export function headSize(maxHeight: number): number {
-  return ENTRY_HEADER_SIZE + (2 * maxHeight - 1) * 4;
+  return ENTRY_HEADER_SIZE + 2 * maxHeight * 4;
+}
+
+/** Word index of a head's spare word (the last of its allocation), relative to `head >> 2`. */
+export function headSpareWord(maxHeight: number): number {
+  return 3 + 2 * maxHeight;
 }
 
 /** Levels in the tower of the node at `node`. */
 export function towerHeight(i32: Int32Array, node: number): number {
-  return ((i32[node >> 2] & 63) + 1) >> 1;
+  return (entryAuxWords(i32, node) + 1) >> 1;
 }
 
 /** Word index of the next offset at `level` of the node or head at `node`. */
@@ -76,10 +95,8 @@ export function prefixWord(node: number, level: number): number {
   return (node >> 2) + 4 + 2 * level;
 }
 
-/** Offset of the key bytes of the node at `node`. */
-export function nodeKeyOffset(i32: Int32Array, node: number): number {
-  return node + ENTRY_HEADER_SIZE + ((i32[node >> 2] & 63) << 2);
-}
+/** Offset of the key bytes of the node at `node`: a node is an entry record. */
+export const nodeKeyOffset: (i32: Int32Array, node: number) => number = entryKeyOffset;
 
 /**
  * How tall towers grow: a tower climbs from level 0 to level 1 with probability 1/base and
@@ -223,6 +240,8 @@ export class SkipListCore {
    * REQUIRES: the writer's thread; key and value already validated; every insert into this
    * list goes through this core (its splice remembers the neighbours of the last insert).
    * Near-sequential inserts search only the levels where the splice no longer brackets the key.
+   * The node's placement is `word`, `state`, `maxChunk`, handed to `writeEntry` as they are
+   * (default: a plain allocation; see `Arena.allocateGrouped` for a group's).
    * Throws `MEMREP_DUPLICATE_SEQ` or `MEMREP_ARENA_FULL` before any change to the list.
    */
   insert(
@@ -231,6 +250,9 @@ export class SkipListCore {
     value: Uint8Array | undefined,
     seq: number,
     fresh: boolean,
+    word = -1,
+    state: Int32Array | null = null,
+    maxChunk = 0,
   ): number {
     if (this.concurrent) {
       throw new MemrepError('MEMREP_READ_ONLY', 'a concurrent (reader) core cannot insert');
@@ -246,7 +268,7 @@ export class SkipListCore {
     const hw = head >> 2;
     const height = i32[hw + HEAD_HEIGHT_WORD];
     const klen = key.length;
-    const tp = prefixOf(key, klen);
+    const tp = arenaPrefix32(key, 0, klen);
 
     // Find the lowest splice level that still brackets the key; levels below it are searched.
     let level = 0;
@@ -258,7 +280,10 @@ export class SkipListCore {
         const p = prev[level];
         if (p !== head) {
           const pp = prevPrefix[level];
-          if (tp < pp || (tp === pp && compareTie(key, klen, seq, i32, bytes, f64, p) <= 0)) {
+          if (
+            tp < pp ||
+            (tp === pp && compareInternalAt(key, 0, klen, seq, bytes, i32, f64, p, 4) <= 0)
+          ) {
             do level++;
             while (level < height && prev[level] === p);
             continue;
@@ -267,7 +292,10 @@ export class SkipListCore {
         const n = next[level];
         if (n !== 0) {
           const np = nextPrefix[level];
-          if (tp > np || (tp === np && compareTie(key, klen, seq, i32, bytes, f64, n) > 0)) {
+          if (
+            tp > np ||
+            (tp === np && compareInternalAt(key, 0, klen, seq, bytes, i32, f64, n, 4) > 0)
+          ) {
             do level++;
             while (level < height && next[level] === n);
             continue;
@@ -289,7 +317,11 @@ export class SkipListCore {
       let n = i32[(x >> 2) + 3 + 2 * l];
       let np = i32[(x >> 2) + 4 + 2 * l];
       while (n !== bound) {
-        if (tp < np || (tp === np && compareTie(key, klen, seq, i32, bytes, f64, n) <= 0)) break;
+        if (
+          tp < np ||
+          (tp === np && compareInternalAt(key, 0, klen, seq, bytes, i32, f64, n, 4) <= 0)
+        )
+          break;
         x = n;
         xp = np;
         n = i32[(x >> 2) + 3 + 2 * l];
@@ -307,8 +339,12 @@ export class SkipListCore {
       let n = i32[(x >> 2) + NEXT0_WORD];
       let np = nextPrefix[1];
       while (n !== bound) {
-        np = nodePrefix(i32, bytes, n);
-        if (tp < np || (tp === np && compareTie(key, klen, seq, i32, bytes, f64, n) <= 0)) break;
+        np = entryPrefix32(i32, bytes, n);
+        if (
+          tp < np ||
+          (tp === np && compareInternalAt(key, 0, klen, seq, bytes, i32, f64, n, 4) <= 0)
+        )
+          break;
         x = n;
         xp = np;
         n = i32[(x >> 2) + NEXT0_WORD];
@@ -322,13 +358,17 @@ export class SkipListCore {
 
     if (!fresh) {
       const n = next[0];
-      if (n !== 0 && tp === nextPrefix[0] && compareTie(key, klen, seq, i32, bytes, f64, n) === 0) {
+      if (
+        n !== 0 &&
+        tp === nextPrefix[0] &&
+        compareInternalAt(key, 0, klen, seq, bytes, i32, f64, n, 4) === 0
+      ) {
         throw duplicateSeqError(key, seq);
       }
     }
 
     const h = this.randomHeight(i32[hw + HEAD_MAX_HEIGHT_WORD]);
-    const node = writeEntry(arena, 2 * h - 1, key, value, seq);
+    const node = writeEntry(arena, 2 * h - 1, key, value, seq, word, state, maxChunk);
     i32 = arena.i32;
     const nw = node >> 2;
     if (h > height) {
@@ -372,7 +412,7 @@ export class SkipListCore {
     let bytes = arena.bytes;
     let f64 = arena.f64;
     let limit = bytes.length;
-    const tp = prefixOf(key, klen);
+    const tp = arenaPrefix32(key, 0, klen);
     let x = head;
     let bigger = 0;
     let biggerCmp = 0;
@@ -391,7 +431,7 @@ export class SkipListCore {
           x = n;
           continue;
         }
-        if (concurrent && entryEnd(i32, n, limit) > limit) {
+        if (concurrent && coveredEnd(i32, n, limit) > limit) {
           arena.refresh();
           i32 = arena.i32;
           bytes = arena.bytes;
@@ -421,7 +461,7 @@ export class SkipListCore {
         this.#cmp = biggerCmp;
         return n;
       }
-      if (concurrent && entryEnd(i32, n, limit) > limit) {
+      if (concurrent && coveredEnd(i32, n, limit) > limit) {
         arena.refresh();
         i32 = arena.i32;
         bytes = arena.bytes;
@@ -507,14 +547,14 @@ export class SkipListCore {
    */
   prev(head: number, node: number): number {
     const i32 = this.arena.i32;
-    const klen = i32[node >> 2] >>> 6;
-    const from = nodeKeyOffset(i32, node);
+    const klen = entryKeyLength(i32, node);
+    const from = entryKeyOffset(i32, node);
     let scratch = this.#scratch;
     if (scratch.length < klen)
       scratch = this.#scratch = new Uint8Array(Math.max(klen, scratch.length * 2));
     const bytes = this.arena.bytes;
     for (let i = 0; i < klen; i++) scratch[i] = bytes[from + i];
-    this.seek(head, scratch, this.arena.f64[(node >> 3) + 1], klen);
+    this.seek(head, scratch, entrySeq(this.arena.f64, node), klen);
     const p = this.#pred;
     return p === head ? 0 : p;
   }
@@ -527,7 +567,7 @@ export class SkipListCore {
   /** Reader side: makes sure the views cover the whole entry at `node`. */
   #cover(node: number): void {
     const arena = this.arena;
-    if (entryEnd(arena.i32, node, arena.bytes.length) > arena.bytes.length) arena.refresh();
+    if (coveredEnd(arena.i32, node, arena.bytes.length) > arena.bytes.length) arena.refresh();
   }
 }
 
@@ -605,19 +645,19 @@ export class SkipListCursor implements RawCursor {
     const i32 = this.#core.arena.i32;
     const limit = i32.length << 2;
     let feed = this.#feed;
-    if (feed === 0 && (i32[x >> 2] & 63) > 1) feed = i32[(x >> 2) + 5];
+    if (feed === 0 && entryAuxWords(i32, x) > 1) feed = i32[nextWord(x, 1)];
     const walkers = this.#walkers;
     const slot = this.#slot;
     let p = walkers[slot];
     if (p !== 0) {
       const q = i32[(p >> 2) + NEXT0_WORD];
-      p = q === 0 || q + 24 > limit || (i32[q >> 2] & 63) > 1 ? 0 : q;
+      p = q === 0 || q + 24 > limit || entryAuxWords(i32, q) > 1 ? 0 : q;
     }
     if (p === 0 && feed !== 0) {
       if (feed + 24 > limit) feed = 0;
       else {
         p = feed;
-        feed = i32[(p >> 2) + 5];
+        feed = i32[nextWord(p, 1)];
       }
     }
     walkers[slot] = p;
@@ -628,33 +668,10 @@ export class SkipListCursor implements RawCursor {
 
 // ---- compare kernels (allocation-free; views passed in so callers keep them in locals) -----
 
-/** `keyPrefix32` of `key[0..klen)`. */
-function prefixOf(key: Uint8Array, klen: number): number {
-  if (klen >= 4) return ((key[0] << 24) | (key[1] << 16) | (key[2] << 8) | key[3]) ^ 0x80000000;
-  let p = 0;
-  for (let i = 0; i < 4; i++) p = (p << 8) | (i < klen ? key[i] : 0);
-  return p ^ 0x80000000;
-}
-
-/** prefix32 of the key of the node at `n`, read from the node. */
-function nodePrefix(i32: Int32Array, bytes: Uint8Array, n: number): number {
-  const w0 = i32[n >> 2];
-  const ko = n + ENTRY_HEADER_SIZE + ((w0 & 63) << 2);
-  const nl = w0 >>> 6;
-  if (nl >= 4) {
-    return (
-      ((bytes[ko] << 24) | (bytes[ko + 1] << 16) | (bytes[ko + 2] << 8) | bytes[ko + 3]) ^
-      0x80000000
-    );
-  }
-  let p = 0;
-  for (let i = 0; i < 4; i++) p = (p << 8) | (i < nl ? bytes[ko + i] : 0);
-  return p ^ 0x80000000;
-}
-
 /**
- * Internal order of the target (key[0..klen), seq) against the node at `n`: -2/2 when the keys
- * differ, -1/1 when only the seqs do (the higher seq sorts first), 0 when both are equal.
+ * Internal order of the target (key[0..klen), seq, prefix32 `tp`) against the node at `n`:
+ * -2/2 when the keys differ, -1/1 when only the seqs do (the higher seq sorts first), 0 when
+ * both are equal (core's `compareInternalAt`, after the prefixes).
  */
 function compareTarget(
   key: Uint8Array,
@@ -666,32 +683,9 @@ function compareTarget(
   f64: Float64Array,
   n: number,
 ): number {
-  const np = nodePrefix(i32, bytes, n);
+  const np = entryPrefix32(i32, bytes, n);
   if (tp !== np) return tp < np ? -2 : 2;
-  return compareTie(key, klen, seq, i32, bytes, f64, n);
-}
-
-/** `compareTarget` once the prefixes are known equal: the bytes after them, then the seq. */
-function compareTie(
-  key: Uint8Array,
-  klen: number,
-  seq: number,
-  i32: Int32Array,
-  bytes: Uint8Array,
-  f64: Float64Array,
-  n: number,
-): number {
-  const w0 = i32[n >> 2];
-  const ko = n + ENTRY_HEADER_SIZE + ((w0 & 63) << 2);
-  const nl = w0 >>> 6;
-  const m = klen < nl ? klen : nl;
-  for (let i = m >= 4 ? 4 : 0; i < m; i++) {
-    const d = key[i] - bytes[ko + i];
-    if (d !== 0) return d < 0 ? -2 : 2;
-  }
-  if (klen !== nl) return klen < nl ? -2 : 2;
-  const s = f64[(n >> 3) + 1];
-  return seq > s ? -1 : seq < s ? 1 : 0;
+  return compareInternalAt(key, 0, klen, seq, bytes, i32, f64, n, 4);
 }
 
 /**
@@ -699,9 +693,6 @@ function compareTie(
  * length `limit` (offsets are 8-aligned and lengths multiples of 8, so n < limit covers the
  * header's first two words).
  */
-function entryEnd(i32: Int32Array, n: number, limit: number): number {
-  if (n >= limit) return n + 1;
-  const w0 = i32[n >> 2];
-  const vl = i32[(n >> 2) + 1];
-  return n + ENTRY_HEADER_SIZE + ((w0 & 63) << 2) + (w0 >>> 6) + (vl === TOMBSTONE ? 0 : vl);
+function coveredEnd(i32: Int32Array, n: number, limit: number): number {
+  return n >= limit ? n + 1 : entryEnd(i32, n);
 }

@@ -7,9 +7,9 @@ import {
   TableBase,
   type TableHandle,
   type TableOptions,
-} from '@memrep/core';
+} from '@memrep/core/backend';
 import { type Branching, DEFAULT_BRANCHING, resolveBranching, SkipListCore } from './core.js';
-import { ZonedArena } from './zones.js';
+import { ZONE_CHUNK_SIZE, zoneStates, zoneWord } from './zones.js';
 
 /** Smallest and largest `maxHeight` a table accepts. */
 export const MIN_TABLE_HEIGHT = 12;
@@ -62,6 +62,8 @@ export class SkipListTable extends TableBase {
   readonly maxHeight: number;
   /** `[base, upper]`: see `Branching`. */
   readonly branching: readonly [2 | 4, 2 | 4];
+  /** The writer's zone chunk states (see zones.ts); empty in an attached reader. */
+  readonly #zones: Int32Array;
 
   constructor(options?: SkipListOptions) {
     const handle = attaching.take();
@@ -78,13 +80,15 @@ export class SkipListTable extends TableBase {
             `got ${String(maxHeight)}`,
         );
       }
-      super(new ZonedArena(options), options);
+      super(new Arena(options), options);
+      this.#zones = zoneStates();
       this.maxHeight = maxHeight;
       this.branching = branching;
       this.list = new SkipListCore(this.arena, { branching });
       this.head = this.list.allocateHead(maxHeight);
     } else {
       super(Arena.attach(handle.arena), undefined, handle);
+      this.#zones = new Int32Array(0);
       this.maxHeight = handle.maxHeight;
       this.branching = handle.branching;
       this.list = new SkipListCore(this.arena, { branching: handle.branching, concurrent: true });
@@ -121,8 +125,8 @@ export class SkipListTable extends TableBase {
     seq: number,
     fresh: boolean,
   ): void {
-    (this.arena as ZonedArena).enter(key, this.count);
-    this.list.insert(this.head, key, value, seq, fresh);
+    const zone = zoneWord(key, this.count);
+    this.list.insert(this.head, key, value, seq, fresh, zone, this.#zones, ZONE_CHUNK_SIZE);
   }
 
   protected findEntry(key: Uint8Array, snapshot: number): number {

@@ -1,4 +1,4 @@
-import { Arena, compareBytes, keyPrefix32 } from '@memrep/core';
+import { Arena, compareBytes, keyPrefix32 } from '@memrep/core/backend';
 import { describe, expect, it } from 'vitest';
 import {
   type Branching,

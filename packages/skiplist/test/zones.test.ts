@@ -1,22 +1,33 @@
 import { seededBytes } from '@memrep/conformance';
-import { compareBytes, entryValue } from '@memrep/core';
+import { Arena, compareBytes, entryValue } from '@memrep/core/backend';
 import { describe, expect, it } from 'vitest';
 import { createTable } from '../src/index.js';
-import { ZONE_ENTRIES, ZonedArena } from '../src/zones.js';
+import { ZONE_CHUNK_SIZE, ZONE_ENTRIES, zoneStates, zoneWord } from '../src/zones.js';
 
-describe('ZonedArena', () => {
+/** Allocates `size` bytes for `key` in a table of `count` entries, as the writer's insert does. */
+function allocateIn(arena: Arena, zones: Int32Array, key: Uint8Array, count: number, size: number) {
+  const word = zoneWord(key, count);
+  return word < 0
+    ? arena.allocate(size)
+    : arena.allocateGrouped(size, zones, word, ZONE_CHUNK_SIZE);
+}
+
+describe('zones', () => {
   it('allocates plainly below two zones worth of entries, whatever the key', () => {
-    const arena = new ZonedArena({ blockSize: 4096 });
+    const arena = new Arena({ blockSize: 4096 });
+    const zones = zoneStates();
     const offs: number[] = [];
     for (let i = 0; i < 6; i++) {
-      arena.enter(Uint8Array.of(i % 2 === 0 ? 0x00 : 0xff, 1), 2 * ZONE_ENTRIES - 1);
-      offs.push(arena.allocate(40));
+      const key = Uint8Array.of(i % 2 === 0 ? 0x00 : 0xff, 1);
+      expect(zoneWord(key, 2 * ZONE_ENTRIES - 1)).toBe(-1);
+      offs.push(allocateIn(arena, zones, key, 2 * ZONE_ENTRIES - 1, 40));
     }
     expect(offs.slice(1).map((o, i) => o - offs[i])).toEqual([40, 40, 40, 40, 40]);
   });
 
   it('keeps the nodes of one key range together while inserts alternate between ranges', () => {
-    const arena = new ZonedArena({ blockSize: 1 << 16 });
+    const arena = new Arena({ blockSize: 1 << 16 });
+    const zones = zoneStates();
     const low: number[] = [];
     const high: number[] = [];
     for (let i = 0; i < 15; i++) {
@@ -24,27 +35,26 @@ describe('ZonedArena', () => {
         [Uint8Array.of(0x01, 0x02, 0x03), low],
         [Uint8Array.of(0xf0), high],
       ] as const) {
-        arena.enter(key, 2 * ZONE_ENTRIES);
-        into.push(arena.allocate(48));
+        into.push(allocateIn(arena, zones, key, 2 * ZONE_ENTRIES, 48));
       }
     }
     // Chunks of 1, 2, 4 and 8 nodes: the last 8 of each range are consecutive.
     for (const g of [low, high]) {
       expect(g.slice(8).map((o, i) => o - g[7 + i])).toEqual([48, 48, 48, 48, 48, 48, 48]);
     }
-    arena.enter(Uint8Array.of(0x01), 2 * ZONE_ENTRIES - 1); // below two zones: plain again
-    const plain = arena.allocate(8);
-    expect(arena.allocate(8)).toBe(plain + 8);
+    // below two zones: plain again
+    const plain = allocateIn(arena, zones, Uint8Array.of(0x01), 2 * ZONE_ENTRIES - 1, 8);
+    expect(allocateIn(arena, zones, Uint8Array.of(0xf0), 2 * ZONE_ENTRIES - 1, 8)).toBe(plain + 8);
   });
 
   it('the empty key and one-byte keys have a zone like any other', () => {
-    const arena = new ZonedArena({ blockSize: 4096 });
+    const arena = new Arena({ blockSize: 4096 });
+    const zones = zoneStates();
     const zero: number[] = [];
     for (let i = 0; i < 8; i++) {
-      arena.enter(i % 2 === 0 ? new Uint8Array(0) : Uint8Array.of(0), 4 * ZONE_ENTRIES);
-      zero.push(arena.allocate(16));
-      arena.enter(Uint8Array.of(0xff), 4 * ZONE_ENTRIES);
-      arena.allocate(16);
+      const key = i % 2 === 0 ? new Uint8Array(0) : Uint8Array.of(0);
+      zero.push(allocateIn(arena, zones, key, 4 * ZONE_ENTRIES, 16));
+      allocateIn(arena, zones, Uint8Array.of(0xff), 4 * ZONE_ENTRIES, 16);
     }
     // Chunks of 1, 2 and 4: the empty key and 0x00 share zone 0, apart from 0xff's nodes.
     expect(zero.slice(4, 7).map((o, i) => o - zero[3 + i])).toEqual([16, 16, 16]);

@@ -9,10 +9,7 @@
  * Why equal fence words only narrow, never decide: zero padding makes a key and its
  * extensions share a word, so a strict word order implies key order and nothing else.
  */
-import { ENTRY_HEADER_SIZE } from '@memrep/core';
-
-/** Where the key of an entry with 0 aux words (all this backend writes) starts. */
-const KEY_START = ENTRY_HEADER_SIZE;
+import { arenaPrefix32, entryKeyLength, entryKeyOffset } from '@memrep/core/backend';
 
 export const FENCE_SHIFT = 4;
 export const FENCE_STRIDE = 1 << FENCE_SHIFT;
@@ -26,23 +23,19 @@ export function fenceLength(n: number): number {
 export function sharedPrefixLength(bytes: Uint8Array, i32: Int32Array, run: Int32Array): number {
   const first = run[0];
   const last = run[run.length - 1];
-  const lf = i32[first >> 2] >>> 6;
-  const ll = i32[last >> 2] >>> 6;
+  const lf = entryKeyLength(i32, first);
+  const ll = entryKeyLength(i32, last);
+  const kf = entryKeyOffset(i32, first);
+  const kl = entryKeyOffset(i32, last);
   const n = lf < ll ? lf : ll;
   let i = 0;
-  while (i < n && bytes[first + KEY_START + i] === bytes[last + KEY_START + i]) i++;
+  while (i < n && bytes[kf + i] === bytes[kl + i]) i++;
   return i;
 }
 
-/** The fence word of `len` key bytes at `k` in `mem`, from byte `depth` on. */
+/** The fence word of `len` key bytes at `k` in `mem`, from byte `depth` on: core's prefix32. */
 function word(mem: Uint8Array, k: number, len: number, depth: number): number {
-  const rest = len - depth;
-  const p = k + depth;
-  if (rest >= 4)
-    return ((mem[p] << 24) | (mem[p + 1] << 16) | (mem[p + 2] << 8) | mem[p + 3]) ^ 0x80000000;
-  let w = 0;
-  for (let i = 0; i < 4; i++) w = (w << 8) | (i < rest ? mem[p + i] : 0);
-  return w ^ 0x80000000;
+  return arenaPrefix32(mem, k + depth, len - depth);
 }
 
 /** Fills `fence` (fenceLength(run.length) words) for `run`, whose keys share `depth` bytes. */
@@ -56,7 +49,7 @@ export function fillFence(
   const m = fence.length;
   for (let j = 0; j < m; j++) {
     const off = run[j << FENCE_SHIFT];
-    fence[j] = word(bytes, off + KEY_START, i32[off >> 2] >>> 6, depth);
+    fence[j] = word(bytes, entryKeyOffset(i32, off), entryKeyLength(i32, off), depth);
   }
 }
 
@@ -72,6 +65,7 @@ export let narrowHi = 0;
  */
 export function narrow(
   bytes: Uint8Array,
+  i32: Int32Array,
   run: Int32Array,
   fence: Int32Array,
   depth: number,
@@ -81,7 +75,7 @@ export function narrow(
 ): void {
   const n = run.length;
   if (depth > 0) {
-    const shared = run[0] + KEY_START;
+    const shared = entryKeyOffset(i32, run[0]);
     const m = kl < depth ? kl : depth;
     for (let i = 0; i < m; i++) {
       const d = src[k + i] - bytes[shared + i];

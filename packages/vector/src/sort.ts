@@ -4,122 +4,19 @@
  * keys and seqs where they lie in the arena; nothing allocates per compare.
  *
  * Invariants the callers rely on:
- * 1. Every entry was written by `writeEntry` with 0 aux words: its key starts at offset + 16.
+ * 1. Every entry was written by `writeEntry` (core's entry layout).
  * 2. No two entries hold the same (key, seq), so internal order is a strict total order.
  * 3. Arena offsets are multiples of 8, so an offset's low 3 bits are free to carry a tag.
  */
 
-import { compareKeyToArena, ENTRY_HEADER_SIZE } from '@memrep/core';
+import { compareEntries, entryKeyLength, entryKeyOffset, entrySeq } from '@memrep/core/backend';
 import { narrow, narrowHi, narrowLo } from './fence.js';
-
-/** Where the key of an entry with 0 aux words (all this backend writes) starts. */
-export const KEY_START = ENTRY_HEADER_SIZE;
 
 /** Ranges this short are insertion-sorted with full compares instead of radix-sorted. */
 const INSERTION_LIMIT = 24;
 
 /** The tag of an entry whose key goes on past the current 4-byte digit. */
 const CONTINUES = 5;
-
-/**
- * Internal order of the entries at `a` and `b`: key ascending, then seq descending.
- * REQUIRES: the first `depth` key bytes of both are known equal (pass 0 when unknown).
- */
-export function compareEntries(
-  bytes: Uint8Array,
-  i32: Int32Array,
-  f64: Float64Array,
-  a: number,
-  b: number,
-  depth: number,
-): number {
-  const la = i32[a >> 2] >>> 6;
-  const lb = i32[b >> 2] >>> 6;
-  const ka = a + KEY_START;
-  const kb = b + KEY_START;
-  const n = la < lb ? la : lb;
-  for (let i = depth; i < n; i++) {
-    const d = bytes[ka + i] - bytes[kb + i];
-    if (d !== 0) return d;
-  }
-  if (la !== lb) return la - lb;
-  const sa = f64[(a >> 3) + 1];
-  const sb = f64[(b >> 3) + 1];
-  return sa > sb ? -1 : sa < sb ? 1 : 0;
-}
-
-/** Whether the entry at `off` holds exactly `key`. */
-export function entryHasKey(
-  bytes: Uint8Array,
-  i32: Int32Array,
-  off: number,
-  key: Uint8Array,
-): boolean {
-  const n = key.length;
-  if (i32[off >> 2] >>> 6 !== n) return false;
-  const k = off + KEY_START;
-  for (let i = 0; i < n; i++) if (bytes[k + i] !== key[i]) return false;
-  return true;
-}
-
-/**
- * Index of the first entry of `run` at or after (key, seq) in internal order: key greater, or
- * key equal and seq <= `seq`; `to` when there is none. REQUIRES: the answer lies in [from, to].
- */
-export function lowerBound(
-  bytes: Uint8Array,
-  i32: Int32Array,
-  f64: Float64Array,
-  run: Int32Array,
-  key: Uint8Array,
-  seq: number,
-  from: number,
-  to: number,
-): number {
-  return searchRun(bytes, i32, f64, run, key, seq, from, to, false);
-}
-
-/** Index of the first entry of `run` strictly after (key, seq); REQUIRES as `lowerBound`. */
-export function upperBound(
-  bytes: Uint8Array,
-  i32: Int32Array,
-  f64: Float64Array,
-  run: Int32Array,
-  key: Uint8Array,
-  seq: number,
-  from: number,
-  to: number,
-): number {
-  return searchRun(bytes, i32, f64, run, key, seq, from, to, true);
-}
-
-/** The binary search behind `lowerBound` (`after` false) and `upperBound` (`after` true). */
-function searchRun(
-  bytes: Uint8Array,
-  i32: Int32Array,
-  f64: Float64Array,
-  run: Int32Array,
-  key: Uint8Array,
-  seq: number,
-  from: number,
-  to: number,
-  after: boolean,
-): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const off = run[mid];
-    let c = compareKeyToArena(key, bytes, off + KEY_START, i32[off >> 2] >>> 6);
-    if (c === 0) {
-      const s = f64[(off >> 3) + 1];
-      c = s > seq ? 1 : s < seq ? -1 : 0;
-    }
-    if (c > 0 || (after && c === 0)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Index of the entry at `off` in `run`, which holds it. */
 export function indexOfEntry(
@@ -165,7 +62,16 @@ export function mergeRuns(
     let lo = i;
     let hi: number;
     if (fence !== null) {
-      narrow(bytes, run, fence, fenceDepth, bytes, t + KEY_START, i32[t >> 2] >>> 6);
+      narrow(
+        bytes,
+        i32,
+        run,
+        fence,
+        fenceDepth,
+        bytes,
+        entryKeyOffset(i32, t),
+        entryKeyLength(i32, t),
+      );
       if (narrowLo > lo) lo = narrowLo;
       hi = narrowHi;
     } else {
@@ -273,8 +179,8 @@ function radixLevel(
   counts.fill(0);
   for (let i = from; i < to; i++) {
     const off = offs[i];
-    const rest = (i32[off >> 2] >>> 6) - depth;
-    const k = off + KEY_START + depth;
+    const rest = entryKeyLength(i32, off) - depth;
+    const k = entryKeyOffset(i32, off) + depth;
     let d: number;
     let tag: number;
     if (rest > 4) {
@@ -382,8 +288,8 @@ function sameKeyBySeq(
   let ascending = true;
   let descending = true;
   for (let i = from + 1; i < to && (ascending || descending); i++) {
-    const a = f64[(offs[i - 1] >> 3) + 1];
-    const b = f64[(offs[i] >> 3) + 1];
+    const a = entrySeq(f64, offs[i - 1]);
+    const b = entrySeq(f64, offs[i]);
     if (a > b) ascending = false;
     else descending = false;
   }

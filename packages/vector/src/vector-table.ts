@@ -3,27 +3,22 @@ import {
   AttachSlot,
   type Capabilities,
   duplicateSeqError,
+  entryHasKey,
+  entryNext,
+  entrySeq,
   invalidArgument,
   MemrepError,
   type RangeBounds,
   type RawCursor,
+  searchEntries,
   TableBase,
   type TableHandle,
   type TableOptions,
-  TOMBSTONE,
   unsupported,
   writeEntry,
-} from '@memrep/core';
+} from '@memrep/core/backend';
 import { fenceLength, fillFence, narrow, narrowHi, narrowLo, sharedPrefixLength } from './fence.js';
-import {
-  entryHasKey,
-  indexOfEntry,
-  KEY_START,
-  lowerBound,
-  mergeRuns,
-  sortEntries,
-  upperBound,
-} from './sort.js';
+import { indexOfEntry, mergeRuns, sortEntries } from './sort.js';
 
 export interface VectorTableOptions extends TableOptions {
   /**
@@ -226,8 +221,8 @@ export class VectorTable extends TableBase {
     let bestSeq = -1;
     if (this.#tailCount > 0) {
       const end = this.#tailEnd;
-      for (let off = this.#tailStart; off < end; off = nextEntry(i32, off)) {
-        const s = f64[(off >> 3) + 1];
+      for (let off = this.#tailStart; off < end; off = entryNext(i32, off)) {
+        const s = entrySeq(f64, off);
         if (s <= snapshot && s > bestSeq && entryHasKey(bytes, i32, off, key)) {
           best = off;
           bestSeq = s;
@@ -237,10 +232,10 @@ export class VectorTable extends TableBase {
     }
     const delta = this.#delta;
     if (delta.length > 0 && bestSeq < this.#deltaMaxSeq) {
-      const at = lowerBound(bytes, i32, f64, delta, key, snapshot, 0, delta.length);
+      const at = this.#searchDelta(key, snapshot);
       if (at < delta.length) {
         const off = delta[at];
-        const s = f64[(off >> 3) + 1];
+        const s = entrySeq(f64, off);
         if (s > bestSeq && entryHasKey(bytes, i32, off, key)) {
           best = off;
           bestSeq = s;
@@ -253,7 +248,7 @@ export class VectorTable extends TableBase {
     const at = this.#search(run, key, snapshot, false);
     if (at < run.length) {
       const off = run[at];
-      if (entryHasKey(bytes, i32, off, key) && f64[(off >> 3) + 1] > bestSeq) return off;
+      if (entryHasKey(bytes, i32, off, key) && entrySeq(f64, off) > bestSeq) return off;
     }
     return best;
   }
@@ -300,6 +295,13 @@ export class VectorTable extends TableBase {
     return this.#run.byteLength + this.#delta.byteLength + fence;
   }
 
+  /** Index of the lower bound of (key, seq) in the delta. */
+  #searchDelta(key: Uint8Array, seq: number): number {
+    const { bytes, i32, f64 } = this.arena;
+    const delta = this.#delta;
+    return searchEntries(bytes, i32, f64, delta, 0, delta.length, key, 0, key.length, seq, false);
+  }
+
   /** Index of the lower (or upper) bound of (key, seq) in `run`, using the fence if it has one. */
   #search(run: Int32Array, key: Uint8Array, seq: number, upper: boolean): number {
     const arena = this.arena;
@@ -308,14 +310,24 @@ export class VectorTable extends TableBase {
     let to = run.length;
     const fence = this.#fence;
     if (fence !== null && run === this.#run && to > 0) {
-      narrow(bytes, run, fence, this.#fenceDepth, key, 0, key.length);
+      narrow(bytes, arena.i32, run, fence, this.#fenceDepth, key, 0, key.length);
       from = narrowLo;
       to = narrowHi;
       if (from === to) return from;
     }
-    return upper
-      ? upperBound(bytes, arena.i32, arena.f64, run, key, seq, from, to)
-      : lowerBound(bytes, arena.i32, arena.f64, run, key, seq, from, to);
+    return searchEntries(
+      bytes,
+      arena.i32,
+      arena.f64,
+      run,
+      from,
+      to,
+      key,
+      0,
+      key.length,
+      seq,
+      upper,
+    );
   }
 
   #buildFence(): void {
@@ -349,9 +361,9 @@ export class VectorTable extends TableBase {
     let off = this.#tailStart;
     for (let i = 0; i < count; i++) {
       tail[i] = off;
-      const s = f64[(off >> 3) + 1];
+      const s = entrySeq(f64, off);
       if (s > maxSeq) maxSeq = s;
-      off = nextEntry(i32, off);
+      off = entryNext(i32, off);
     }
     sortEntries(bytes, i32, f64, tail);
     const delta = this.#delta;
@@ -387,16 +399,16 @@ export class VectorTable extends TableBase {
     const i32 = arena.i32;
     const f64 = arena.f64;
     const end = this.#tailEnd;
-    for (let off = this.#tailStart; off < end; off = nextEntry(i32, off)) {
-      if (f64[(off >> 3) + 1] === seq && entryHasKey(bytes, i32, off, key)) {
+    for (let off = this.#tailStart; off < end; off = entryNext(i32, off)) {
+      if (entrySeq(f64, off) === seq && entryHasKey(bytes, i32, off, key)) {
         throw duplicateSeqError(key, seq);
       }
     }
     const delta = this.#delta;
-    const inDelta = lowerBound(bytes, i32, f64, delta, key, seq, 0, delta.length);
+    const inDelta = this.#searchDelta(key, seq);
     if (
       inDelta < delta.length &&
-      f64[(delta[inDelta] >> 3) + 1] === seq &&
+      entrySeq(f64, delta[inDelta]) === seq &&
       entryHasKey(bytes, i32, delta[inDelta], key)
     ) {
       throw duplicateSeqError(key, seq);
@@ -405,21 +417,12 @@ export class VectorTable extends TableBase {
     const at = this.#search(run, key, seq, false);
     if (
       at < run.length &&
-      f64[(run[at] >> 3) + 1] === seq &&
+      entrySeq(f64, run[at]) === seq &&
       entryHasKey(bytes, i32, run[at], key)
     ) {
       throw duplicateSeqError(key, seq);
     }
   }
-}
-
-/** Offset of the record after the one at `off` (records lie back to back, 8-byte aligned). */
-function nextEntry(i32: Int32Array, off: number): number {
-  const w = off >> 2;
-  const valueLength = i32[w + 1];
-  return (
-    off + ((KEY_START + (i32[w] >>> 6) + (valueLength === TOMBSTONE ? 0 : valueLength) + 7) & ~7)
-  );
 }
 
 /**

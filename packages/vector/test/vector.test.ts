@@ -9,7 +9,7 @@ import {
   TableModel,
   utf8,
 } from '@memrep/conformance';
-import { Arena, writeEntry } from '@memrep/core';
+import { Arena, writeEntry } from '@memrep/core/backend';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fenceLength, fillFence, sharedPrefixLength } from '../src/fence.js';

@@ -1,6 +1,7 @@
 // The configurations the abstract-level suite runs on. Each resolves to a MemrepLevel
 // options object, or to a reason it cannot run here (a failure: every target must run).
 import { existsSync } from 'node:fs';
+import { declaredBackends } from '@memrep/core/registry';
 
 const conformanceDist = new URL('../../../conformance/dist/index.js', import.meta.url);
 
@@ -12,15 +13,15 @@ async function referenceFactory() {
   return { options: { backend: (options) => new ReferenceTable(options) } };
 }
 
-async function backendByName(name) {
+async function backendTarget({ name, packageName }) {
   let mod;
   try {
-    mod = await import(`@memrep/${name}`);
+    mod = await import(packageName);
   } catch (error) {
-    return { unavailable: `@memrep/${name} cannot be imported (not built?): ${error.message}` };
+    return { unavailable: `${packageName} cannot be imported (not built?): ${error.message}` };
   }
   if (typeof mod.createTable !== 'function') {
-    return { unavailable: `@memrep/${name} does not export createTable yet` };
+    return { unavailable: `${packageName} does not export createTable` };
   }
   return { options: { backend: name } };
 }
@@ -35,7 +36,8 @@ export const targets = {
     if (target.unavailable) return target;
     return { options: { ...target.options, writeBufferSize: 128, maxFrozenTables: 3 } };
   },
-  skiplist: () => backendByName('skiplist'),
-  vector: () => backendByName('vector'),
-  'hash-skiplist': () => backendByName('hash-skiplist'),
 };
+// Every backend this package depends on, as MemrepLevel finds them (see @memrep/core/registry).
+for (const backend of declaredBackends(new URL('../../package.json', import.meta.url))) {
+  targets[backend.name] = () => backendTarget(backend);
+}
