@@ -25,7 +25,11 @@ export function checkContext<O extends TableOptions>(
       ),
     createWith: (...args) =>
       (options.create as (...a: unknown[]) => ReturnType<typeof options.create>)(...args),
-    supports: options.supports,
+    supports: {
+      share: options.supports.share === true,
+      shareRequiresFrozen: options.supports.shareRequiresFrozen === true,
+      concurrentWrites: options.supports.concurrentWrites === true,
+    },
     share: options.share,
     smallBlockSize: options.smallArena?.blockSize ?? 4096,
     smallMaxSize: options.smallArena?.maxSize ?? 65536,

@@ -105,9 +105,7 @@ const catches: Record<string, { examples: string[]; properties: boolean }> = {
     properties: true,
   },
   'shares while declaring share: false': {
-    examples: [
-      'share, declared absent, is missing or throws MEMREP_UNSUPPORTED, before and after freeze',
-    ],
+    examples: ['share, declared absent, throws MEMREP_UNSUPPORTED, before and after freeze'],
     properties: false,
   },
   'orders range reads by signed bytes': {
