@@ -72,7 +72,13 @@ export class SnapshotCursor implements Cursor {
     const off = this.#current();
     const arena = this.#raw.arena;
     const w = arena.i32[off >> 2];
-    return -compareKeyToArena(key, arena.bytes, off + ENTRY_HEADER_SIZE + ((w & 63) << 2), w >>> 6);
+    const c = compareKeyToArena(
+      key,
+      arena.bytes,
+      off + ENTRY_HEADER_SIZE + ((w & 63) << 2),
+      w >>> 6,
+    );
+    return 0 - c;
   }
 
   first(): void {
