@@ -93,8 +93,6 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
   readonly #seqStart: Int32Array;
   readonly #seqs: Float64Array;
   readonly #minSeq: number;
-  /** The fragment the last lookup landed in: an ordered walk asks about it again and again. */
-  #hint = 0;
 
   constructor(tombstones: Iterable<RangeTombstone>) {
     const sorted = [...tombstones].sort((a, b) => compareBytes(a.start, b.start) || b.seq - a.seq);
@@ -163,23 +161,30 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
     const ends = this.#fragmentEnd;
     const n = starts.length;
     if (n === 0) return -1;
-    let i = this.#hint;
-    if (
-      compareKeyToArena(starts[i], bytes, offset, length) > 0 ||
-      compareKeyToArena(ends[i], bytes, offset, length) <= 0
-    ) {
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (compareKeyToArena(starts[mid], bytes, offset, length) <= 0) lo = mid + 1;
-        else hi = mid;
+    // Binary search for the last start <= key that skips the bytes the key is known to share
+    // with both ends of the interval (every start between them shares them too): keys with a
+    // long common prefix cost a byte or two a step instead of the whole prefix.
+    let lo = 0;
+    let hi = n;
+    let sameLo = 0;
+    let sameHi = 0;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const start = starts[mid];
+      const m = start.length < length ? start.length : length;
+      let j = sameLo < sameHi ? sameLo : sameHi;
+      while (j < m && start[j] === bytes[offset + j]) j++;
+      if ((j < m ? start[j] - bytes[offset + j] : start.length - length) <= 0) {
+        lo = mid + 1;
+        sameLo = j;
+      } else {
+        hi = mid;
+        sameHi = j;
       }
-      if (lo === 0) return -1;
-      i = lo - 1;
-      if (compareKeyToArena(ends[i], bytes, offset, length) <= 0) return -1;
-      this.#hint = i;
     }
+    if (lo === 0) return -1;
+    const i = lo - 1;
+    if (compareKeyToArena(ends[i], bytes, offset, length) <= 0) return -1;
     const seqs = this.#seqs;
     const stop = this.#seqStart[i + 1];
     for (let j = this.#seqStart[i]; j < stop; j++) if (seqs[j] <= snapshot) return seqs[j];

@@ -379,9 +379,13 @@ export abstract class TableBase implements TableMut {
 
   /** The fragmented range tombstones, or null when the table holds none. */
   rangeTombstoneCoverage(): FragmentedRangeTombstones | null {
+    const head = metaRangeTombstones(this.arena, this.meta);
+    return head === 0 ? null : this.#fragmentsAt(head);
+  }
+
+  /** The fragmented view of the list whose newest record is `head` (not 0). */
+  #fragmentsAt(head: number): FragmentedRangeTombstones {
     const arena = this.arena;
-    const head = metaRangeTombstones(arena, this.meta);
-    if (head === 0) return null;
     if (this.#readOnly) arena.refresh();
     const fragments = this.#fragments;
     if (fragments !== null && fragments.count === rangeTombstoneCount(arena, head)) {
@@ -401,10 +405,12 @@ export abstract class TableBase implements TableMut {
     }
   }
 
-  /** The seq of the range tombstone hiding an entry of `key` at `seq` (as of `snapshot`), or -1. */
-  #coveringSeq(key: Uint8Array, seq: number, snapshot: number): number {
-    const fragments = this.rangeTombstoneCoverage() as FragmentedRangeTombstones;
-    const covering = fragments.coveringSeq(key, 0, key.length, snapshot);
+  /**
+   * The seq of the range tombstone hiding an entry of `key` at `seq` (as of `snapshot`), or -1.
+   * `head`: the table's newest range tombstone record, not 0.
+   */
+  #coveringSeq(head: number, key: Uint8Array, seq: number, snapshot: number): number {
+    const covering = this.#fragmentsAt(head).coveringSeq(key, 0, key.length, snapshot);
     return covering > seq ? covering : -1;
   }
 
@@ -415,10 +421,8 @@ export abstract class TableBase implements TableMut {
     const snapshot = resolveSnapshot(options, this.lastSeq);
     const off = this.findEntry(key, snapshot);
     if (off === 0) return undefined;
-    if (
-      metaRangeTombstones(this.arena, this.meta) !== 0 &&
-      this.#coveringSeq(key, this.arena.f64[(off >> 3) + 1], snapshot) >= 0
-    ) {
+    const head = metaRangeTombstones(this.arena, this.meta);
+    if (head !== 0 && this.#coveringSeq(head, key, this.arena.f64[(off >> 3) + 1], snapshot) >= 0) {
       return undefined;
     }
     return entryValue(this.arena, off);
@@ -429,10 +433,8 @@ export abstract class TableBase implements TableMut {
     const snapshot = resolveSnapshot(options, this.lastSeq);
     const off = this.findEntry(key, snapshot);
     if (off === 0 || this.arena.i32[(off >> 2) + 1] === TOMBSTONE) return false;
-    return (
-      metaRangeTombstones(this.arena, this.meta) === 0 ||
-      this.#coveringSeq(key, this.arena.f64[(off >> 3) + 1], snapshot) < 0
-    );
+    const head = metaRangeTombstones(this.arena, this.meta);
+    return head === 0 || this.#coveringSeq(head, key, this.arena.f64[(off >> 3) + 1], snapshot) < 0;
   }
 
   /**
@@ -444,8 +446,10 @@ export abstract class TableBase implements TableMut {
     const snapshot = resolveSnapshot(options, this.lastSeq);
     const off = this.findEntry(key, snapshot);
     const arena = this.arena;
-    if (metaRangeTombstones(arena, this.meta) !== 0) {
-      const covering = this.#coveringSeq(key, off === 0 ? -1 : arena.f64[(off >> 3) + 1], snapshot);
+    const head = metaRangeTombstones(arena, this.meta);
+    if (head !== 0) {
+      const seq = off === 0 ? -1 : arena.f64[(off >> 3) + 1];
+      const covering = this.#coveringSeq(head, key, seq, snapshot);
       if (covering >= 0) {
         const held = off === 0 ? key.slice() : entryKey(arena, off);
         return { key: held, seq: covering, kind: 'delete', value: undefined };
