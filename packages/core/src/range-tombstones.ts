@@ -1,5 +1,5 @@
 import type { Arena } from './arena.js';
-import { compareBytes, compareKeyToArena } from './bytes.js';
+import { compareBytes } from './bytes.js';
 import { metaRangeTombstones, setMetaRangeTombstones } from './table-meta.js';
 import type { RangeTombstone } from './types.js';
 
@@ -21,6 +21,23 @@ import type { RangeTombstone } from './types.js';
  * 2. Records are never freed (the arena frees nothing), so the list only grows at its head.
  */
 const RECORD_HEADER_SIZE = 24;
+
+/** Compares `aLength` bytes at `aOffset` in `a` with `bLength` bytes at `bOffset` in `b`. */
+function compareArenaTo(
+  a: Uint8Array,
+  aOffset: number,
+  aLength: number,
+  b: Uint8Array,
+  bOffset: number,
+  bLength: number,
+): number {
+  const m = aLength < bLength ? aLength : bLength;
+  for (let j = 0; j < m; j++) {
+    const d = a[aOffset + j] - b[bOffset + j];
+    if (d !== 0) return d;
+  }
+  return aLength - bLength;
+}
 
 /** Arena bytes a range tombstone over these bounds takes (8-byte aligned). */
 export function rangeTombstoneSize(startLength: number, endLength: number): number {
@@ -79,23 +96,32 @@ const NO_FRAGMENTS = new Float64Array(0);
  * (db/range_tombstone_fragmenter.cc). A lookup is one binary search over fragment starts and
  * a walk down one seq stack; overlapping tombstones cost nothing more at read time. Built once
  * per set of tombstones and cached by the table until one is added (`count` changes).
- *
- * Holds zero-copy views of the bounds; nothing is copied out of the arena.
  */
 export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
   /** Tombstones the list was built from. */
   readonly count: number;
-  /** Every tombstone, by start ascending then seq descending (what `rangeTombstones()` yields). */
+  /**
+   * Every tombstone, by start ascending, then seq descending, then end ascending (what
+   * `rangeTombstones()` yields), as zero-copy views of their bounds.
+   */
   readonly tombstones: readonly RangeTombstone[];
-  readonly #fragmentStart: Uint8Array[] = [];
-  readonly #fragmentEnd: Uint8Array[] = [];
+  /**
+   * Fragment i is `[bounds[at[2i]] .. bounds[at[2i + 1]])` to `[bounds[at[2i + 1]] ..
+   * bounds[at[2i + 2]])`: its start, then its end, packed back to back in one array, so that a
+   * lookup's steps read two small contiguous arrays instead of chasing a view per fragment.
+   */
+  readonly #bounds: Uint8Array;
+  readonly #at: Int32Array;
+  readonly #fragments: number;
   /** Fragment i's seqs are `#seqs[#seqStart[i] .. #seqStart[i + 1])`, highest first. */
   readonly #seqStart: Int32Array;
   readonly #seqs: Float64Array;
   readonly #minSeq: number;
 
   constructor(tombstones: Iterable<RangeTombstone>) {
-    const sorted = [...tombstones].sort((a, b) => compareBytes(a.start, b.start) || b.seq - a.seq);
+    const sorted = [...tombstones].sort(
+      (a, b) => compareBytes(a.start, b.start) || b.seq - a.seq || compareBytes(a.end, b.end),
+    );
     this.tombstones = sorted;
     this.count = sorted.length;
     let minSeq = Number.POSITIVE_INFINITY;
@@ -112,6 +138,7 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
     }
     const seqStart: number[] = [];
     const seqs: number[] = [];
+    const fragmentBounds: Uint8Array[] = [];
     let active: RangeTombstone[] = [];
     let next = 0;
     for (let i = 0; i + 1 < points.length; i++) {
@@ -121,13 +148,19 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
         active.push(sorted[next++]);
       }
       if (active.length === 0) continue;
-      this.#fragmentStart.push(lo);
-      this.#fragmentEnd.push(points[i + 1]);
+      fragmentBounds.push(lo, points[i + 1]);
       seqStart.push(seqs.length);
       const stack = active.map((t) => t.seq).sort((a, b) => b - a);
       for (const s of stack) seqs.push(s);
     }
     seqStart.push(seqs.length);
+    this.#fragments = fragmentBounds.length >> 1;
+    const at = new Int32Array(fragmentBounds.length + 1);
+    for (let i = 0; i < fragmentBounds.length; i++) at[i + 1] = at[i] + fragmentBounds[i].length;
+    const packed = new Uint8Array(at[fragmentBounds.length]);
+    for (let i = 0; i < fragmentBounds.length; i++) packed.set(fragmentBounds[i], at[i]);
+    this.#bounds = packed;
+    this.#at = at;
     this.#seqStart = Int32Array.from(seqStart);
     this.#seqs = seqs.length === 0 ? NO_FRAGMENTS : Float64Array.from(seqs);
   }
@@ -152,15 +185,15 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
 
   /** Fragments (non-overlapping pieces) the tombstones were cut into. */
   get fragmentCount(): number {
-    return this.#fragmentStart.length;
+    return this.#fragments;
   }
 
   coveringSeq(bytes: Uint8Array, offset: number, length: number, snapshot: number): number {
     if (snapshot < this.#minSeq) return -1;
-    const starts = this.#fragmentStart;
-    const ends = this.#fragmentEnd;
-    const n = starts.length;
+    const n = this.#fragments;
     if (n === 0) return -1;
+    const packed = this.#bounds;
+    const at = this.#at;
     // Binary search for the last start <= key that skips the bytes the key is known to share
     // with both ends of the interval (every start between them shares them too): keys with a
     // long common prefix cost a byte or two a step instead of the whole prefix.
@@ -170,11 +203,12 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
     let sameHi = 0;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const start = starts[mid];
-      const m = start.length < length ? start.length : length;
+      const from = at[2 * mid];
+      const startLength = at[2 * mid + 1] - from;
+      const m = startLength < length ? startLength : length;
       let j = sameLo < sameHi ? sameLo : sameHi;
-      while (j < m && start[j] === bytes[offset + j]) j++;
-      if ((j < m ? start[j] - bytes[offset + j] : start.length - length) <= 0) {
+      while (j < m && packed[from + j] === bytes[offset + j]) j++;
+      if ((j < m ? packed[from + j] - bytes[offset + j] : startLength - length) <= 0) {
         lo = mid + 1;
         sameLo = j;
       } else {
@@ -184,7 +218,10 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
     }
     if (lo === 0) return -1;
     const i = lo - 1;
-    if (compareKeyToArena(ends[i], bytes, offset, length) <= 0) return -1;
+    const endFrom = at[2 * i + 1];
+    if (compareArenaTo(packed, endFrom, at[2 * i + 2] - endFrom, bytes, offset, length) <= 0) {
+      return -1;
+    }
     const seqs = this.#seqs;
     const stop = this.#seqStart[i + 1];
     for (let j = this.#seqStart[i]; j < stop; j++) if (seqs[j] <= snapshot) return seqs[j];
