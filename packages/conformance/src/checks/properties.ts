@@ -45,7 +45,8 @@ type Write =
   /** Writes again the (key, seq) of the n-th entry held: must throw MEMREP_DUPLICATE_SEQ. */
   | { op: 'again'; nth: number; kind: 'put' | 'delete' }
   /** A range delete; start >= end must throw MEMREP_INVALID_ARGUMENT on both sides. */
-  | { op: 'deleteRange'; start: KeyRef; end: KeyRef; seq: number | undefined }
+  /** With `ordered`, start and end are put in order first (an equal pair stays an error). */
+  | { op: 'deleteRange'; start: KeyRef; end: KeyRef; ordered: boolean; seq: number | undefined }
   | { op: 'batch'; ops: BatchOpRef[]; seq: number | undefined };
 
 type BatchOpRef =
@@ -70,11 +71,12 @@ const batchOpArbitrary: fc.Arbitrary<BatchOpRef> = fc.oneof(
 
 const writeArbitrary: fc.Arbitrary<Write> = fc.oneof(
   {
-    weight: 1,
+    weight: 2,
     arbitrary: fc.record({
       op: fc.constant('deleteRange' as const),
       start: keyRef,
       end: keyRef,
+      ordered: fc.boolean(),
       seq: seqArbitrary,
     }),
   },
@@ -143,8 +145,9 @@ function applyWrite(
   let modelWrite: () => number;
   let tableWrite: () => number;
   if (write.op === 'deleteRange') {
-    const start = resolveKey(pool, write.start);
-    const end = resolveKey(pool, write.end);
+    let start = resolveKey(pool, write.start);
+    let end = resolveKey(pool, write.end);
+    if (write.ordered && compareKeysOf(start, end) > 0) [start, end] = [end, start];
     modelWrite = () => model.deleteRange(start, end, write.seq);
     tableWrite = () => table.deleteRange(start, end, write.seq);
   } else if (write.op === 'batch') {
