@@ -89,6 +89,30 @@ for (const [name, mod] of Object.entries(backends)) {
   );
 }
 
+console.log('1b. the same with the batches built beforehand (write() alone)');
+for (const [name, mod] of Object.entries(backends)) {
+  const batches = [];
+  for (let i = 0; i < N; i += 100) {
+    const b = new core.WriteBatch();
+    for (let j = i; j < i + 100; j++) b.put(keys[j], value);
+    batches.push(b);
+  }
+  row(
+    `   ${name}`,
+    9,
+    () =>
+      time(() => {
+        const t = mod.createTable();
+        for (const b of batches) t.write(b);
+      }),
+    () =>
+      time(() => {
+        const t = mod.createTable();
+        for (let i = 0; i < N; i++) t.put(keys[i], value);
+      }),
+  );
+}
+
 // 2. and 3. get with and without range tombstones
 const G = 100_000;
 const lookups = Array.from({ length: 200_000 }, (_, i) => key((i * 104729) % G));
