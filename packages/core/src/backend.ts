@@ -21,6 +21,7 @@ export type * from './raw-cursor.js';
 export * from './snapshot-cursor.js';
 export * from './table-base.js';
 export * from './table-meta.js';
+export type * from './types.js';
 export * from './validate.js';
 export * from './visibility.js';
 export * from './write-batch.js';
