@@ -202,6 +202,9 @@ export class WriteBatchReader {
   valueOffset = 0;
   valueLength = 0;
   #at = BATCH_HEADER_SIZE;
+  /** `bytes.buffer` and `bytes.byteOffset`, read once: each getter costs a call per view. */
+  readonly #buffer: ArrayBufferLike;
+  readonly #base: number;
 
   constructor(bytes: Uint8Array) {
     if (bytes.length < BATCH_HEADER_SIZE) {
@@ -210,6 +213,8 @@ export class WriteBatchReader {
       );
     }
     this.bytes = bytes;
+    this.#buffer = bytes.buffer;
+    this.#base = bytes.byteOffset;
     this.count = readUint32(bytes, 8);
     this.sequence = readUint32(bytes, 0) + readUint32(bytes, 4) * 2 ** 32;
     if (this.sequence >= 2 ** 53)
@@ -253,20 +258,12 @@ export class WriteBatchReader {
 
   /** A view of the current record's key (or range start). */
   key(): Uint8Array {
-    return new Uint8Array(
-      this.bytes.buffer,
-      this.bytes.byteOffset + this.keyOffset,
-      this.keyLength,
-    );
+    return new Uint8Array(this.#buffer, this.#base + this.keyOffset, this.keyLength);
   }
 
   /** A view of the current record's value (or range end); empty for a delete. */
   value(): Uint8Array {
-    return new Uint8Array(
-      this.bytes.buffer,
-      this.bytes.byteOffset + this.valueOffset,
-      this.valueLength,
-    );
+    return new Uint8Array(this.#buffer, this.#base + this.valueOffset, this.valueLength);
   }
 
   /** Reads a varint32 length and checks that many bytes follow it. */

@@ -2,6 +2,7 @@ import {
   Arena,
   AttachSlot,
   type Capabilities,
+  entrySize,
   invalidArgument,
   type RawCursor,
   TableBase,
@@ -9,7 +10,7 @@ import {
   type TableOptions,
 } from '@memrep/core/backend';
 import { type Branching, DEFAULT_BRANCHING, resolveBranching, SkipListCore } from './core.js';
-import { ZONE_CHUNK_SIZE, zoneStates, zoneWord } from './zones.js';
+import { ZONE_CHUNK_SIZE, ZONE_ENTRIES, zoneStates, zoneWord } from './zones.js';
 
 /** Smallest and largest `maxHeight` a table accepts. */
 export const MIN_TABLE_HEIGHT = 12;
@@ -42,6 +43,12 @@ export interface SkipListHandle extends TableHandle {
   readonly maxHeight: number;
   readonly branching: readonly [2 | 4, 2 | 4];
 }
+
+const CAPABILITIES: Capabilities = Object.freeze({
+  share: true,
+  shareRequiresFrozen: false,
+  concurrentWrites: false,
+});
 
 /** Holds the handle while `SkipListTable.attach` runs the constructor. */
 const attaching = new AttachSlot<SkipListHandle>('SkipListTable.share()');
@@ -96,12 +103,12 @@ export class SkipListTable extends TableBase {
     }
   }
 
-  get supports(): Capabilities {
-    return { share: true };
+  get capabilities(): Capabilities {
+    return CAPABILITIES;
   }
 
   /** A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer. */
-  share(): SkipListHandle {
+  override share(): SkipListHandle {
     return {
       ...this.tableHandle(),
       head: this.head,
@@ -127,6 +134,12 @@ export class SkipListTable extends TableBase {
   ): void {
     const zone = zoneWord(key, this.count);
     this.list.insert(this.head, key, value, seq, fresh, zone, this.#zones, ZONE_CHUNK_SIZE);
+  }
+
+  /** A node of the tallest tower, plus the chunk its zone may open once zones are on (zones.ts). */
+  protected override maxInsertBytes(keyLength: number, valueLength: number): number {
+    const node = (entrySize(2 * this.maxHeight - 1, keyLength, valueLength) + 7) & ~7;
+    return this.count >= 2 * ZONE_ENTRIES ? node + ZONE_CHUNK_SIZE : node;
   }
 
   protected findEntry(key: Uint8Array, snapshot: number): number {

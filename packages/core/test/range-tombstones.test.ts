@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compareBytes, FragmentedRangeTombstones, type RangeTombstone } from '../src/backend.js';
+
+const keyArb = fc
+  .array(fc.constantFrom(0x00, 0x01, 0x7f, 0xff), { maxLength: 4 })
+  .map((b) => Uint8Array.from(b));
+
+const tombstoneArb: fc.Arbitrary<RangeTombstone> = fc
+  .tuple(keyArb, keyArb, fc.integer({ min: 0, max: 20 }))
+  .filter(([a, b]) => compareBytes(a, b) !== 0)
+  .map(([a, b, seq]) =>
+    compareBytes(a, b) < 0 ? { start: a, end: b, seq } : { start: b, end: a, seq },
+  );
+
+/** The obvious answer: the highest seq <= snapshot of a tombstone whose [start, end) holds key. */
+function bruteForce(list: RangeTombstone[], key: Uint8Array, snapshot: number): number {
+  let best = -1;
+  for (const t of list) {
+    const inside = compareBytes(t.start, key) <= 0 && compareBytes(key, t.end) < 0;
+    if (inside && t.seq <= snapshot && t.seq > best) best = t.seq;
+  }
+  return best;
+}
+
+describe('FragmentedRangeTombstones', () => {
+  it('answers the highest covering seq at every snapshot, as a scan of every tombstone does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(tombstoneArb, { maxLength: 12 }),
+        fc.array(keyArb, { minLength: 1, maxLength: 12 }),
+        (list, keys) => {
+          const fragments = new FragmentedRangeTombstones(list);
+          for (const key of [...keys, ...list.flatMap((t) => [t.start, t.end])]) {
+            const padded = new Uint8Array(key.length + 3);
+            padded.set(key, 2);
+            for (let snapshot = -1; snapshot <= 21; snapshot++) {
+              expect(fragments.coveringSeq(padded, 2, key.length, snapshot)).toBe(
+                bruteForce(list, key, snapshot),
+              );
+            }
+          }
+        },
+      ),
+    );
+  });
+
+  it('cuts overlapping tombstones into non-overlapping fragments and lists them by start, then seq descending', () => {
+    const t = (start: string, end: string, seq: number): RangeTombstone => ({
+      start: new TextEncoder().encode(start),
+      end: new TextEncoder().encode(end),
+      seq,
+    });
+    const fragments = new FragmentedRangeTombstones([
+      t('c', 'g', 5),
+      t('a', 'e', 9),
+      t('c', 'd', 7),
+    ]);
+    expect(fragments.count).toBe(3);
+    expect(fragments.fragmentCount).toBe(4);
+    expect(fragments.tombstones.map((x) => x.seq)).toEqual([9, 7, 5]);
+    const at = (key: string, snapshot: number) => {
+      const bytes = new TextEncoder().encode(key);
+      return fragments.coveringSeq(bytes, 0, bytes.length, snapshot);
+    };
+    expect([at('a', 20), at('c', 20), at('c', 8), at('c', 6), at('e', 20), at('g', 20)]).toEqual([
+      9, 9, 7, 5, 5, -1,
+    ]);
+    expect(new FragmentedRangeTombstones([]).coveringSeq(new Uint8Array(0), 0, 0, 5)).toBe(-1);
+  });
+});
