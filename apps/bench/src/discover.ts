@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { backendCapabilities, PEERS } from './systems/index.js';
-import type { BackendModule } from './systems/memrep.js';
+import { levelIsDurable } from './systems/level.js';
+import { type BackendModule, canWriteConcurrently } from './systems/memrep.js';
 import type { SystemSpec } from './systems/types.js';
 
 /** The reference table's insert is O(n): it runs only up to this N. */
@@ -66,7 +67,7 @@ function why(error: Error): string {
 export async function discoverSystems(): Promise<Discovery> {
   const notes: string[] = [];
   const backends: SystemSpec[] = [];
-  const levels: { packageName: string; className: string }[] = [];
+  const levels: { packageName: string; className: string; durable: boolean }[] = [];
   let missingBackends = 0;
   const deps = Object.keys(ownPackageJson().dependencies ?? {}).filter((d) =>
     d.startsWith('@memrep/'),
@@ -98,7 +99,9 @@ export async function discoverSystems(): Promise<Discovery> {
         adapter: 'memrep',
         packageName,
         tableClass: field.tableClass,
-        capabilities: backendCapabilities(share),
+        capabilities: backendCapabilities(share, {
+          concurrentWrites: canWriteConcurrently(mod, field.tableClass),
+        }),
       });
     } else if (field?.levelAdapter !== undefined) {
       const mod = await tryImport(packageName);
@@ -109,7 +112,8 @@ export async function discoverSystems(): Promise<Discovery> {
           `level adapter: ${packageName} does not export ${field.levelAdapter} yet; skipped`,
         );
       } else {
-        levels.push({ packageName, className: field.levelAdapter });
+        const durable = await levelIsDurable(mod[field.levelAdapter]);
+        levels.push({ packageName, className: field.levelAdapter, durable });
       }
     }
   }
@@ -142,7 +146,7 @@ export async function discoverSystems(): Promise<Discovery> {
         packageName: level.packageName,
         className: level.className,
         backend: backend.name,
-        capabilities: backendCapabilities(false),
+        capabilities: backendCapabilities(false, { durable: level.durable }),
       });
       defaults.push(name);
     }

@@ -1,4 +1,12 @@
 import type { Cursor, TableMut, TableOptions } from '@memrep/core';
+import {
+  type BlockEncoder,
+  type EntrySource,
+  KIND_DELETE,
+  KIND_PUT,
+  KIND_RANGE_DELETE,
+  ViewSource,
+} from '../block-encoder.js';
 import type { OpenOptions, SharePlan, SyncInstance, SystemAdapter, SystemSpec } from './types.js';
 
 /** The largest arena a table may have (core's limit). */
@@ -10,8 +18,29 @@ const ARENA_SLACK = 64 * 2 ** 20;
 /** A memrep table as the bench uses it: the `TableMut` contract plus the declared capabilities. */
 export interface BackendTable extends TableMut {
   readonly supports?: { readonly share: boolean };
-  share?(): unknown;
+  readonly capabilities?: { readonly share?: boolean; readonly concurrentWrites?: boolean };
+  share?(options?: { writable?: boolean }): unknown;
+  /** SPEC "Range tombstones"; absent on a core without them. */
+  rangeTombstones?(): IterableIterator<{ start: Uint8Array; end: Uint8Array; seq: number }>;
 }
+
+/**
+ * A cursor with SPEC's copy-out methods ("Cursor: copying out without allocating"), typed here
+ * because the core this app builds against may not have them yet: `hasCopyOut` checks.
+ */
+export type CopyOutCursor = Cursor & EntrySource;
+
+/** Whether `cursor` has the copy-out methods (`keyLength`, `valueLength`, `copyKey`, `copyValue`). */
+export function hasCopyOut(cursor: Cursor): cursor is CopyOutCursor {
+  const c = cursor as Partial<CopyOutCursor>;
+  return typeof c.copyKey === 'function' && typeof c.copyValue === 'function' && 'keyLength' in c;
+}
+
+/** What a flush row says when the cursor had to be read through views. */
+export const VIEW_FALLBACK_REMARK =
+  'fallback: this core has no cursor copy-out methods (keyLength/copyKey/copyValue), so flush read key and value views';
+export const NO_RANGE_TOMBSTONES_REMARK =
+  'this core has no rangeTombstones(): only point entries were flushed';
 
 /** What a backend package exports (SPEC: every backend exports `createTable(options?)`). */
 export interface BackendModule {
@@ -28,6 +57,8 @@ export class MemrepInstance implements SyncInstance {
   readonly #table: BackendTable;
   readonly #shareAs: { packageName: string; tableClass: string } | undefined;
   #seekCursor: Cursor | undefined;
+  #flushCursor: Cursor | undefined;
+  readonly #source = new ViewSource();
 
   constructor(table: BackendTable, shareAs?: { packageName: string; tableClass: string }) {
     this.#table = table;
@@ -76,11 +107,63 @@ export class MemrepInstance implements SyncInstance {
     return sum;
   }
 
+  rangeFrom(key: Uint8Array, limit: number): number {
+    let sum = 0;
+    for (const [k, v] of this.#table.range({ gte: key, limit })) sum += k.length + v.length;
+    return sum;
+  }
+
+  freeze(): void {
+    this.#table.freeze();
+  }
+
+  /** Through the copy-out methods where the cursor has them; else views (see flushRemark). */
+  flush(encoder: BlockEncoder, rangeDeletes: BlockEncoder): number {
+    const cursor = (this.#flushCursor ??= this.#table.cursor());
+    let n = 0;
+    if (hasCopyOut(cursor)) {
+      for (cursor.first(); cursor.valid; cursor.next()) {
+        encoder.add(cursor, cursor.seq, cursor.kind === 'put' ? KIND_PUT : KIND_DELETE);
+        n++;
+      }
+    } else {
+      const source = this.#source;
+      for (cursor.first(); cursor.valid; cursor.next()) {
+        const kind = cursor.kind === 'put' ? KIND_PUT : KIND_DELETE;
+        encoder.add(source.set(cursor.key, cursor.value), cursor.seq, kind);
+        n++;
+      }
+    }
+    encoder.finish();
+    if (this.#table.rangeTombstones !== undefined) {
+      const source = this.#source;
+      for (const t of this.#table.rangeTombstones()) {
+        rangeDeletes.add(source.set(t.start, t.end), t.seq, KIND_RANGE_DELETE);
+      }
+      rangeDeletes.finish();
+    }
+    return n;
+  }
+
+  flushRemark(): string | undefined {
+    const remarks: string[] = [];
+    if (!hasCopyOut(this.#table.cursor())) remarks.push(VIEW_FALLBACK_REMARK);
+    if (this.#table.rangeTombstones === undefined) remarks.push(NO_RANGE_TOMBSTONES_REMARK);
+    return remarks.length === 0 ? undefined : remarks.join('; ');
+  }
+
   share(): SharePlan {
     if (this.#shareAs === undefined || this.#table.share === undefined) {
       throw new Error('this table cannot be shared with worker threads');
     }
     return { ...this.#shareAs, handle: this.#table.share() };
+  }
+
+  shareWritable(): SharePlan {
+    if (this.#shareAs === undefined || this.#table.capabilities?.concurrentWrites !== true) {
+      throw new Error('this table cannot take writes from worker threads');
+    }
+    return { ...this.#shareAs, handle: this.#table.share!({ writable: true }) };
   }
 
   tableBytes(): number {
@@ -106,6 +189,24 @@ export function tableOptions(options: OpenOptions): TableOptions & Record<string
   return options.prefixLength === undefined
     ? { maxSize }
     : { maxSize, prefixExtractor: options.prefixLength };
+}
+
+/**
+ * Whether a backend's tables declare `capabilities.concurrentWrites` (SPEC "Concurrent
+ * writers") and its class has a static `attach`: `fillrandom --writers` runs on it.
+ */
+export function canWriteConcurrently(mod: BackendModule, tableClass: string): boolean {
+  try {
+    const table = mod.createTable!({ maxSize: 1 << 20 });
+    const cls = mod[tableClass] as { attach?: unknown } | undefined;
+    return (
+      table.capabilities?.concurrentWrites === true &&
+      typeof table.share === 'function' &&
+      typeof cls?.attach === 'function'
+    );
+  } catch {
+    return false;
+  }
 }
 
 export const memrepAdapter: SystemAdapter = {
