@@ -184,7 +184,10 @@ export function naSummary(rows: readonly ResultRow[]): string[] {
     if (r.note === undefined) continue;
     const key = `${r.system}\u0000${r.note}`;
     const entry = bySystem.get(key) ?? { note: r.note, workloads: [] };
-    const label = r.variant === undefined || r.workload === 'durable' ? r.workload : `${r.workload} (${r.variant})`;
+    const label =
+      r.variant === undefined || r.workload === 'durable'
+        ? r.workload
+        : `${r.workload} (${r.variant})`;
     if (!entry.workloads.includes(label)) entry.workloads.push(label);
     bySystem.set(key, entry);
   }
