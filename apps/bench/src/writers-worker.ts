@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { TableMut } from '@memrep/core';
 import { VALUE_MASK } from './data.js';
 import type { FromReader, ToReader } from './rww.js';
+import { attachTable, serveRounds } from './worker-rounds.js';
 import { DONE, GO, type WriterData, writerSlice } from './writers.js';
 
 const data = workerData as WriterData;
@@ -17,24 +18,10 @@ for (let at = 0; at < data.values.byteLength; at += data.valueSize) {
   values.push(new Uint8Array(data.values, at, data.valueSize));
 }
 
-type Attach = (handle: unknown) => TableMut;
-
-port.on('message', (m: ToReader) => {
-  void round(m).catch((error: unknown) => {
-    port.postMessage({
-      type: 'error',
-      message: String((error as Error)?.stack ?? error),
-    } satisfies FromReader);
-  });
-});
+serveRounds(port, round);
 
 async function round(m: ToReader): Promise<void> {
-  const mod = (await import(m.plan.packageName)) as Record<string, { attach?: Attach } | undefined>;
-  const cls = mod[m.plan.tableClass];
-  if (typeof cls?.attach !== 'function') {
-    throw new Error(`${m.plan.packageName} has no ${m.plan.tableClass}.attach`);
-  }
-  const table = cls.attach(m.plan.handle);
+  const table = await attachTable<TableMut>(m.plan);
   const [from, to] = writerSlice(data.index, m.writers ?? 1, m.count ?? 0);
   port.postMessage({ type: 'ready', round: m.round } satisfies FromReader);
   while (Atomics.load(ctl, GO) < m.round) Atomics.wait(ctl, GO, m.round - 1, 50);
