@@ -86,8 +86,10 @@ export async function prefix(
 }
 
 /**
- * `n` rounds of interleaved: put new key `i` of `fresh`, then a `limit`-entry range from
- * key `order[i]` of `keys`; returns the bytes the ranges read.
+ * Up to `n` rounds of interleaved: put new key `i` of `fresh`, then a `limit`-entry range
+ * from key `order[i]` of `keys`; stops early once `budgetMs` have passed (looked at every
+ * 64 rounds), so that a system whose rounds cost O(N) ends in bounded time. Sets
+ * `progress.rounds` to the rounds done; returns the bytes the ranges read.
  */
 export async function interleave(
   inst: AsyncInstance,
@@ -97,8 +99,11 @@ export async function interleave(
   n: number,
   values: readonly Uint8Array[],
   limit: number,
+  budgetMs: number,
+  progress: { rounds: number },
 ): Promise<number> {
   const ks = keys.size;
+  const deadline = performance.now() + budgetMs;
   const key = new Uint8Array(fresh.size);
   const from = new Uint8Array(ks);
   let sum = 0;
@@ -109,7 +114,12 @@ export async function interleave(
     const o = order[i] * ks;
     for (let j = 0; j < ks; j++) from[j] = keys.bytes[o + j];
     sum += await inst.rangeFrom!(from, limit);
+    if ((i & 63) === 63 && performance.now() > deadline) {
+      progress.rounds = i + 1;
+      return sum;
+    }
   }
+  progress.rounds = n;
   return sum;
 }
 

@@ -96,8 +96,10 @@ export function prefix(
 }
 
 /**
- * `n` rounds of interleaved: put new key `i` of `fresh`, then a `limit`-entry range from
- * key `order[i]` of `keys`; returns the bytes the ranges read.
+ * Up to `n` rounds of interleaved: put new key `i` of `fresh`, then a `limit`-entry range
+ * from key `order[i]` of `keys`; stops early once `budgetMs` have passed (looked at every
+ * 64 rounds), so that a system whose rounds cost O(N) ends in bounded time. Sets
+ * `progress.rounds` to the rounds done; returns the bytes the ranges read.
  */
 export function interleave(
   inst: SyncInstance,
@@ -107,8 +109,11 @@ export function interleave(
   n: number,
   values: readonly Uint8Array[],
   limit: number,
+  budgetMs: number,
+  progress: { rounds: number },
 ): number {
   const ks = keys.size;
+  const deadline = performance.now() + budgetMs;
   const key = new Uint8Array(fresh.size);
   const from = new Uint8Array(ks);
   let sum = 0;
@@ -119,7 +124,12 @@ export function interleave(
     const o = order[i] * ks;
     for (let j = 0; j < ks; j++) from[j] = keys.bytes[o + j];
     sum += inst.rangeFrom!(from, limit);
+    if ((i & 63) === 63 && performance.now() > deadline) {
+      progress.rounds = i + 1;
+      return sum;
+    }
   }
+  progress.rounds = n;
   return sum;
 }
 

@@ -21,6 +21,12 @@ import { fillWithWriters } from './writers.js';
 
 /** Entries each range of interleaved reads. */
 export const INTERLEAVED_LIMIT = 10;
+/**
+ * Wall time one interleaved pass may take before it stops and reports the rounds it did: a
+ * system that pays O(N) per round (vector merges its index on every range after a put)
+ * would otherwise take hours at N = 10^6.
+ */
+export const INTERLEAVED_BUDGET_MS = 20_000;
 
 /** The loops, typed over either kind of instance: sync ones return numbers, async promises. */
 interface Loops {
@@ -61,6 +67,8 @@ interface Loops {
     n: number,
     values: readonly Uint8Array[],
     limit: number,
+    budgetMs: number,
+    progress: { rounds: number },
   ): number | Promise<number>;
   verify(
     inst: Instance,
@@ -356,7 +364,8 @@ class JobRunner {
 
   /**
    * interleaved: per run a fresh table filled by fillrandom (untimed), then N/10 rounds of a
-   * put of a new key and a 10-entry range from a random present key.
+   * put of a new key and a 10-entry range from a random present key, or as many as fit in
+   * `INTERLEAVED_BUDGET_MS`: the rate is over the rounds done.
    */
   async #interleaved(): Promise<Sample[]> {
     const n = this.#job.num;
@@ -366,34 +375,53 @@ class JobRunner {
     const order = this.#data.seekOrder;
     const rounds = order.length;
     const entryBytes = this.#data.keySize + this.#data.valueSize;
+    const progress = { rounds: 0 };
     const warm = await this.#open();
     const L = loopsFor(warm);
     required(warm.rangeFrom);
     const warmN = warmupCount(n);
     await L.fill(warm, keys, null, warmN, values, 0);
     const warmOrder = order.map((k) => k % warmN);
+    const warmRounds = Math.ceil(warmN / 10);
+    const warmBudget = INTERLEAVED_BUDGET_MS / 4;
+    const limit = INTERLEAVED_LIMIT;
     await L.interleave(
       warm,
       fresh,
       keys,
       warmOrder,
-      Math.ceil(warmN / 10),
+      warmRounds,
       values,
-      INTERLEAVED_LIMIT,
+      limit,
+      warmBudget,
+      progress,
     );
     await close(warm);
-    // Each range starts at a present key, so it reads 1 to 10 entries.
-    const check = (sum: number) => {
-      if (sum < rounds * entryBytes || sum > rounds * INTERLEAVED_LIMIT * entryBytes) {
-        throw new Error(`interleaved: the ranges read ${sum} bytes in ${rounds} rounds`);
-      }
-    };
     const samples: Sample[] = [];
     for (let r = 0; r < this.#job.repeat; r++) {
       const inst = await this.#open();
       await L.fill(inst, keys, null, n, values, 0);
-      const pass = () => L.interleave(inst, fresh, keys, order, rounds, values, INTERLEAVED_LIMIT);
-      samples.push(await this.#timed(rounds, pass, check));
+      collectGarbage();
+      const t0 = performance.now();
+      let sum = L.interleave(
+        inst,
+        fresh,
+        keys,
+        order,
+        rounds,
+        values,
+        limit,
+        INTERLEAVED_BUDGET_MS,
+        progress,
+      );
+      if (typeof sum !== 'number') sum = await sum;
+      const t1 = performance.now();
+      // Each range starts at a present key, so it reads 1 to 10 entries.
+      const done = progress.rounds;
+      if (done < 1 || sum < done * entryBytes || sum > done * limit * entryBytes) {
+        throw new Error(`interleaved: the ranges read ${sum} bytes in ${done} rounds`);
+      }
+      samples.push({ ops: done, ms: t1 - t0, gcMaxPauseMs: await this.#gc.longest(t0, t1) });
       await L.verify(inst, keys, n, values, 0);
       await close(inst);
     }
