@@ -97,8 +97,9 @@ export function prefix(
 
 /**
  * Up to `n` rounds of interleaved: put new key `i` of `fresh`, then a `limit`-entry range
- * from key `order[i]` of `keys`; stops early once `budgetMs` have passed (looked at every
- * 64 rounds), so that a system whose rounds cost O(N) ends in bounded time. Sets
+ * from key `order[i]` of `keys`; stops early once `budgetMs` have passed (looked at after
+ * each of the first 64 rounds, then every 64), so that a system whose rounds cost O(N) ends
+ * in bounded time. Sets
  * `progress.rounds` to the rounds done; returns the bytes the ranges read.
  */
 export function interleave(
@@ -124,7 +125,7 @@ export function interleave(
     const o = order[i] * ks;
     for (let j = 0; j < ks; j++) from[j] = keys.bytes[o + j];
     sum += inst.rangeFrom!(from, limit);
-    if ((i & 63) === 63 && performance.now() > deadline) {
+    if ((i < 64 || (i & 63) === 63) && performance.now() > deadline) {
       progress.rounds = i + 1;
       return sum;
     }

@@ -43,8 +43,19 @@ describe('interleave', () => {
     const inst = recorder();
     const progress = { rounds: 0 };
     const sum = interleave(inst, fresh, keys, order, 200, values, 10, 0, progress);
-    expect(progress.rounds).toBe(64);
-    expect(sum).toBe(64 * 3);
-    expect(inst.calls).toHaveLength(128);
+    expect(progress.rounds).toBe(1);
+    expect(sum).toBe(3);
+    expect(inst.calls).toHaveLength(2);
+    // One read for the deadline, one per round for 64 rounds, then every 64th round only.
+    const slow = recorder();
+    let calls = 0;
+    const clock = performance.now;
+    performance.now = () => (++calls > 65 ? Infinity : clock.call(performance));
+    try {
+      interleave(slow, fresh, keys, order, 200, values, 10, 1e9, progress);
+    } finally {
+      performance.now = clock;
+    }
+    expect(progress.rounds).toBe(128);
   });
 });
