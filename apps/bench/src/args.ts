@@ -12,6 +12,8 @@ export interface BenchConfig {
   readonly workloads: readonly Workload[];
   readonly repeat: number;
   readonly readers: number;
+  /** Writer threads of the extra fillrandom run on one shared table; 1: no such run. */
+  readonly writers: number;
   readonly scale: boolean;
   readonly full: boolean;
   readonly out: string | undefined;
@@ -32,6 +34,7 @@ export const DEFAULTS = {
   seed: 1,
   repeat: 1,
   readers: 1,
+  writers: 1,
 } as const;
 
 /** What `--full` changes, unless the same flag is also given. */
@@ -53,6 +56,9 @@ Options:
   --repeat R          timed runs per (system, workload); the median is reported
                       (default ${DEFAULTS.repeat}; --full: ${FULL.repeat})
   --readers R         reader threads in readwhilewriting (default ${DEFAULTS.readers})
+  --writers W         also fillrandom by W worker threads writing one shared table, on
+                      backends that declare concurrentWrites, against one writer thread
+                      (default ${DEFAULTS.writers}: no such run; needs fillrandom in --workloads)
   --scale             also fillrandom, readrandom and scan at N = 10^4, 10^5, 10^6
   --full              the publication run: --num ${FULL.num} --repeat ${FULL.repeat} --scale
   --out DIR           write results.json, results.md and report.html to DIR
@@ -69,6 +75,7 @@ const OPTIONS = {
   workloads: { type: 'string' },
   repeat: { type: 'string' },
   readers: { type: 'string' },
+  writers: { type: 'string' },
   scale: { type: 'boolean' },
   full: { type: 'boolean' },
   out: { type: 'string' },
@@ -110,12 +117,27 @@ export function parseCliArgs(argv: readonly string[]): BenchConfig {
     workloads: [...new Set(workloads)],
     repeat: count('--repeat', values.repeat, full ? FULL.repeat : DEFAULTS.repeat, 1),
     readers: count('--readers', values.readers, DEFAULTS.readers, 1),
+    writers: writers(values.writers, workloads),
     scale: values.scale === true || full,
     full,
     out: values.out,
     quiet: values.quiet === true,
     help: values.help === true,
   };
+}
+
+/** W threads must each have a core's worth of work to be a measure: at most 64. */
+export const MAX_WRITERS = 64;
+
+function writers(value: string | undefined, workloads: readonly Workload[]): number {
+  const w = count('--writers', value, DEFAULTS.writers, 1);
+  if (w > MAX_WRITERS) {
+    throw new UsageError(`--writers must be at most ${MAX_WRITERS}; got "${value}"`);
+  }
+  if (w > 1 && !workloads.includes('fillrandom')) {
+    throw new UsageError('--writers runs fillrandom with W writers: add fillrandom to --workloads');
+  }
+  return w;
 }
 
 function parse(args: string[]) {

@@ -25,6 +25,7 @@ const STREAM_READ = 3;
 const STREAM_OVERWRITE = 4;
 const STREAM_SEEK = 5;
 const STREAM_PREFIX = 6;
+const STREAM_EXTRA = 7;
 
 /** xoshiro128**: fast, small state, good enough statistics for benchmark data. */
 export class Prng {
@@ -136,6 +137,7 @@ export class Dataset {
   #overwriteOrder: Uint32Array | undefined;
   #seekOrder: Uint32Array | undefined;
   #prefix: PrefixData | undefined;
+  #extraKeys: Uint8Array | undefined;
 
   constructor(num: number, keySize: number, valueSize: number, seed: number) {
     if (!Number.isInteger(num) || num < 1) throw new RangeError(`num must be >= 1; got ${num}`);
@@ -212,6 +214,19 @@ export class Dataset {
       this.#seekOrder = order;
     }
     return this.#seekOrder;
+  }
+
+  /**
+   * `max(1, num / 10)` more random keys, of another stream, that fillrandom does not write:
+   * the puts of interleaved (at 8 bytes or less one may clash with a filled key: an overwrite).
+   */
+  get extraKeys(): Uint8Array {
+    if (this.#extraKeys === undefined) {
+      const keys = new Uint8Array(Math.max(1, Math.floor(this.num / 10)) * this.keySize);
+      new Prng(this.seed, STREAM_EXTRA).fill(keys);
+      this.#extraKeys = keys;
+    }
+    return this.#extraKeys;
   }
 
   /** Keys sharing `PREFIX_LENGTH`-byte prefixes from a pool of `max(1, num / 100)`. */

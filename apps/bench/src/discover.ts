@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { declaredBackends, memrepDeclarations } from '@memrep/core/registry';
 import { backendCapabilities, PEERS } from './systems/index.js';
-import type { BackendModule } from './systems/memrep.js';
+import { levelIsDurable } from './systems/level.js';
+import { type BackendModule, canWriteConcurrently } from './systems/memrep.js';
 import type { SystemSpec } from './systems/types.js';
 
 /** The reference table's insert is O(n): it runs only up to this N. */
@@ -45,7 +46,7 @@ function why(error: Error): string {
 export async function discoverSystems(): Promise<Discovery> {
   const notes: string[] = [];
   const backends: SystemSpec[] = [];
-  const levels: { packageName: string; className: string }[] = [];
+  const levels: { packageName: string; className: string; durable: boolean }[] = [];
   for (const { name, packageName, tableClass } of declaredBackends(OWN_PACKAGE_JSON)) {
     const mod = await tryImport(packageName);
     if (mod instanceof Error) {
@@ -62,7 +63,9 @@ export async function discoverSystems(): Promise<Discovery> {
       adapter: 'memrep',
       packageName,
       tableClass,
-      capabilities: backendCapabilities(canShare(mod, tableClass)),
+      capabilities: backendCapabilities(canShare(mod, tableClass), {
+        concurrentWrites: canWriteConcurrently(mod, tableClass),
+      }),
     });
   }
   for (const { packageName, declaration } of memrepDeclarations(OWN_PACKAGE_JSON)) {
@@ -74,7 +77,8 @@ export async function discoverSystems(): Promise<Discovery> {
     } else if (typeof mod[className] !== 'function') {
       notes.push(`level adapter: ${packageName} does not export ${className}; skipped`);
     } else {
-      levels.push({ packageName, className });
+      const durable = await levelIsDurable(mod[className]);
+      levels.push({ packageName, className, durable });
     }
   }
 
@@ -105,7 +109,7 @@ export async function discoverSystems(): Promise<Discovery> {
         packageName: level.packageName,
         className: level.className,
         backend: backend.name,
-        capabilities: backendCapabilities(false),
+        capabilities: backendCapabilities(false, { durable: level.durable }),
       });
       defaults.push(name);
     }
@@ -122,9 +126,7 @@ function canShare(mod: BackendModule, tableClass: string): boolean {
   try {
     const table = mod.createTable!({ maxSize: 1 << 20 });
     const cls = mod[tableClass] as { attach?: unknown } | undefined;
-    const supports = table.supports as
-      | { share?: boolean; shareRequiresFrozen?: boolean }
-      | undefined;
+    const supports = table.capabilities;
     // readwhilewriting shares a table that is still being written.
     return (
       supports?.share === true &&

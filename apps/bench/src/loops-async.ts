@@ -85,6 +85,45 @@ export async function prefix(
   return sum;
 }
 
+/**
+ * Up to `n` rounds of interleaved: put new key `i` of `fresh`, then a `limit`-entry range
+ * from key `order[i]` of `keys`; stops early once `budgetMs` have passed (looked at after
+ * each of the first 64 rounds, then every 64), so that a system whose rounds cost O(N) ends
+ * in bounded time. Sets
+ * `progress.rounds` to the rounds done; returns the bytes the ranges read.
+ */
+export async function interleave(
+  inst: AsyncInstance,
+  fresh: KeyBytes,
+  keys: KeyBytes,
+  order: Uint32Array,
+  n: number,
+  values: readonly Uint8Array[],
+  limit: number,
+  budgetMs: number,
+  progress: { rounds: number },
+): Promise<number> {
+  const ks = keys.size;
+  const deadline = performance.now() + budgetMs;
+  const key = new Uint8Array(fresh.size);
+  const from = new Uint8Array(ks);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const f = i * fresh.size;
+    for (let j = 0; j < fresh.size; j++) key[j] = fresh.bytes[f + j];
+    await inst.put(key, values[i & VALUE_MASK]);
+    const o = order[i] * ks;
+    for (let j = 0; j < ks; j++) from[j] = keys.bytes[o + j];
+    sum += await inst.rangeFrom!(from, limit);
+    if ((i < 64 || (i & 63) === 63) && performance.now() > deadline) {
+      progress.rounds = i + 1;
+      return sum;
+    }
+  }
+  progress.rounds = n;
+  return sum;
+}
+
 /** Checks, outside the clock, that `samples` keys read back what was last written. */
 export async function verify(
   inst: AsyncInstance,

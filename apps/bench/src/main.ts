@@ -53,6 +53,7 @@ function makeHeader(
       seed: config.seed,
       repeat: config.repeat,
       readers: config.readers,
+      writers: config.writers,
       scale: config.scale,
       workloads: config.workloads,
       systems: systems.map((s) => s.name),

@@ -4,7 +4,14 @@ import { PREFIX_LENGTH } from './data.js';
 import type { Discovery } from './discover.js';
 import type { Job } from './results.js';
 import type { SystemSpec } from './systems/types.js';
-import { SCALE_NUMS, SCALE_WORKLOADS, WORKLOAD_INFO, type Workload } from './workloads.js';
+import type { Capability } from './workloads.js';
+import {
+  DURABLE_VARIANTS,
+  SCALE_NUMS,
+  SCALE_WORKLOADS,
+  WORKLOAD_INFO,
+  type Workload,
+} from './workloads.js';
 
 /** A job to run in a child, or a row that is n/a without running anything. */
 export interface PlannedJob {
@@ -46,21 +53,45 @@ export function selectSystems(
   return { systems: discovery.systems.filter((s) => config.systems!.includes(s.name)), notes: [] };
 }
 
-/** Why `system` cannot run `workload` at `num`, or undefined when it can. */
+/** Why a system lacks a capability, as the n/a rows say it. */
+function lacking(system: SystemSpec, needs: Capability): string {
+  switch (needs) {
+    case 'share':
+      return 'cannot share a table with worker threads';
+    case 'concurrentWrites':
+      return 'no concurrent writers (capabilities.concurrentWrites)';
+    case 'durable':
+      return system.adapter === 'level'
+        ? 'in memory only: the level adapter does not declare permanence yet'
+        : 'in memory only: no database in a directory';
+    default:
+      if (system.name === 'map') return 'unsorted: no ordered reads';
+      if (system.name === 'sonic-forest') {
+        return 'its radix tree has no iterator, seek or range: only whole in-order walks';
+      }
+      return `no ${needs} support`;
+  }
+}
+
+/**
+ * Why `system` cannot run `workload` at `num`, or undefined when it can. `writers` > 1: the
+ * fillrandom run by that many writer threads.
+ */
 export function notApplicable(
   system: SystemSpec,
   workload: Workload,
   num: number,
   keySize: number,
+  writers = 1,
 ): string | undefined {
   if (system.adapter === 'reference' && num > system.maxNum) {
     return `O(n) insert: runs at N <= ${system.maxNum.toLocaleString('en-US')} only`;
   }
-  const needs = WORKLOAD_INFO[workload].needs;
-  if (needs !== undefined && !system.capabilities.includes(needs)) {
-    if (needs === 'share') return 'cannot share a table with worker threads';
-    return system.name === 'map' ? 'unsorted: no ordered reads' : `no ${needs} support`;
+  if (system.kind === 'peer' && system.only !== undefined) {
+    if (!system.only.workloads.includes(workload)) return system.only.why;
   }
+  const needs = writers > 1 ? 'concurrentWrites' : WORKLOAD_INFO[workload].needs;
+  if (needs !== undefined && !system.capabilities.includes(needs)) return lacking(system, needs);
   if (workload === 'prefixscan' && keySize <= PREFIX_LENGTH) {
     return `keys must be longer than the ${PREFIX_LENGTH}-byte prefix`;
   }
@@ -69,12 +100,13 @@ export function notApplicable(
 
 /**
  * Every (system, workload) of the run, grouped by workload so that the systems of one
- * workload run close together in time; then, with `--scale`, the scaling points not already
- * covered by the main run.
+ * workload run close together in time: durable as one job per variant (batch 1 and 100,
+ * sync off and on), fillrandom followed by its `--writers W` run when W > 1; then, with
+ * `--scale`, the scaling points not already covered by the main run.
  */
 export function planJobs(config: BenchConfig, systems: readonly SystemSpec[]): PlannedJob[] {
   const plan: PlannedJob[] = [];
-  const add = (workload: Workload, num: number) => {
+  const add = (workload: Workload, num: number, variant: Pick<Job, 'writers' | 'durable'> = {}) => {
     for (const system of systems) {
       const job: Job = {
         system,
@@ -85,11 +117,22 @@ export function planJobs(config: BenchConfig, systems: readonly SystemSpec[]): P
         seed: config.seed,
         repeat: config.repeat,
         readers: config.readers,
+        ...variant,
       };
-      plan.push({ job, na: notApplicable(system, workload, num, config.keySize) });
+      const na = notApplicable(system, workload, num, config.keySize, variant.writers);
+      plan.push({ job, na });
     }
   };
-  for (const workload of config.workloads) add(workload, config.num);
+  for (const workload of config.workloads) {
+    if (workload === 'durable') {
+      for (const durable of DURABLE_VARIANTS) add(workload, config.num, { durable });
+      continue;
+    }
+    add(workload, config.num);
+    if (workload === 'fillrandom' && config.writers > 1) {
+      add(workload, config.num, { writers: config.writers });
+    }
+  }
   if (config.scale) {
     for (const workload of SCALE_WORKLOADS) {
       for (const num of SCALE_NUMS) {

@@ -11,6 +11,22 @@ export interface Job {
   readonly seed: number;
   readonly repeat: number;
   readonly readers: number;
+  /** fillrandom by this many writer threads on one shared table (set only on that job). */
+  readonly writers?: number;
+  /** durable: puts per batch and whether each write syncs (set only on durable jobs). */
+  readonly durable?: { readonly batch: number; readonly sync: boolean };
+}
+
+/**
+ * The variant of a workload a job runs, as the reports label its column: `2 writers`,
+ * `batch 100, sync`; undefined for the plain workload.
+ */
+export function variantOf(job: Pick<Job, 'writers' | 'durable'>): string | undefined {
+  if (job.writers !== undefined) return `${job.writers} writers`;
+  if (job.durable !== undefined) {
+    return `batch ${job.durable.batch}${job.durable.sync ? ', sync' : ''}`;
+  }
+  return undefined;
 }
 
 /** One timed run. */
@@ -22,6 +38,8 @@ export interface Sample {
   /** readwhilewriting: gets done by all reader threads, and their summed rate. */
   readonly readerOps?: number;
   readonly readerOpsPerSec?: number;
+  /** fillrandom --writers: the same fill by one writer thread through the same harness. */
+  readonly oneWriterMs?: number;
 }
 
 /** What a child reports for its job: the raw runs, aggregated by the parent. */
@@ -33,6 +51,12 @@ export interface ChildResult {
   readonly tableBytesPerEntry?: readonly number[];
   /** memory: per run, the part of `bytesPerEntry` added for growable buffers V8 leaves out. */
   readonly uncountedBytesPerEntry?: readonly number[];
+  /** recover: bytes of log files the open replayed (the same for every run). */
+  readonly logBytes?: number;
+  /** recover: how long writing the database took (one put at a time, sync: false). */
+  readonly fillMs?: number;
+  /** How this row was measured, when it is not the usual way (a fallback, say). */
+  readonly remark?: string;
 }
 
 /** A row of results.json. Null numbers mean "does not apply"; `note` says why a row is n/a. */
@@ -55,6 +79,23 @@ export interface ResultRow {
   uncountedBytesPerEntry?: number;
   readers?: number;
   readerOpsPerSec?: number;
+  /** The workload's variant (`2 writers`, `batch 100, sync`); absent for the plain one. */
+  variant?: string;
+  /** fillrandom --writers: threads, one writer thread's rate, and W threads over one. */
+  writers?: number;
+  oneWriterOpsPerSec?: number;
+  writerRatio?: number;
+  /** durable: puts per batch and whether writes sync. */
+  batch?: number;
+  sync?: boolean;
+  /** recover: median seconds from open() to ready, and log replayed per second. */
+  readySeconds?: number;
+  replayMBPerSec?: number;
+  logBytes?: number;
+  /** recover: seconds that writing the N entries took (one put at a time, sync: false). */
+  fillSeconds?: number;
+  /** How this row was measured, when it is not the usual way (a fallback, say). */
+  remark?: string;
   /** Why the row is n/a. */
   note?: string;
   /** Why the row failed. */
@@ -80,6 +121,7 @@ export interface ReportHeader {
     seed: number;
     repeat: number;
     readers: number;
+    writers?: number;
     scale: boolean;
     workloads: readonly Workload[];
     systems: readonly string[];
@@ -111,9 +153,18 @@ export function spread(xs: readonly number[]): number {
   return (Math.max(...xs) - Math.min(...xs)) / m;
 }
 
-type RowKey = Pick<ResultRow, 'workload' | 'num' | 'keySize' | 'valueSize'>;
+type RowKey = Pick<ResultRow, 'workload' | 'num' | 'keySize' | 'valueSize'> &
+  Pick<Job, 'writers' | 'durable'>;
 
 function blankRow(spec: SystemSpec, key: RowKey): ResultRow {
+  const variant = variantOf(key);
+  const extra: Partial<ResultRow> = {};
+  if (variant !== undefined) extra.variant = variant;
+  if (key.writers !== undefined) extra.writers = key.writers;
+  if (key.durable !== undefined) {
+    extra.batch = key.durable.batch;
+    extra.sync = key.durable.sync;
+  }
   return {
     system: spec.name,
     kind: spec.kind,
@@ -127,6 +178,7 @@ function blankRow(spec: SystemSpec, key: RowKey): ResultRow {
     spread: null,
     repeats: 0,
     gcMaxPauseMs: null,
+    ...extra,
   };
 }
 
@@ -170,5 +222,24 @@ export function aggregate(job: Job, result: ChildResult): ResultRow {
     row.readers = job.readers;
     row.readerOpsPerSec = median(samples.map((s) => s.readerOpsPerSec ?? 0));
   }
+  if (job.writers !== undefined) {
+    const one = samples.map((s) => {
+      if (s.oneWriterMs === undefined)
+        throw new Error('a --writers run without its one-writer run');
+      return (s.ops * 1000) / s.oneWriterMs;
+    });
+    row.oneWriterOpsPerSec = median(one);
+    row.writerRatio = row.opsPerSec / row.oneWriterOpsPerSec;
+  }
+  if (job.workload === 'recover') {
+    const seconds = median(samples.map((s) => s.ms)) / 1000;
+    row.readySeconds = seconds;
+    if (result.logBytes !== undefined) {
+      row.logBytes = result.logBytes;
+      row.replayMBPerSec = result.logBytes / 2 ** 20 / seconds;
+    }
+    if (result.fillMs !== undefined) row.fillSeconds = result.fillMs / 1000;
+  }
+  if (result.remark !== undefined) row.remark = result.remark;
   return row;
 }

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Table } from '@memrep/core';
 import { type FromReader, GO, type ReaderData, STOP, type ToReader } from './rww.js';
+import { attachTable, serveRounds } from './worker-rounds.js';
 
 /** Gets between two looks at the stop flag. */
 const BATCH = 64;
@@ -15,24 +16,10 @@ const keys = new Uint8Array(data.keys);
 const order = new Uint32Array(data.order);
 const ctl = new Int32Array(data.control);
 
-type Attach = (handle: unknown) => Table;
-
-port.on('message', (m: ToReader) => {
-  void round(m).catch((error: unknown) => {
-    port.postMessage({
-      type: 'error',
-      message: String((error as Error)?.stack ?? error),
-    } satisfies FromReader);
-  });
-});
+serveRounds(port, round);
 
 async function round(m: ToReader): Promise<void> {
-  const mod = (await import(m.plan.packageName)) as Record<string, { attach?: Attach } | undefined>;
-  const attach = mod[m.plan.tableClass]?.attach;
-  if (typeof attach !== 'function') {
-    throw new Error(`${m.plan.packageName} has no ${m.plan.tableClass}.attach`);
-  }
-  const table = attach.call(mod[m.plan.tableClass], m.plan.handle);
+  const table = await attachTable<Table>(m.plan);
   port.postMessage({ type: 'ready', round: m.round } satisfies FromReader);
   while (Atomics.load(ctl, GO) < m.round) Atomics.wait(ctl, GO, m.round - 1, 50);
   const t0 = performance.now();

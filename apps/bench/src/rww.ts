@@ -27,7 +27,14 @@ export interface ReaderData {
   readonly start: number;
 }
 
-export type ToReader = { readonly type: 'round'; readonly round: number; readonly plan: SharePlan };
+export type ToReader = {
+  readonly type: 'round';
+  readonly round: number;
+  readonly plan: SharePlan;
+  /** Writer threads (`writers.ts`): how many write this round, and how many keys in all. */
+  readonly writers?: number;
+  readonly count?: number;
+};
 export type FromReader =
   | { readonly type: 'ready'; readonly round: number }
   | { readonly type: 'done'; readonly round: number; readonly reads: number; readonly ms: number }
@@ -92,38 +99,45 @@ export async function readWhileWriting(options: ReadWhileWritingOptions): Promis
   return samples;
 }
 
-function toShared(bytes: Uint8Array): SharedArrayBuffer {
+export function toShared(bytes: Uint8Array): SharedArrayBuffer {
   const shared = new SharedArrayBuffer(bytes.byteLength);
   new Uint8Array(shared).set(bytes);
   return shared;
 }
 
-/** The writer's side of one reader thread: one pending reply at a time. */
-class Reader {
+/**
+ * The main thread's side of one worker thread (a reader here, a writer in `writers.ts`): one
+ * pending reply at a time; a thread that fails or exits fails what is waited on.
+ */
+export class Reader {
   readonly #worker: Worker;
   #waiting:
     | { type: FromReader['type']; resolve: (m: FromReader) => void; reject: (e: Error) => void }
     | undefined;
   #failure: Error | undefined;
 
-  constructor(worker: Worker) {
+  constructor(worker: Worker, what = 'reader thread') {
     this.#worker = worker;
     worker.on('message', (m: FromReader) => {
       const waiting = this.#waiting;
-      if (m.type === 'error') return this.#fail(new Error(`reader thread: ${m.message}`));
+      if (m.type === 'error') return this.#fail(new Error(`${what}: ${m.message}`));
       if (waiting === undefined || waiting.type !== m.type) {
-        return this.#fail(new Error(`reader thread sent an unexpected ${m.type}`));
+        return this.#fail(new Error(`${what} sent an unexpected ${m.type}`));
       }
       this.#waiting = undefined;
       waiting.resolve(m);
     });
     worker.on('error', (e) => this.#fail(e));
-    worker.on('exit', (code) => this.#fail(new Error(`reader thread exited with code ${code}`)));
+    worker.on('exit', (code) => this.#fail(new Error(`${what} exited with code ${code}`)));
   }
 
-  async ready(round: number, plan: SharePlan): Promise<void> {
+  async ready(
+    round: number,
+    plan: SharePlan,
+    extra?: Pick<ToReader, 'writers' | 'count'>,
+  ): Promise<void> {
     const reply = this.#expect('ready');
-    this.#worker.postMessage({ type: 'round', round, plan } satisfies ToReader);
+    this.#worker.postMessage({ type: 'round', round, plan, ...extra } satisfies ToReader);
     await reply;
   }
 

@@ -11,13 +11,28 @@ export const WORKLOADS = [
   'seekrandom',
   'prefixscan',
   'readwhilewriting',
+  'flush',
+  'interleaved',
+  'durable',
+  'recover',
   'memory',
 ] as const;
 
 export type Workload = (typeof WORKLOADS)[number];
 
 /** What a workload needs beyond put and get; a system without it shows "n/a". */
-export type Capability = 'scan' | 'scanCursor' | 'seek' | 'prefix' | 'share';
+export type Capability =
+  | 'scan'
+  | 'scanCursor'
+  | 'seek'
+  | 'prefix'
+  | 'share'
+  /** `range({ gte, limit })` (interleaved). */
+  | 'range'
+  /** Several writer threads on one shared table (`fillrandom --writers W`). */
+  | 'concurrentWrites'
+  /** A database in a directory that survives a close (durable, recover). */
+  | 'durable';
 
 export interface WorkloadInfo {
   /** What is timed, for the reports. */
@@ -54,14 +69,59 @@ export const WORKLOAD_INFO: Record<Workload, WorkloadInfo> = {
     op: 'put (writer), get (readers)',
     needs: 'share',
   },
+  flush: {
+    timed:
+      'after fillrandom and freeze(): every entry encoded into LevelDB-style 4 KiB data blocks (shared prefixes, a restart every 16 entries) by one encoder',
+    op: 'entry',
+    needs: 'scan',
+  },
+  interleaved: {
+    timed: 'after fillrandom, N/10 rounds of one put then range({ gte: random, limit: 10 })',
+    op: 'put + 10-entry range',
+    needs: 'range',
+  },
+  durable: {
+    timed:
+      'puts into a database in a fresh directory, awaited one at a time, in batches of 1 and 100, sync false (N puts) and true (N/100 puts)',
+    op: 'put',
+    needs: 'durable',
+  },
+  recover: {
+    timed:
+      'open of a database holding N entries written one put at a time with sync: false, until ready',
+    op: 'entry recovered',
+    needs: 'durable',
+  },
   memory: {
     timed: 'after fillrandom and a forced GC: growth of heapUsed + external per entry',
     op: 'bytes/entry',
   },
 };
 
-/** `pnpm bench` with no flags: every workload, at a smaller N. */
-export const DEFAULT_WORKLOADS: readonly Workload[] = WORKLOADS;
+/**
+ * `pnpm bench` with no flags, at a smaller N: every in-memory workload. durable and recover
+ * (minutes of disk writes and fsyncs on a shared machine) run when named or with `--full`.
+ */
+export const DEFAULT_WORKLOADS: readonly Workload[] = WORKLOADS.filter(
+  (w) => w !== 'durable' && w !== 'recover',
+);
+
+/** The workloads of a database on disk; a durable-only system runs nothing else. */
+export const DURABLE_WORKLOADS: readonly Workload[] = ['durable', 'recover'];
+
+/** The durable workload's four runs: puts per batch, and whether each write syncs. */
+export const DURABLE_VARIANTS: readonly { readonly batch: number; readonly sync: boolean }[] = [
+  { batch: 1, sync: false },
+  { batch: 100, sync: false },
+  { batch: 1, sync: true },
+  { batch: 100, sync: true },
+];
+
+/** Puts in a durable run: N, or N/100 with `sync: true` (at least one batch). */
+export function durablePuts(num: number, batch: number, sync: boolean): number {
+  const puts = sync ? Math.floor(num / 100) : num;
+  return Math.max(batch, Math.floor(puts / batch) * batch);
+}
 
 /** `--scale` runs these at each of `SCALE_NUMS`. */
 export const SCALE_WORKLOADS: readonly Workload[] = ['fillrandom', 'readrandom', 'scan'];
@@ -75,6 +135,7 @@ export function isWorkload(name: string): name is Workload {
 export function opsPerPass(workload: Workload, num: number): number {
   switch (workload) {
     case 'seekrandom':
+    case 'interleaved':
       return Math.max(1, Math.floor(num / 10));
     case 'prefixscan':
       return Math.max(1, Math.floor(num / 100));

@@ -67,6 +67,33 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--systems', ','])).toThrow(/at least one/);
   });
 
+  it('--writers W adds the W-writer fillrandom run; it needs fillrandom and at most 64', () => {
+    expect(parseCliArgs([]).writers).toBe(1);
+    expect(parseCliArgs(['--writers', '4']).writers).toBe(4);
+    expect(parseCliArgs(['--writers', '2', '--workloads', 'fillrandom,scan']).writers).toBe(2);
+    expect(parseCliArgs(['--writers', '1', '--workloads', 'scan']).writers).toBe(1);
+    expect(() => parseCliArgs(['--writers', '2', '--workloads', 'scan'])).toThrow(
+      /add fillrandom to --workloads/,
+    );
+    expect(() => parseCliArgs(['--writers', '0'])).toThrow(/--writers must be an integer >= 1/);
+    expect(() => parseCliArgs(['--writers', '65'])).toThrow(/at most 64/);
+  });
+
+  it('the default run leaves out the on-disk workloads; --full and --workloads take them', () => {
+    expect(parseCliArgs([]).workloads).toEqual(
+      expect.arrayContaining(['flush', 'interleaved', 'fillrandom']),
+    );
+    expect(parseCliArgs([]).workloads).not.toContain('durable');
+    expect(parseCliArgs([]).workloads).not.toContain('recover');
+    expect(parseCliArgs(['--full']).workloads).toEqual(
+      expect.arrayContaining(['durable', 'recover']),
+    );
+    expect(parseCliArgs(['--workloads', 'durable,recover']).workloads).toEqual([
+      'durable',
+      'recover',
+    ]);
+  });
+
   it('takes --scale, --quiet and --help as switches', () => {
     const c = parseCliArgs(['--scale', '--quiet', '-h']);
     expect([c.scale, c.quiet, c.help]).toEqual([true, true, true]);

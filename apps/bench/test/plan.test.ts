@@ -22,6 +22,23 @@ const reference: SystemSpec = {
 };
 const map = PEERS.find((p) => p.name === 'map')!;
 const btree = PEERS.find((p) => p.name === 'sorted-btree')!;
+const sonic = PEERS.find((p) => p.name === 'sonic-forest')!;
+const classic = PEERS.find((p) => p.name === 'classic-level')!;
+const memoryLevel = PEERS.find((p) => p.name === 'memory-level')!;
+const writable: SystemSpec = {
+  ...skiplist,
+  name: 'writable',
+  capabilities: backendCapabilities(true, { concurrentWrites: true }),
+};
+const level = (durable: boolean): SystemSpec => ({
+  name: 'level-skiplist',
+  kind: 'backend',
+  adapter: 'level',
+  packageName: '@memrep/level',
+  className: 'MemrepLevel',
+  backend: 'skiplist',
+  capabilities: backendCapabilities(false, { durable }),
+});
 const discovery: Discovery = {
   systems: [skiplist, reference, ...PEERS],
   defaults: ['skiplist', ...PEERS.map((p) => p.name)],
@@ -43,6 +60,73 @@ describe('which system can run what', () => {
 
   it('prefixscan needs keys longer than the prefix', () => {
     expect(notApplicable(btree, 'prefixscan', 1000, 4)).toMatch(/longer/);
+  });
+});
+
+describe('the new workloads: who runs them', () => {
+  it('flush needs an in-order walk; interleaved a range with a limit', () => {
+    for (const s of [skiplist, btree, sonic, memoryLevel]) {
+      expect(notApplicable(s, 'flush', 1000, 16)).toBeUndefined();
+    }
+    expect(notApplicable(map, 'flush', 1000, 16)).toMatch(/unsorted/);
+    for (const s of [skiplist, btree, memoryLevel, level(false)]) {
+      expect(notApplicable(s, 'interleaved', 1000, 16)).toBeUndefined();
+    }
+    expect(notApplicable(map, 'interleaved', 1000, 16)).toMatch(/unsorted/);
+    expect(notApplicable(sonic, 'interleaved', 1000, 16)).toMatch(/no iterator, seek or range/);
+  });
+
+  it('sonic-forest does what its set/get and a node walk can: no cursor, seek or prefix', () => {
+    for (const w of ['fillrandom', 'readrandom', 'scan', 'memory'] as const) {
+      expect(notApplicable(sonic, w, 1000, 16)).toBeUndefined();
+    }
+    for (const w of ['scancursor', 'seekrandom', 'prefixscan', 'readwhilewriting'] as const) {
+      expect(notApplicable(sonic, w, 1000, 16)).toBeDefined();
+    }
+  });
+
+  it('durable and recover: classic-level and a level adapter that declares permanence only', () => {
+    for (const w of ['durable', 'recover'] as const) {
+      expect(notApplicable(classic, w, 1000, 16)).toBeUndefined();
+      expect(notApplicable(level(true), w, 1000, 16)).toBeUndefined();
+      expect(notApplicable(level(false), w, 1000, 16)).toMatch(/permanence/);
+      expect(notApplicable(skiplist, w, 1000, 16)).toMatch(/in memory only/);
+      expect(notApplicable(memoryLevel, w, 1000, 16)).toMatch(/in memory only/);
+    }
+    expect(notApplicable(classic, 'fillrandom', 1000, 16)).toMatch(/durable and recover only/);
+    expect(notApplicable(classic, 'flush', 1000, 16)).toMatch(/durable and recover only/);
+  });
+
+  it('W writers: only backends that declare concurrentWrites; one writer: everyone', () => {
+    expect(notApplicable(writable, 'fillrandom', 1000, 16, 2)).toBeUndefined();
+    expect(notApplicable(skiplist, 'fillrandom', 1000, 16, 2)).toMatch(/concurrentWrites/);
+    expect(notApplicable(btree, 'fillrandom', 1000, 16, 2)).toMatch(/concurrentWrites/);
+    expect(notApplicable(skiplist, 'fillrandom', 1000, 16, 1)).toBeUndefined();
+  });
+
+  it('plans durable as four variants and fillrandom --writers after plain fillrandom', () => {
+    const config = parseCliArgs(['--workloads', 'fillrandom,durable', '--writers', '2']);
+    const plan = planJobs(config, [writable, skiplist, classic]);
+    const line = (p: (typeof plan)[number]) =>
+      `${p.job.workload}${p.job.writers ? `x${p.job.writers}` : ''}${p.job.durable ? `/${p.job.durable.batch}${p.job.durable.sync ? 's' : ''}` : ''}/${p.job.system.name}/${p.na === undefined}`;
+    expect(plan.map(line)).toEqual([
+      'fillrandom/writable/true',
+      'fillrandom/skiplist/true',
+      'fillrandom/classic-level/false',
+      'fillrandomx2/writable/true',
+      'fillrandomx2/skiplist/false',
+      'fillrandomx2/classic-level/false',
+      ...['1', '100', '1s', '100s'].flatMap((v) => [
+        `durable/${v}/writable/false`,
+        `durable/${v}/skiplist/false`,
+        `durable/${v}/classic-level/true`,
+      ]),
+    ]);
+  });
+
+  it('without --writers there is no W-writer run', () => {
+    const plan = planJobs(parseCliArgs(['--workloads', 'fillrandom']), [writable]);
+    expect(plan.map((p) => p.job.writers)).toEqual([undefined]);
   });
 });
 

@@ -232,3 +232,77 @@ describe('writeReports', () => {
     expect(readFileSync(files[1], 'utf8')).toContain('## fillrandom');
   });
 });
+
+describe('the new workloads in the reports', () => {
+  const variantReport: BenchReport = {
+    ...report,
+    header: {
+      ...report.header,
+      options: {
+        ...report.header.options,
+        scale: false,
+        writers: 2,
+        workloads: ['fillrandom', 'flush', 'durable', 'recover'],
+      },
+    },
+    rows: [
+      ops('skiplist', 'fillrandom', 2_000_000),
+      {
+        ...ops('skiplist', 'fillrandom', 3_000_000),
+        variant: '2 writers',
+        writers: 2,
+        oneWriterOpsPerSec: 1_500_000,
+        writerRatio: 2,
+      },
+      row({
+        system: 'sorted-btree',
+        workload: 'fillrandom',
+        variant: '2 writers',
+        writers: 2,
+        note: 'no concurrent writers (capabilities.concurrentWrites)',
+      }),
+      { ...ops('skiplist', 'flush', 8_000_000), remark: 'fallback: read through views' },
+      ops('sorted-btree', 'flush', 4_000_000),
+      { ...ops('classic-level', 'durable', 50_000), variant: 'batch 1', batch: 1, sync: false },
+      { ...ops('classic-level', 'durable', 400_000), variant: 'batch 100', batch: 100 },
+      {
+        ...ops('classic-level', 'recover', 2_000_000),
+        readySeconds: 0.5,
+        logBytes: 4 * 2 ** 20,
+        replayMBPerSec: 8,
+        fillSeconds: 20,
+      },
+    ],
+  };
+
+  it('the terminal has a column per variant, the W-writer ratio, and the remark', () => {
+    const text = renderTerminal(variantReport);
+    expect(text).toContain('fillrandom (2 writers)');
+    expect(text).toContain('3.00M (2.00x)');
+    expect(text).toContain('durable (batch 1)');
+    expect(text).toContain('durable (batch 100)');
+    expect(text).toContain('500 ms, 8.00 MB/s');
+    expect(text).toContain('8.00M \u2020');
+    expect(text).toContain('\u2020 flush on skiplist: fallback: read through views');
+    expect(text).toMatch(/fillrandom \(2 writers\) n\/a for sorted-btree: no concurrent writers/);
+  });
+
+  it('results.md has a section per variant with its own columns', () => {
+    const md = renderMarkdown(variantReport);
+    expect(md).toContain('## fillrandom (2 writers)');
+    expect(md).toContain('| one writer ops/s | vs one writer |');
+    expect(md).toContain('| skiplist | backend | 3.00M | 333 | 1.50M | 2.00x |');
+    expect(md).toContain('## durable (batch 100)');
+    expect(md).toContain('seconds to ready');
+    expect(md).toMatch(
+      /\| classic-level \| peer \| 2\.00M \| 500 \| 500 ms \| 4\.0 \| 8\.0 \| 20\.0 s \|/,
+    );
+    expect(md).toContain('| skiplist | backend | 8.00M \u2020 |');
+  });
+
+  it('report.html draws a chart per variant and labels rows with it', () => {
+    const html = renderHtml(variantReport, { chartJs: 'window.Chart = function Chart() {};' });
+    expect(html).toContain('<td>fillrandom (2 writers)</td>');
+    expect(html).toContain('fallback: read through views');
+  });
+});

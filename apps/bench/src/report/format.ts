@@ -48,9 +48,89 @@ export function mainRows(report: BenchReport): ResultRow[] {
   return report.rows.filter((r) => r.num === report.header.options.num);
 }
 
-/** Rows of one workload at one N, in report order. */
-export function rowsOf(rows: readonly ResultRow[], workload: Workload): ResultRow[] {
-  return rows.filter((r) => r.workload === workload);
+/**
+ * Rows of one workload at one N, in report order; with `variant`, of that variant only
+ * (`null`: the plain workload, undefined: all of them).
+ */
+export function rowsOf(
+  rows: readonly ResultRow[],
+  workload: Workload,
+  variant?: string | null,
+): ResultRow[] {
+  return rows.filter(
+    (r) => r.workload === workload && (variant === undefined || (r.variant ?? null) === variant),
+  );
+}
+
+/** A column of the reports: a workload, or one variant of it (`2 writers`, `batch 1, sync`). */
+export interface Column {
+  readonly workload: Workload;
+  /** null: the plain workload. */
+  readonly variant: string | null;
+  readonly label: string;
+}
+
+/** The columns `workloads` make in `rows`: each workload's variants in the order run. */
+export function columnsOf(rows: readonly ResultRow[], workloads: readonly Workload[]): Column[] {
+  const out: Column[] = [];
+  for (const workload of workloads) {
+    const variants = [...new Set(rowsOf(rows, workload).map((r) => r.variant ?? null))];
+    for (const variant of variants) {
+      out.push({
+        workload,
+        variant,
+        label: variant === null ? workload : `${workload} (${variant})`,
+      });
+    }
+  }
+  return out;
+}
+
+/** The row of `system` in `column`. */
+export function cellRow(
+  rows: readonly ResultRow[],
+  system: string,
+  column: Column,
+): ResultRow | undefined {
+  return rows.find(
+    (r) =>
+      r.system === system &&
+      r.workload === column.workload &&
+      (r.variant ?? null) === column.variant,
+  );
+}
+
+/** The mark after a number measured an unusual way (a fallback); `remarkNotes` says how. */
+export const REMARK_MARK = '\u2020';
+
+/** One note per row with a remark: `† flush on skiplist: ...`. */
+export function remarkNotes(rows: readonly ResultRow[]): string[] {
+  return rows
+    .filter((r) => r.remark !== undefined)
+    .map(
+      (r) =>
+        `${REMARK_MARK} ${r.workload}${r.variant ? ` (${r.variant})` : ''} on ${r.system}: ${r.remark}`,
+    );
+}
+
+/** A row's number as a table cell: ops/s, and what the variant adds. */
+export function formatResult(row: ResultRow): string {
+  let text: string;
+  if (row.workload === 'memory') text = formatBytes(row.bytesPerEntry!);
+  else if (row.workload === 'readwhilewriting') {
+    text = `${formatOps(row.opsPerSec!)} / ${formatOps(row.readerOpsPerSec ?? 0)}`;
+  } else if (row.workload === 'recover' && row.readySeconds !== undefined) {
+    const rate = row.replayMBPerSec === undefined ? '' : `, ${sig(row.replayMBPerSec)} MB/s`;
+    text = `${formatSeconds(row.readySeconds)}${rate}`;
+  } else if (row.writerRatio !== undefined) {
+    text = `${formatOps(row.opsPerSec!)} (${formatRatio(row.writerRatio)})`;
+  } else text = formatOps(row.opsPerSec!);
+  return row.remark === undefined ? text : `${text} ${REMARK_MARK}`;
+}
+
+/** Seconds with three significant digits: "1.23 s", "45.6 ms". */
+export function formatSeconds(s: number): string {
+  return s >= 1 ? `${sig(s)} s` : `${sig(s * 1000)} ms`;
 }
 
 /**
@@ -104,7 +184,11 @@ export function naSummary(rows: readonly ResultRow[]): string[] {
     if (r.note === undefined) continue;
     const key = `${r.system}\u0000${r.note}`;
     const entry = bySystem.get(key) ?? { note: r.note, workloads: [] };
-    if (!entry.workloads.includes(r.workload)) entry.workloads.push(r.workload);
+    const label =
+      r.variant === undefined || r.workload === 'durable'
+        ? r.workload
+        : `${r.workload} (${r.variant})`;
+    if (!entry.workloads.includes(label)) entry.workloads.push(label);
     bySystem.set(key, entry);
   }
   const lines = new Map<string, string[]>();

@@ -1,6 +1,6 @@
 import type { BenchReport } from '../results.js';
 import { WORKLOAD_INFO } from '../workloads.js';
-import { formatNum, mainRows, naSummary, scaleSeries } from './format.js';
+import { formatNum, mainRows, naSummary, remarkNotes, scaleSeries } from './format.js';
 import { METHOD_NOTES } from './markdown.js';
 
 /** Makes text safe inside an HTML element. */
@@ -72,10 +72,15 @@ function bars(parent, title, text, data, label) {
 const opsCharts = document.getElementById('ops');
 for (const workload of header.options.workloads) {
   if (workload === 'memory') continue;
-  const data = main
-    .filter((r) => r.workload === workload && r.opsPerSec !== null)
-    .map((r) => ({ system: r.system, value: r.opsPerSec }));
-  bars(opsCharts, workload, INFO[workload], data, workload === 'readwhilewriting' ? 'writer ops/s' : 'ops/s');
+  const variants = [...new Set(main.filter((r) => r.workload === workload).map((r) => r.variant ?? null))];
+  for (const variant of variants) {
+    const data = main
+      .filter((r) => r.workload === workload && (r.variant ?? null) === variant && r.opsPerSec !== null)
+      .map((r) => ({ system: r.system, value: r.opsPerSec }));
+    const title = variant === null ? workload : workload + ' (' + variant + ')';
+    const label = workload === 'readwhilewriting' ? 'writer ops/s' : workload === 'recover' ? 'entries recovered/s' : 'ops/s';
+    bars(opsCharts, title, INFO[workload], data, label);
+  }
   if (workload === 'readwhilewriting') {
     const readers = main
       .filter((r) => r.workload === workload && r.readerOpsPerSec != null)
@@ -137,11 +142,17 @@ export function renderHtml(report: BenchReport, options: HtmlOptions): string {
             : r.workload === 'memory'
               ? `${r.bytesPerEntry?.toFixed(1)} B/entry`
               : `${Math.round(r.opsPerSec ?? 0).toLocaleString('en-US')} ops/s`;
-      const detail = r.error ?? r.note ?? '';
-      return `<tr><td>${escapeHtml(r.workload)}</td><td>${escapeHtml(r.system)}</td><td>${r.kind}</td><td class="n">${escapeHtml(value)}</td><td class="n">${r.nsPerOp === null ? '' : r.nsPerOp.toFixed(1)}</td><td class="n">${r.spread === null ? '' : `${(r.spread * 100).toFixed(1)}%`}</td><td class="n">${r.gcMaxPauseMs === null ? '' : r.gcMaxPauseMs.toFixed(1)}</td><td>${escapeHtml(detail.split('\n')[0])}</td></tr>`;
+      const detail = r.error ?? r.note ?? r.remark ?? '';
+      const workload = r.variant === undefined ? r.workload : `${r.workload} (${r.variant})`;
+      return `<tr><td>${escapeHtml(workload)}</td><td>${escapeHtml(r.system)}</td><td>${r.kind}</td><td class="n">${escapeHtml(value)}</td><td class="n">${r.nsPerOp === null ? '' : r.nsPerOp.toFixed(1)}</td><td class="n">${r.spread === null ? '' : `${(r.spread * 100).toFixed(1)}%`}</td><td class="n">${r.gcMaxPauseMs === null ? '' : r.gcMaxPauseMs.toFixed(1)}</td><td>${escapeHtml(detail.split('\n')[0])}</td></tr>`;
     })
     .join('\n');
-  const notes = [...h.notes, ...naSummary(report.rows), ...METHOD_NOTES]
+  const notes = [
+    ...h.notes,
+    ...remarkNotes(report.rows),
+    ...naSummary(report.rows),
+    ...METHOD_NOTES,
+  ]
     .map((n) => `<li>${escapeHtml(n)}</li>`)
     .join('\n');
   return `<!doctype html>

@@ -1,16 +1,20 @@
 import type { BenchReport, ResultRow } from '../results.js';
 import { WORKLOAD_INFO, type Workload } from '../workloads.js';
 import {
+  columnsOf,
   formatBytes,
   formatNs,
   formatNum,
   formatOps,
   formatRatio,
+  formatSeconds,
   formatSpread,
   mainRows,
   missing,
   naSummary,
+  REMARK_MARK,
   ratioToBaseline,
+  remarkNotes,
   rowsOf,
   scaleSeries,
   shortError,
@@ -28,6 +32,11 @@ export const METHOD_NOTES: readonly string[] = [
   'readmissing looks up each present key with one byte appended (as db_bench does).',
   "A backend that defers work (vector appends and sorts lazily) does it outside the fill's clock; the read workloads start from a filled table and check it before the clock starts, so they do not pay for it either.",
   'sorted-btree keeps its default node size (64), measured best among 32 to 256 for these keys.',
+  "flush: one encoder in the app (LevelDB data blocks: internal key = key + 8-byte seq/kind trailer, shared prefixes, a restart every 16 entries, 4 KiB blocks, the restart array and count) fed by every system; memrep backends after `freeze()` through `cursor()` and its copy-out methods (`keyLength`, `copyKey`, `copyValue`; key/value views where the core lacks them, marked with a dagger) and `rangeTombstones()`; peers through their fastest in-order walk (sorted-btree `forEachPair`, js-sdsl and functional-red-black-tree `forEach`, level `nextv(1000)`, sonic-forest a walk of its nodes), as puts of seq 0 (they keep no seqs). The first pass's blocks are decoded and checked entry by entry.",
+  'interleaved: per run a fresh table filled by fillrandom (untimed), then N/10 rounds of a put of a new key and `range({ gte: <a present key>, limit: 10 })`; peers through the same walks as seekrandom, memory-level and the level adapters `iterator({ gte, limit: 10 }).all()`.',
+  "sonic-forest: `BinaryRadixTree` (set/get); it has no iterator, seek or range, so scan and flush walk its public node fields (`k`, `v`, children with its own `first`/`next`) building each key in one buffer; scancursor, seekrandom, prefixscan and interleaved are n/a. Its package's `main` is missing in 1.2.1: it is loaded from `sonic-forest/lib/radix/BinaryRadixTree.js`.",
+  "durable and recover run against one `DurableSystem` interface (open a directory, put or batch with `sync`, close, open again): classic-level (LevelDB's prebuilt binding), and any level adapter whose manifest declares `permanence`. Each database is made in a fresh directory under the OS temp dir and removed afterwards; calls are awaited one at a time; batches are abstract-level array batches. recover writes N entries one put at a time with `sync: false`, closes, and times `open()` of a fresh copy of that directory per run; `log replayed` is the bytes of its `*.log` files.",
+  "fillrandom --writers W: W worker threads each put a contiguous slice of the keys into one table shared with `share({ writable: true })`/`attach`; each run also fills a fresh table with one writer thread through the same harness, and `vs one writer` is the ratio of the two medians. The GC pause is the main thread's.",
   '--scale stops at N = 10^6; 10^7 is not run by default (memory and time on shared machines).',
   'The machines are shared and noisy: compare systems within one run (the ratios), not absolute times across runs.',
 ];
@@ -39,25 +48,61 @@ function table(head: string[], align: ('l' | 'r')[], body: string[][]): string {
   return [line(head), `| ${sep.join(' | ')} |`, ...body.map(line)].join('\n');
 }
 
+/** The columns a workload's rows add after ns/op, and how each row fills them. */
+function extraColumns(workload: Workload, rows: ResultRow[]): [string, (r: ResultRow) => string][] {
+  if (workload === 'readwhilewriting') {
+    return [['reader ops/s (all readers)', (r) => formatOps(r.readerOpsPerSec ?? 0)]];
+  }
+  if (workload === 'recover') {
+    return [
+      [
+        'seconds to ready',
+        (r) => (r.readySeconds === undefined ? '' : formatSeconds(r.readySeconds)),
+      ],
+      [
+        'log replayed (MiB)',
+        (r) => (r.logBytes === undefined ? '' : (r.logBytes / 2 ** 20).toFixed(1)),
+      ],
+      ['replay MiB/s', (r) => (r.replayMBPerSec === undefined ? '' : r.replayMBPerSec.toFixed(1))],
+      ['writing it took', (r) => (r.fillSeconds === undefined ? '' : formatSeconds(r.fillSeconds))],
+    ];
+  }
+  if (rows.some((r) => r.writers !== undefined)) {
+    return [
+      [
+        'one writer ops/s',
+        (r) => (r.oneWriterOpsPerSec === undefined ? '' : formatOps(r.oneWriterOpsPerSec)),
+      ],
+      ['vs one writer', (r) => (r.writerRatio === undefined ? '' : formatRatio(r.writerRatio))],
+    ];
+  }
+  return [];
+}
+
 function opsTable(rows: ResultRow[], baselineName: string, workload: Workload): string {
   const baseline = rows.find((r) => r.system === baselineName && missing(r) === undefined);
-  const rww = workload === 'readwhilewriting';
-  const head = ['system', 'kind', rww ? 'writer ops/s' : 'ops/s', 'ns/op'];
-  if (rww) head.push('reader ops/s (all readers)');
+  const extra = extraColumns(workload, rows);
+  const head = [
+    'system',
+    'kind',
+    workload === 'readwhilewriting' ? 'writer ops/s' : 'ops/s',
+    'ns/op',
+  ];
+  head.push(...extra.map(([title]) => title));
   head.push(`vs ${baselineName}`, 'spread', 'max GC pause (ms)');
   const body = rows.map((r) => {
     const none = missing(r);
     if (none !== undefined) {
       const why = r.error !== undefined ? shortError(r.error) : r.note!;
-      return [r.system, r.kind, none, '', ...(rww ? [''] : []), '', '', why];
+      return [r.system, r.kind, none, '', ...extra.map(() => ''), '', '', why];
     }
     const ratio = ratioToBaseline(r, baseline);
     return [
       r.system,
       r.kind,
-      formatOps(r.opsPerSec!),
+      `${formatOps(r.opsPerSec!)}${r.remark === undefined ? '' : ` ${REMARK_MARK}`}`,
       formatNs(r.nsPerOp!),
-      ...(rww ? [formatOps(r.readerOpsPerSec ?? 0)] : []),
+      ...extra.map(([, value]) => value(r)),
       ratio === undefined ? '' : formatRatio(ratio),
       formatSpread(r.spread ?? 0),
       (r.gcMaxPauseMs ?? 0).toFixed(1),
@@ -125,11 +170,11 @@ export function renderMarkdown(report: BenchReport): string {
     `Ops/s are medians; spread is (max - min) / median over the runs; ratios are against ${h.baseline} in this same run (ops/s: higher is better; memory: lower is better).`,
   ];
   const rows = mainRows(report);
-  for (const workload of o.workloads) {
-    const wr = rowsOf(rows, workload);
-    if (wr.length === 0) continue;
+  for (const column of columnsOf(rows, o.workloads)) {
+    const { workload } = column;
+    const wr = rowsOf(rows, workload, column.variant);
     const info = WORKLOAD_INFO[workload];
-    out.push('', `## ${workload}`, '', `${info.timed}. One op: ${info.op}.`, '');
+    out.push('', `## ${column.label}`, '', `${info.timed}. One op: ${info.op}.`, '');
     out.push(
       workload === 'memory' ? memoryTable(wr, h.baseline) : opsTable(wr, h.baseline, workload),
     );
@@ -162,7 +207,12 @@ export function renderMarkdown(report: BenchReport): string {
     }
   }
   out.push('', '## Notes', '');
-  for (const note of [...h.notes, ...naSummary(report.rows), ...METHOD_NOTES])
+  for (const note of [
+    ...h.notes,
+    ...remarkNotes(report.rows),
+    ...naSummary(report.rows),
+    ...METHOD_NOTES,
+  ])
     out.push(`- ${note}`);
   return `${out.join('\n')}\n`;
 }

@@ -2,13 +2,15 @@ import Table from 'cli-table3';
 import type { BenchReport, ResultRow } from '../results.js';
 import type { Workload } from '../workloads.js';
 import {
-  formatBytes,
+  cellRow,
+  columnsOf,
   formatNs,
   formatNum,
-  formatOps,
+  formatResult,
   mainRows,
   missing,
   naSummary,
+  remarkNotes,
   scaleSeries,
   shortError,
   systemsOf,
@@ -17,12 +19,25 @@ import {
 /** Column groups, so that each table fits a terminal. */
 const GROUPS: { title: string; workloads: Workload[] }[] = [
   {
-    title: 'writes (ops/s; memory: bytes/entry, lower is better)',
-    workloads: ['fillseq', 'fillrandom', 'overwrite', 'readwhilewriting', 'memory'],
+    title:
+      'writes (ops/s; --writers: total puts/s (x one writer); interleaved: rounds/s; memory: bytes/entry, lower is better)',
+    workloads: ['fillseq', 'fillrandom', 'overwrite', 'readwhilewriting', 'interleaved', 'memory'],
   },
   {
-    title: 'reads (ops/s; seekrandom: seeks/s, prefixscan: scans/s)',
-    workloads: ['readrandom', 'readmissing', 'seekrandom', 'scan', 'scancursor', 'prefixscan'],
+    title: 'reads (ops/s; seekrandom: seeks/s, prefixscan: scans/s, flush: entries/s)',
+    workloads: [
+      'readrandom',
+      'readmissing',
+      'seekrandom',
+      'scan',
+      'scancursor',
+      'prefixscan',
+      'flush',
+    ],
+  },
+  {
+    title: 'on disk (durable: puts/s; recover: time to ready, lower is better)',
+    workloads: ['durable', 'recover'],
   },
 ];
 
@@ -33,13 +48,7 @@ const HEADINGS: Partial<Record<Workload, string>> = {
 
 function cell(row: ResultRow | undefined): string {
   if (row === undefined) return '';
-  const none = missing(row);
-  if (none !== undefined) return none;
-  if (row.workload === 'memory') return formatBytes(row.bytesPerEntry!);
-  if (row.workload === 'readwhilewriting') {
-    return `${formatOps(row.opsPerSec!)} / ${formatOps(row.readerOpsPerSec ?? 0)}`;
-  }
-  return formatOps(row.opsPerSec!);
+  return missing(row) ?? formatResult(row);
 }
 
 /** The run as the terminal shows it: one table per column group, scaling, then notes. */
@@ -54,19 +63,20 @@ export function renderTerminal(report: BenchReport): string {
   const rows = mainRows(report);
   const systems = systemsOf(rows);
   for (const group of GROUPS) {
-    const workloads = group.workloads.filter((w) => o.workloads.includes(w));
-    if (workloads.length === 0) continue;
+    const columns = columnsOf(
+      rows,
+      group.workloads.filter((w) => o.workloads.includes(w)),
+    );
+    if (columns.length === 0) continue;
+    const heading = (c: (typeof columns)[number]) =>
+      c.variant === null ? (HEADINGS[c.workload] ?? c.workload) : c.label;
     const table = new Table({
-      head: ['system', 'kind', ...workloads.map((w) => HEADINGS[w] ?? w)],
-      colAligns: ['left', 'left', ...workloads.map(() => 'right' as const)],
+      head: ['system', 'kind', ...columns.map(heading)],
+      colAligns: ['left', 'left', ...columns.map(() => 'right' as const)],
       style: { head: [], border: [] },
     });
     for (const s of systems) {
-      table.push([
-        s.name,
-        s.kind,
-        ...workloads.map((w) => cell(rows.find((r) => r.system === s.name && r.workload === w))),
-      ]);
+      table.push([s.name, s.kind, ...columns.map((c) => cell(cellRow(rows, s.name, c)))]);
     }
     out.push('', group.title, table.toString());
   }
@@ -96,7 +106,7 @@ export function renderTerminal(report: BenchReport): string {
     for (const r of errors)
       out.push(`  ${r.system} ${r.workload} N=${r.num}: ${shortError(r.error!)}`);
   }
-  const notes = [...h.notes, ...naSummary(report.rows)];
+  const notes = [...h.notes, ...remarkNotes(report.rows), ...naSummary(report.rows)];
   if (notes.length > 0) {
     out.push('', 'notes:');
     for (const note of notes) out.push(`  ${note}`);

@@ -1,4 +1,5 @@
 import createRBTree from 'functional-red-black-tree';
+import { type BlockEncoder, KIND_PUT, ViewSource } from '../block-encoder.js';
 import { compareBytes } from '../bytes.js';
 import type { SyncInstance, SystemAdapter } from './types.js';
 
@@ -15,6 +16,12 @@ class FunctionalRedBlackTreeInstance implements SyncInstance {
   #sum = 0;
   readonly #visit = (key: Uint8Array, value: Uint8Array): undefined => {
     this.#sum += key.length + value.length;
+    return undefined;
+  };
+  #encoder: BlockEncoder | undefined;
+  readonly #source = new ViewSource();
+  readonly #encode = (key: Uint8Array, value: Uint8Array): undefined => {
+    this.#encoder!.add(this.#source.set(key, value), 0, KIND_PUT);
     return undefined;
   };
 
@@ -50,6 +57,18 @@ class FunctionalRedBlackTreeInstance implements SyncInstance {
       sum += (it.key as Uint8Array).length + (it.value as Uint8Array).length;
     }
     return sum;
+  }
+
+  rangeFrom(key: Uint8Array, limit: number): number {
+    return this.seek(key, limit - 1);
+  }
+
+  /** One `forEach` pass; a peer has no seqs, so every entry goes out as a put of seq 0. */
+  flush(encoder: BlockEncoder): number {
+    this.#encoder = encoder;
+    this.#tree.forEach(this.#encode);
+    encoder.finish();
+    return this.#tree.length;
   }
 
   prefix(prefix: Uint8Array, upper: Uint8Array | undefined): number {

@@ -1,9 +1,9 @@
-import type { Capability } from '../workloads.js';
-import type { PeerName, SystemAdapter, SystemSpec } from './types.js';
+import { type Capability, DURABLE_WORKLOADS } from '../workloads.js';
+import type { DurableAdapter, PeerName, SystemAdapter, SystemSpec } from './types.js';
 
 export type * from './types.js';
 
-const ORDERED: readonly Capability[] = ['scan', 'scanCursor', 'seek', 'prefix'];
+const ORDERED: readonly Capability[] = ['scan', 'scanCursor', 'seek', 'prefix', 'range'];
 
 /** The peers, in the order the reports list them; capabilities are what their APIs can do. */
 export const PEERS: readonly SystemSpec[] = [
@@ -17,6 +17,18 @@ export const PEERS: readonly SystemSpec[] = [
   },
   { name: 'memory-level', kind: 'peer', adapter: 'memory-level', capabilities: ORDERED },
   { name: 'map', kind: 'peer', adapter: 'map', capabilities: [] },
+  // Its radix tree has no seek, iterator or range: one in-order walk over its nodes (scan).
+  { name: 'sonic-forest', kind: 'peer', adapter: 'sonic-forest', capabilities: ['scan'] },
+  {
+    name: 'classic-level',
+    kind: 'peer',
+    adapter: 'classic-level',
+    capabilities: ['durable'],
+    only: {
+      workloads: DURABLE_WORKLOADS,
+      why: 'a database on disk (LevelDB): runs durable and recover only',
+    },
+  },
 ];
 
 export const PEER_NAMES: readonly PeerName[] = PEERS.map((p) => p.name as PeerName);
@@ -24,9 +36,19 @@ export const PEER_NAMES: readonly PeerName[] = PEERS.map((p) => p.name as PeerNa
 /** The system every ratio in the reports is taken against. */
 export const BASELINE_SYSTEM = 'sorted-btree';
 
-/** Every memrep table supports the ordered reads; `share` is declared per backend. */
-export function backendCapabilities(share: boolean): readonly Capability[] {
-  return share ? [...ORDERED, 'share'] : ORDERED;
+/**
+ * Every memrep table supports the ordered reads; `share` and `concurrentWrites` are declared
+ * per backend, `durable` per level adapter (its manifest's `permanence`).
+ */
+export function backendCapabilities(
+  share: boolean,
+  more: { readonly concurrentWrites?: boolean; readonly durable?: boolean } = {},
+): readonly Capability[] {
+  const caps: Capability[] = [...ORDERED];
+  if (share) caps.push('share');
+  if (more.concurrentWrites === true) caps.push('concurrentWrites');
+  if (more.durable === true) caps.push('durable');
+  return caps;
 }
 
 /** Loads only the adapter a child needs, so a child never pays for the others' imports. */
@@ -46,5 +68,17 @@ export async function adapterFor(spec: SystemSpec): Promise<SystemAdapter> {
       return (await import('./functional-red-black-tree.js')).functionalRedBlackTreeAdapter;
     case 'map':
       return (await import('./map.js')).mapAdapter;
+    case 'sonic-forest':
+      return (await import('./sonic-forest.js')).sonicForestAdapter;
+    case 'classic-level':
+      return (await import('./level.js')).levelAdapter;
   }
+}
+
+/** The durable side of a system (durable, recover): classic-level and the level adapters. */
+export async function durableAdapterFor(spec: SystemSpec): Promise<DurableAdapter> {
+  if (spec.adapter !== 'classic-level' && spec.adapter !== 'level') {
+    throw new Error(`${spec.name} is not a durable database`);
+  }
+  return (await import('./level.js')).levelAdapter;
 }

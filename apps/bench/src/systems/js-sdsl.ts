@@ -1,4 +1,5 @@
 import { OrderedMap } from 'js-sdsl';
+import { type BlockEncoder, KIND_PUT, ViewSource } from '../block-encoder.js';
 import { compareBytes, hasPrefix } from '../bytes.js';
 import type { SyncInstance, SystemAdapter } from './types.js';
 
@@ -13,6 +14,11 @@ class JsSdslInstance implements SyncInstance {
   #sum = 0;
   readonly #visit = (entry: [Uint8Array, Uint8Array]): void => {
     this.#sum += entry[0].length + entry[1].length;
+  };
+  #encoder: BlockEncoder | undefined;
+  readonly #source = new ViewSource();
+  readonly #encode = (entry: [Uint8Array, Uint8Array]): void => {
+    this.#encoder!.add(this.#source.set(entry[0], entry[1]), 0, KIND_PUT);
   };
 
   put(key: Uint8Array, value: Uint8Array): void {
@@ -48,6 +54,18 @@ class JsSdslInstance implements SyncInstance {
       sum += entry[0].length + entry[1].length;
     }
     return sum;
+  }
+
+  rangeFrom(key: Uint8Array, limit: number): number {
+    return this.seek(key, limit - 1);
+  }
+
+  /** One `forEach` pass; a peer has no seqs, so every entry goes out as a put of seq 0. */
+  flush(encoder: BlockEncoder): number {
+    this.#encoder = encoder;
+    this.#map.forEach(this.#encode);
+    encoder.finish();
+    return this.#map.size();
   }
 
   prefix(prefix: Uint8Array): number {

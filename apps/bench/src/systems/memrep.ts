@@ -1,4 +1,11 @@
 import type { Cursor, TableMut, TableOptions } from '@memrep/core';
+import {
+  type BlockEncoder,
+  KIND_DELETE,
+  KIND_PUT,
+  KIND_RANGE_DELETE,
+  ViewSource,
+} from '../block-encoder.js';
 import type { OpenOptions, SharePlan, SyncInstance, SystemAdapter, SystemSpec } from './types.js';
 
 /** The largest arena a table may have (core's limit). */
@@ -7,11 +14,8 @@ export const MAX_ARENA_SIZE = 2 ** 31 - 8;
 const ENTRY_OVERHEAD = 128;
 const ARENA_SLACK = 64 * 2 ** 20;
 
-/** A memrep table as the bench uses it: the `TableMut` contract plus the declared capabilities. */
-export interface BackendTable extends TableMut {
-  readonly supports?: { readonly share: boolean };
-  share?(): unknown;
-}
+/** A memrep table as the bench uses it: the `TableMut` contract (capabilities and share included). */
+export type BackendTable = TableMut;
 
 /** What a backend package exports (SPEC: every backend exports `createTable(options?)`). */
 export interface BackendModule {
@@ -28,6 +32,8 @@ export class MemrepInstance implements SyncInstance {
   readonly #table: BackendTable;
   readonly #shareAs: { packageName: string; tableClass: string } | undefined;
   #seekCursor: Cursor | undefined;
+  #flushCursor: Cursor | undefined;
+  readonly #source = new ViewSource();
 
   constructor(table: BackendTable, shareAs?: { packageName: string; tableClass: string }) {
     this.#table = table;
@@ -76,11 +82,46 @@ export class MemrepInstance implements SyncInstance {
     return sum;
   }
 
+  rangeFrom(key: Uint8Array, limit: number): number {
+    let sum = 0;
+    for (const [k, v] of this.#table.range({ gte: key, limit })) sum += k.length + v.length;
+    return sum;
+  }
+
+  freeze(): void {
+    this.#table.freeze();
+  }
+
+  /** Every entry through the cursor's copy-out methods, then the range tombstones. */
+  flush(encoder: BlockEncoder, rangeDeletes: BlockEncoder): number {
+    const cursor = (this.#flushCursor ??= this.#table.cursor());
+    let n = 0;
+    for (cursor.first(); cursor.valid; cursor.next()) {
+      encoder.add(cursor, cursor.seq, cursor.kind === 'put' ? KIND_PUT : KIND_DELETE);
+      n++;
+    }
+    encoder.finish();
+    const source = this.#source;
+    for (const t of this.#table.rangeTombstones()) {
+      rangeDeletes.add(source.set(t.start, t.end), t.seq, KIND_RANGE_DELETE);
+    }
+    rangeDeletes.finish();
+    return n;
+  }
+
   share(): SharePlan {
-    if (this.#shareAs === undefined || this.#table.share === undefined) {
+    if (this.#shareAs === undefined || !this.#table.capabilities.share) {
       throw new Error('this table cannot be shared with worker threads');
     }
     return { ...this.#shareAs, handle: this.#table.share() };
+  }
+
+  shareWritable(): SharePlan {
+    if (this.#shareAs === undefined || !this.#table.capabilities.concurrentWrites) {
+      throw new Error('this table cannot take writes from worker threads');
+    }
+    const share = this.#table.share as (options?: { writable?: boolean }) => unknown;
+    return { ...this.#shareAs, handle: share.call(this.#table, { writable: true }) };
   }
 
   tableBytes(): number {
@@ -106,6 +147,24 @@ export function tableOptions(options: OpenOptions): TableOptions & Record<string
   return options.prefixLength === undefined
     ? { maxSize }
     : { maxSize, prefixExtractor: options.prefixLength };
+}
+
+/**
+ * Whether a backend's tables declare `capabilities.concurrentWrites` (SPEC "Concurrent
+ * writers") and its class has a static `attach`: `fillrandom --writers` runs on it.
+ */
+export function canWriteConcurrently(mod: BackendModule, tableClass: string): boolean {
+  try {
+    const table = mod.createTable!({ maxSize: 1 << 20 });
+    const cls = mod[tableClass] as { attach?: unknown } | undefined;
+    return (
+      table.capabilities?.concurrentWrites === true &&
+      typeof table.share === 'function' &&
+      typeof cls?.attach === 'function'
+    );
+  } catch {
+    return false;
+  }
 }
 
 export const memrepAdapter: SystemAdapter = {

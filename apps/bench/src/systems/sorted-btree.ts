@@ -1,4 +1,5 @@
 import BTreeModule from 'sorted-btree';
+import { type BlockEncoder, KIND_PUT, ViewSource } from '../block-encoder.js';
 import { compareBytes } from '../bytes.js';
 import type { SyncInstance, SystemAdapter } from './types.js';
 
@@ -18,6 +19,11 @@ class SortedBTreeInstance implements SyncInstance {
   #sum = 0;
   readonly #visit = (key: Uint8Array, value: Uint8Array): void => {
     this.#sum += key.length + value.length;
+  };
+  #encoder: BlockEncoder | undefined;
+  readonly #source = new ViewSource();
+  readonly #encode = (key: Uint8Array, value: Uint8Array): void => {
+    this.#encoder!.add(this.#source.set(key, value), 0, KIND_PUT);
   };
 
   put(key: Uint8Array, value: Uint8Array): void {
@@ -51,6 +57,18 @@ class SortedBTreeInstance implements SyncInstance {
       sum += r.value[0].length + r.value[1].length;
     }
     return sum;
+  }
+
+  rangeFrom(key: Uint8Array, limit: number): number {
+    return this.seek(key, limit - 1);
+  }
+
+  /** One `forEachPair` pass; a peer has no seqs, so every entry goes out as a put of seq 0. */
+  flush(encoder: BlockEncoder): number {
+    this.#encoder = encoder;
+    this.#tree.forEachPair(this.#encode);
+    encoder.finish();
+    return this.#tree.size;
   }
 
   prefix(prefix: Uint8Array, upper: Uint8Array | undefined): number {

@@ -14,7 +14,8 @@
  *    in-order walk, not a slower idiom for the sake of symmetry.
  */
 
-import type { Capability } from '../workloads.js';
+import type { BlockEncoder } from '../block-encoder.js';
+import type { Capability, Workload } from '../workloads.js';
 
 export type SystemKind = 'backend' | 'peer';
 
@@ -54,6 +55,8 @@ export type SystemSpec =
       readonly kind: 'peer';
       readonly adapter: PeerName;
       readonly capabilities: readonly Capability[];
+      /** A peer that runs only these workloads (a database on disk), and why. */
+      readonly only?: { readonly workloads: readonly Workload[]; readonly why: string };
     };
 
 export type PeerName =
@@ -61,7 +64,9 @@ export type PeerName =
   | 'js-sdsl'
   | 'functional-red-black-tree'
   | 'memory-level'
-  | 'map';
+  | 'map'
+  | 'sonic-forest'
+  | 'classic-level';
 
 /** How a table is opened for one workload. */
 export interface OpenOptions {
@@ -96,8 +101,24 @@ export interface SyncInstance extends InstanceBase {
   seek?(key: Uint8Array, steps: number): number;
   /** Every entry whose key starts with `prefix`; `upper` is the prefix's exclusive bound. */
   prefix?(prefix: Uint8Array, upper: Uint8Array | undefined): number;
+  /** `range({ gte: key, limit })` through the system's range API; returns the bytes read. */
+  rangeFrom?(key: Uint8Array, limit: number): number;
+  /**
+   * After fillrandom: makes the table read-only where the system can (`freeze()`), before the
+   * flushes; everything it defers (a sort) happens here, outside the clock.
+   */
+  freeze?(): void;
+  /**
+   * Feeds every entry, in order, to `encoder` (range tombstones to `rangeDeletes`), the
+   * system's fastest in-order way; returns the entries fed.
+   */
+  flush?(encoder: BlockEncoder, rangeDeletes: BlockEncoder): number;
+  /** How flush reads entries, when it is not the usual way (a fallback), for the row's remark. */
+  flushRemark?(): string | undefined;
   /** A handle for reader threads (capability `share`). */
   share?(): SharePlan;
+  /** A handle for writer threads (capability `concurrentWrites`). */
+  shareWritable?(): SharePlan;
   close?(): void;
 }
 
@@ -109,6 +130,8 @@ export interface AsyncInstance extends InstanceBase {
   scanCursor?(): Promise<number>;
   seek?(key: Uint8Array, steps: number): Promise<number>;
   prefix?(prefix: Uint8Array, upper: Uint8Array | undefined): Promise<number>;
+  rangeFrom?(key: Uint8Array, limit: number): Promise<number>;
+  flush?(encoder: BlockEncoder, rangeDeletes: BlockEncoder): Promise<number>;
   close?(): Promise<void>;
 }
 
@@ -117,4 +140,43 @@ export type Instance = SyncInstance | AsyncInstance;
 /** A system's adapter module: opens instances in the child. */
 export interface SystemAdapter {
   open(spec: SystemSpec, options: OpenOptions): Promise<Instance>;
+}
+
+/** `durable.sync`: whether a write resolves only after it is on disk (`fdatasync`). */
+export interface WriteOptions {
+  readonly sync: boolean;
+}
+
+/**
+ * A database in a directory, as the durable and recover workloads drive it: classic-level,
+ * and `@memrep/level` with a location. Every call is awaited one at a time.
+ *
+ * Invariants:
+ * 1. What a resolved `put` or `batch` wrote is there after `close()` and a new `open` of the
+ *    same location (with `sync: true` also after a power loss).
+ * 2. `put` and `batch` keep their own copies: the caller reuses its buffers.
+ */
+export interface DurableDatabase {
+  put(key: Uint8Array, value: Uint8Array, options: WriteOptions): Promise<void>;
+  /** Puts `keys[i]` with `values[i]` for every i, as one atomic batch. */
+  batch(
+    keys: readonly Uint8Array[],
+    values: readonly Uint8Array[],
+    options: WriteOptions,
+  ): Promise<void>;
+  get(key: Uint8Array): Promise<Uint8Array | undefined>;
+  close(): Promise<void>;
+}
+
+/** Opens durable databases; `open` resolves once the database is ready (recovery done). */
+export interface DurableSystem {
+  open(
+    location: string,
+    options: { readonly createIfMissing: boolean; readonly errorIfExists: boolean },
+  ): Promise<DurableDatabase>;
+}
+
+/** A system's adapter for the durable workloads. */
+export interface DurableAdapter {
+  durable(spec: SystemSpec): Promise<DurableSystem>;
 }
