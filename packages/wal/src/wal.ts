@@ -73,7 +73,14 @@ export interface RecoveryReport {
 const LOG_NAME = /^(\d{6,})\.log$/;
 const DROPPED_NAME = /^(\d{6,})\.log\.dropped$/;
 const SYNC_CODE = { none: 0, group: 1, always: 2 } as const;
-const openDirs = new Set<string>();
+/** Directories open in this process, per file layer (a simulated crash's file layer is a new one). */
+const openDirsByFs = new WeakMap<WalFileSystem, Set<string>>();
+
+function openDirsOf(fs: WalFileSystem): Set<string> {
+  let dirs = openDirsByFs.get(fs);
+  if (!dirs) openDirsByFs.set(fs, (dirs = new Set()));
+  return dirs;
+}
 
 /** The file name of log `n`: `000001.log`. */
 export function logFileName(n: number): string {
@@ -202,6 +209,7 @@ export class WriteAheadLog {
     }
     const fs = options.fs ?? nodeFileSystem;
     const resolved = resolve(dir);
+    const openDirs = openDirsOf(fs);
     if (openDirs.has(resolved)) {
       throw new MemrepError('MEMREP_LOCKED', `the log directory ${resolved} is open already`);
     }
@@ -471,7 +479,7 @@ export class WriteAheadLog {
     log.synced = log.written;
     await io(`close ${path}`, log.file!.close());
     this.#done = true;
-    openDirs.delete(this.dir);
+    openDirsOf(this.#fs).delete(this.dir);
     for (const waiter of this.#closing.splice(0)) waiter.resolve();
   }
 
@@ -493,7 +501,7 @@ export class WriteAheadLog {
     for (const op of this.#control.splice(0)) op.reject(error);
     if (this.#closing.length > 0) {
       for (const log of this.#logs) await log.file?.close().catch(() => {});
-      openDirs.delete(this.dir);
+      openDirsOf(this.#fs).delete(this.dir);
       for (const waiter of this.#closing.splice(0)) waiter.reject(error);
     }
   }
