@@ -126,7 +126,7 @@ describe('log format: LevelDB log_test', () => {
     const next = rng(301);
     const sizes = Array.from({ length: 500 }, () => Math.floor(2 ** (next() * 17)));
     const log = new MemoryLog();
-    sizes.forEach((size, i) => log.write(bigString(`${i}.`, size)));
+    for (const [i, size] of sizes.entries()) log.write(bigString(`${i}.`, size));
     const { records, drops } = readAll(log.contents());
     expect(drops).toEqual([]);
     expect(records).toEqual(sizes.map((size, i) => bigString(`${i}.`, size)));
