@@ -1,11 +1,27 @@
+import { createRequire } from 'node:module';
+
 /**
- * CRC32C (Castagnoli, reflected polynomial 0x82f63b78), the checksum of LevelDB's log, in
- * JavaScript by slicing-by-8: eight 256-entry tables, eight bytes per step.
- *
- * Chosen by measurement (`bench/crc32c.mjs`, numbers in the README): on the record sizes a log
- * writes, this loop beat the native `@node-rs/crc32` call (whose per-call cost dominates small
- * records) and `sse4_crc32`, so the package has no native dependency.
+ * CRC32C (Castagnoli, reflected polynomial 0x82f63b78), the checksum of LevelDB's log, picked
+ * by size as measured (`bench/crc32c.mjs`, numbers in the README): below `NATIVE_MIN_BYTES` a
+ * slice-by-8 loop in JavaScript (eight 256-entry tables, eight bytes per step; the native call's
+ * fixed cost dominates small records), from there `@node-rs/crc32`'s SIMD call (2.5-5x the
+ * loop from 1 KiB up). Without that package's binary for the platform, the loop does it all.
  */
+export const NATIVE_MIN_BYTES = 256;
+
+type NativeCrc = (input: Uint8Array, initial?: number) => number;
+
+const native: NativeCrc | null = loadNative();
+
+function loadNative(): NativeCrc | null {
+  try {
+    const crc = (createRequire(import.meta.url)('@node-rs/crc32') as { crc32c: NativeCrc }).crc32c;
+    return crc(new TextEncoder().encode('123456789')) === 0xe3069283 ? crc : null;
+  } catch {
+    return null;
+  }
+}
+
 const TABLES = makeTables();
 
 function makeTables(): Uint32Array {
@@ -35,6 +51,15 @@ export function crc32cExtend(
   start = 0,
   end: number = bytes.length,
 ): number {
+  if (native !== null && end - start >= NATIVE_MIN_BYTES) {
+    // One view per call: against a checksum of 256 bytes or more, its cost is small.
+    return native(bytes.subarray(start, end), crc);
+  }
+  return crc32cJs(crc, bytes, start, end);
+}
+
+/** The JavaScript slice-by-8 loop alone (what `crc32cExtend` uses below `NATIVE_MIN_BYTES`). */
+export function crc32cJs(crc: number, bytes: Uint8Array, start: number, end: number): number {
   const t = TABLES;
   let c = ~crc;
   let i = start;

@@ -22,9 +22,6 @@ export const TYPE_FIRST = 2;
 export const TYPE_MIDDLE = 3;
 export const TYPE_LAST = 4;
 
-const TYPE_CRC = new Uint32Array(5);
-for (let t = 0; t <= 4; t++) TYPE_CRC[t] = crc32cExtend(0, new Uint8Array([t]));
-
 /** Bytes `encodeRecord` writes for a payload of `length` bytes starting at `blockOffset`. */
 export function framedSize(length: number, blockOffset: number): number {
   let size = 0;
@@ -69,15 +66,16 @@ export function encodeRecord(
     const fragment = Math.min(left, BLOCK_SIZE - offset - HEADER_SIZE);
     const end = left === fragment;
     const type = begin ? (end ? TYPE_FULL : TYPE_FIRST) : end ? TYPE_LAST : TYPE_MIDDLE;
-    const crc = maskCrc(crc32cExtend(TYPE_CRC[type], payload, from, from + fragment));
-    out[at] = crc & 0xff;
-    out[at + 1] = (crc >>> 8) & 0xff;
-    out[at + 2] = (crc >>> 16) & 0xff;
-    out[at + 3] = crc >>> 24;
     out[at + 4] = fragment & 0xff;
     out[at + 5] = fragment >>> 8;
     out[at + 6] = type;
     out.set(payload.subarray(from, from + fragment), at + HEADER_SIZE);
+    // The type byte and the payload lie side by side in `out`: one checksum call covers both.
+    const crc = maskCrc(crc32cExtend(0, out, at + 6, at + HEADER_SIZE + fragment));
+    out[at] = crc & 0xff;
+    out[at + 1] = (crc >>> 8) & 0xff;
+    out[at + 2] = (crc >>> 16) & 0xff;
+    out[at + 3] = crc >>> 24;
     at += HEADER_SIZE + fragment;
     offset += HEADER_SIZE + fragment;
     from += fragment;

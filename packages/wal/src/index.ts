@@ -1,4 +1,4 @@
-export { crc32c, crc32cExtend, maskCrc, unmaskCrc } from './crc32c.js';
+export { crc32c, crc32cExtend, crc32cJs, maskCrc, NATIVE_MIN_BYTES, unmaskCrc } from './crc32c.js';
 export type { WalFile, WalFileSystem } from './file-system.js';
 export { nodeFileSystem } from './file-system.js';
 export {

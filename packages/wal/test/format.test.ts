@@ -1,10 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   BLOCK_SIZE,
   crc32c,
   crc32cExtend,
+  crc32cJs,
   HEADER_SIZE,
   maskCrc,
+  NATIVE_MIN_BYTES,
   TYPE_FIRST,
   TYPE_LAST,
   TYPE_MIDDLE,
@@ -35,6 +38,20 @@ describe('crc32c', () => {
     for (const cut of [0, 1, 7, 8, 9, 500, 999, 1000]) {
       expect(crc32cExtend(crc32c(bytes, 0, cut), bytes, cut)).toBe(crc32c(bytes));
     }
+  });
+
+  it('the native path (from NATIVE_MIN_BYTES) and the JavaScript loop agree on any bytes and any start', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 3 * NATIVE_MIN_BYTES }),
+        fc.nat(),
+        fc.nat({ max: 0xffffffff }),
+        (bytes, cut, init) => {
+          const start = bytes.length === 0 ? 0 : cut % bytes.length;
+          expect(crc32cExtend(init, bytes, start)).toBe(crc32cJs(init, bytes, start, bytes.length));
+        },
+      ),
+    );
   });
 
   it('mask is LevelDB`s and unmask inverts it', () => {
