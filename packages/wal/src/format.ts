@@ -25,20 +25,23 @@ export const TYPE_LAST = 4;
 /** Bytes `encodeRecord` writes for a payload of `length` bytes starting at `blockOffset`. */
 export function framedSize(length: number, blockOffset: number): number {
   let size = 0;
-  let left = length;
   let offset = blockOffset;
-  do {
-    const leftover = BLOCK_SIZE - offset;
-    if (leftover < HEADER_SIZE) {
-      size += leftover;
-      offset = 0;
-    }
-    const fragment = Math.min(left, BLOCK_SIZE - offset - HEADER_SIZE);
-    size += HEADER_SIZE + fragment;
-    offset += HEADER_SIZE + fragment;
-    left -= fragment;
-  } while (left > 0);
-  return size;
+  if (BLOCK_SIZE - offset < HEADER_SIZE) {
+    size = BLOCK_SIZE - offset;
+    offset = 0;
+  }
+  const room = BLOCK_SIZE - offset - HEADER_SIZE;
+  if (length <= room) return size + HEADER_SIZE + length;
+  const left = length - room;
+  const blocks = Math.ceil(left / (BLOCK_SIZE - HEADER_SIZE));
+  return (
+    size +
+    (BLOCK_SIZE - offset) +
+    (blocks - 1) * BLOCK_SIZE +
+    HEADER_SIZE +
+    left -
+    (blocks - 1) * (BLOCK_SIZE - HEADER_SIZE)
+  );
 }
 
 /**

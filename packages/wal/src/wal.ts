@@ -89,6 +89,7 @@ export function logFileName(n: number): string {
 
 class LogState {
   readonly number: number;
+  readonly path: string;
   file: WalFile | null = null;
   /** Bytes framed so far (the file's length once everything is written). */
   framed = 0;
@@ -105,8 +106,9 @@ class LogState {
   head = 0;
   readonly opened: { resolve: (n: number) => void; reject: (error: Error) => void }[] = [];
 
-  constructor(number: number) {
+  constructor(dir: string, number: number) {
     this.number = number;
+    this.path = join(dir, logFileName(number));
   }
 }
 
@@ -221,9 +223,8 @@ export class WriteAheadLog {
         mode,
         options.createIfMissing ?? true,
       );
-      const current = new LogState(next);
-      const path = join(resolved, logFileName(next));
-      current.file = await io(`create ${path}`, fs.createExclusive(path));
+      const current = new LogState(resolved, next);
+      current.file = await io(`create ${current.path}`, fs.createExclusive(current.path));
       await io(`sync directory ${resolved}`, fs.syncDir(resolved));
       onDisk.push(next);
       const wal = new WriteAheadLog(
@@ -318,7 +319,7 @@ export class WriteAheadLog {
   rotate(): Promise<number> {
     const refused = this.#refusal();
     if (refused) return Promise.reject(refused);
-    const log = new LogState(this.#nextNumber++);
+    const log = new LogState(this.dir, this.#nextNumber++);
     this.#logs.push(log);
     return new Promise<number>((resolve, reject) => {
       log.opened.push({ resolve, reject });
@@ -422,7 +423,7 @@ export class WriteAheadLog {
     const end = log.ends[last];
     let sync = false;
     for (let i = first; i <= last; i++) if (log.syncs[i] !== SYNC_CODE.none) sync = true;
-    const path = join(this.dir, logFileName(log.number));
+    const path = log.path;
     try {
       await io(`write ${path}`, log.file!.write(log.buffer, 0, end - start, start));
       log.written = end;
@@ -445,7 +446,7 @@ export class WriteAheadLog {
   }
 
   async #retire(log: LogState): Promise<void> {
-    const path = join(this.dir, logFileName(log.number));
+    const path = log.path;
     if (log.synced < log.written) await io(`fdatasync ${path}`, log.file!.datasync());
     log.synced = log.written;
     await io(`close ${path}`, log.file!.close());
@@ -453,7 +454,7 @@ export class WriteAheadLog {
   }
 
   async #openLog(log: LogState): Promise<void> {
-    const path = join(this.dir, logFileName(log.number));
+    const path = log.path;
     log.file = await io(`create ${path}`, this.#fs.createExclusive(path));
     this.#onDisk.push(log.number);
     await io(`sync directory ${this.dir}`, this.#fs.syncDir(this.dir));
@@ -474,7 +475,7 @@ export class WriteAheadLog {
   }
 
   async #finishClose(log: LogState): Promise<void> {
-    const path = join(this.dir, logFileName(log.number));
+    const path = log.path;
     if (log.synced < log.written) await io(`fdatasync ${path}`, log.file!.datasync());
     log.synced = log.written;
     await io(`close ${path}`, log.file!.close());

@@ -139,6 +139,38 @@ describe('log format: LevelDB log_test', () => {
     expect(readAll(log.contents())).toEqual({ records: [bigString('foo', n)], drops: [] });
   });
 
+  it('framedSize is what encodeRecord writes, at every block offset near a boundary', () => {
+    const sizes = [
+      0,
+      1,
+      6,
+      7,
+      8,
+      BLOCK_SIZE - 2 * HEADER_SIZE,
+      BLOCK_SIZE - HEADER_SIZE,
+      BLOCK_SIZE,
+      3 * (BLOCK_SIZE - HEADER_SIZE),
+      100_000,
+    ];
+    for (const lead of [
+      0,
+      1,
+      BLOCK_SIZE - 2 * HEADER_SIZE - 1,
+      BLOCK_SIZE - 2 * HEADER_SIZE,
+      BLOCK_SIZE - 2 * HEADER_SIZE + 1,
+      BLOCK_SIZE - HEADER_SIZE - 1,
+    ]) {
+      for (const size of sizes) {
+        const log = new MemoryLog();
+        if (lead > 0) log.write(new Uint8Array(lead));
+        log.write(new Uint8Array(size));
+        expect(readAll(log.contents()).records.map((r) => r.length)).toEqual(
+          lead > 0 ? [lead, size] : [size],
+        );
+      }
+    }
+  });
+
   it('random read: records of skewed random sizes come back', () => {
     const next = rng(301);
     const sizes = Array.from({ length: 500 }, () => Math.floor(2 ** (next() * 17)));
