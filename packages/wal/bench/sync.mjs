@@ -1,8 +1,10 @@
 // Sync policies against a bare write + fdatasync loop, in one process, rounds interleaved:
 //   node bench/sync.mjs [--appends 300] [--writers 64] [--rounds 3]   (after `pnpm build`)
 // - bare:   a FileHandle write of the framed record, then fdatasync, per record (the floor)
-// - always: sequential `append(batch, { sync: 'always' })`, awaited one by one
-// - group:  `--writers` concurrent appenders, each awaiting its own appends (sync 'group')
+// - always: sequential `append(batch, { sync: 'always' })`, awaited one by one, interleaved
+//           with bare in chunks of 10 (the disk's sync latency drifts too much for two runs)
+// - group:  `--writers` concurrent appenders, each awaiting its own appends (sync 'group'),
+//           3 appends each per chunk, interleaved with the two above
 // - none:   sequential appends written to the OS only (for scale)
 // Records: one put of a 16-byte key and a 100-byte value (a 135-byte batch, 142 bytes framed).
 // Prints appends/s per round, the medians, and the two target ratios.
@@ -19,7 +21,7 @@ const option = (name, fallback) => {
 };
 const appends = option('appends', 300);
 const writers = option('writers', 64);
-const rounds = option('rounds', 3);
+const rounds = option('rounds', 5);
 const root = await mkdtemp(join(tmpdir(), 'memrep-walbench-'));
 
 function batch(seq) {
@@ -32,7 +34,12 @@ function batch(seq) {
   return b;
 }
 
-async function bare(dir, n) {
+/**
+ * The bare loop and 'always' appends of the same records, interleaved in chunks of 10 (ABBA
+ * order), each on its own file: the disk's fdatasync latency drifts by 10x and more on this
+ * shared machine, so two runs one after the other would compare the drift, not the code.
+ */
+async function bareAndAlways(root, n) {
   const framed = [];
   let offset = 0;
   for (let i = 0; i < n; i++) {
@@ -42,17 +49,61 @@ async function bare(dir, n) {
     framed.push(out);
     offset += out.length;
   }
-  const handle = await open(join(dir, 'bare.log'), 'wx');
-  const t0 = process.hrtime.bigint();
+  const batches = Array.from({ length: n }, (_, i) => batch(i + 1));
+  const handle = await open(join(await mkdtemp(join(root, 'bare-')), 'bare.log'), 'wx');
+  const wal = await WriteAheadLog.open(await mkdtemp(join(root, 'always-')), { sync: 'always' });
+  const grouped = await WriteAheadLog.open(await mkdtemp(join(root, 'group-')), { sync: 'group' });
+  const perWriter = 3;
+  const groupBatches = Array.from({ length: writers * perWriter }, (_, i) => batch(i + 1));
   let position = 0;
-  for (const bytes of framed) {
-    await handle.write(bytes, 0, bytes.length, position);
-    position += bytes.length;
-    await handle.datasync();
+  let bareNs = 0;
+  let alwaysNs = 0;
+  let groupNs = 0;
+  let groupAppends = 0;
+  const runBare = async (from, to) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = from; i < to; i++) {
+      await handle.write(framed[i], 0, framed[i].length, position);
+      position += framed[i].length;
+      await handle.datasync();
+    }
+    bareNs += Number(process.hrtime.bigint() - t0);
+  };
+  const runAlways = async (from, to) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = from; i < to; i++) await wal.append(batches[i]);
+    alwaysNs += Number(process.hrtime.bigint() - t0);
+  };
+  const runGroup = async () => {
+    const t0 = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let i = 0; i < perWriter; i++) await grouped.append(groupBatches[w * perWriter + i]);
+      }),
+    );
+    groupNs += Number(process.hrtime.bigint() - t0);
+    groupAppends += writers * perWriter;
+  };
+  for (let from = 0, chunk = 0; from < n; from += 10, chunk++) {
+    const to = Math.min(n, from + 10);
+    if (chunk % 2 === 0) {
+      await runBare(from, to);
+      await runAlways(from, to);
+      await runGroup();
+    } else {
+      await runGroup();
+      await runAlways(from, to);
+      await runBare(from, to);
+    }
   }
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
   await handle.close();
-  return n / s;
+  await wal.close();
+  await grouped.close();
+  return {
+    bare: n / (bareNs / 1e9),
+    always: n / (alwaysNs / 1e9),
+    group: groupAppends / (groupNs / 1e9),
+  };
 }
 
 async function sequential(dir, n, sync) {
@@ -65,28 +116,14 @@ async function sequential(dir, n, sync) {
   return n / s;
 }
 
-async function group(dir, perWriter) {
-  const wal = await WriteAheadLog.open(dir, { sync: 'group' });
-  const batches = Array.from({ length: writers * perWriter }, (_, i) => batch(i + 1));
-  const t0 = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: writers }, async (_, w) => {
-      for (let i = 0; i < perWriter; i++) await wal.append(batches[w * perWriter + i]);
-    }),
-  );
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  await wal.close();
-  return (writers * perWriter) / s;
-}
-
 const results = { bare: [], always: [], group: [], none: [] };
 try {
   for (let round = 0; round < rounds; round++) {
-    const dir = (name) => join(root, `${name}-${round}`);
-    results.bare.push(await bare(await mkdtemp(join(root, 'b')), appends));
-    results.always.push(await sequential(dir('always'), appends, 'always'));
-    results.group.push(await group(dir('group'), Math.max(20, Math.ceil(appends / 4))));
-    results.none.push(await sequential(dir('none'), appends * 10, 'none'));
+    const pair = await bareAndAlways(root, appends);
+    results.bare.push(pair.bare);
+    results.always.push(pair.always);
+    results.group.push(pair.group);
+    results.none.push(await sequential(await mkdtemp(join(root, 'none-')), appends * 10, 'none'));
     console.log(
       `round ${round}: bare ${results.bare[round].toFixed(0)}/s, always ${results.always[round].toFixed(0)}/s, ` +
         `group(${writers}) ${results.group[round].toFixed(0)}/s, none ${results.none[round].toFixed(0)}/s`,
