@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type RecoveryMode, type SyncPolicy, WriteAheadLog } from '../src/index.js';
+import { logFileName, type RecoveryMode, type SyncPolicy, WriteAheadLog } from '../src/index.js';
 import { type CrashOptions, FaultFileSystem, SimulatedCrash } from '../src/testing.js';
-import { batchOf, rng } from './helpers.js';
+import { batchOf, MemoryLog, rng } from './helpers.js';
 
 /**
  * Crash at every counted operation (write, fdatasync, create, rename, unlink, truncate,
@@ -199,4 +199,41 @@ describe('crash at every write, sync, create, rename and unlink', () => {
       );
     });
   }
+
+  it("a crash at every rename, truncate and sync of a 'pointInTime' recovery never lets set-aside logs come back", async () => {
+    const logOf = (first: number, n: number) => {
+      const log = new MemoryLog();
+      for (let i = 0; i < n; i++) log.write(batchOf(first + i).rep);
+      return log;
+    };
+    const damaged = () => {
+      const fs = new FaultFileSystem();
+      const first = logOf(1, 5);
+      const bytes = first.contents();
+      bytes[first.offsets[3] + 9] ^= 0x10;
+      fs.put(`${DIR}/${logFileName(1)}`, bytes);
+      fs.put(`${DIR}/${logFileName(2)}`, logOf(6, 3).contents());
+      fs.put(`${DIR}/${logFileName(3)}`, logOf(9, 3).contents());
+      return fs;
+    };
+    const probe = damaged();
+    await (await WriteAheadLog.open(DIR, { fs: probe })).close();
+    expect(probe.history.filter((op) => op === 'rename')).toHaveLength(2);
+    for (let j = 1; j <= probe.ops; j++) {
+      for (const keepDirOps of [false, true]) {
+        const fs = damaged();
+        fs.crashAt = j;
+        await WriteAheadLog.open(DIR, { fs }).then(
+          (w) => w.close(),
+          () => {},
+        );
+        const { wal, got } = await recoverAll(fs.crash({ keepDirOps }));
+        expect(
+          got.map((g) => g.seq),
+          `crash at recovery op ${j} (${probe.history[j - 1]})`,
+        ).toEqual([1, 2, 3]);
+        await wal.close();
+      }
+    }
+  });
 });
