@@ -6,6 +6,7 @@ import {
   TableBase,
   type TableHandle,
 } from '@memrep/core/backend';
+import { ZonedArena } from '@memrep/skiplist';
 import { ArtTree, type TreeStats } from './tree.js';
 
 /** Options of `createTable`: the arena's and the table's (the tree has none of its own). */
@@ -36,7 +37,7 @@ export class ArtTable extends TableBase {
   constructor(options?: ArtOptions) {
     const handle = attaching.take();
     if (handle === undefined) {
-      super(new Arena(options), options);
+      super(new ZonedArena(options), options);
       this.tree = new ArtTree(this.arena, 0, false);
     } else {
       super(Arena.attach(handle.arena), undefined, handle);
@@ -73,6 +74,7 @@ export class ArtTable extends TableBase {
     seq: number,
     fresh: boolean,
   ): void {
+    (this.arena as ZonedArena).enter(key, this.count);
     this.tree.insert(key, value, seq, fresh);
   }
 

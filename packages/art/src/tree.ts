@@ -493,75 +493,98 @@ function childWord(
   return -1;
 }
 
-/** Word of the slot at position `p` (END or a present child byte) of the node at `n`. */
-function slotWord(i32: Int32Array, bytes: Uint8Array, n: number, p: number, c: boolean): number {
-  return p === END ? (n >> 2) + END_WORD : childWord(i32, bytes, n, p, c);
-}
+/** The slot word of the position the last `nextPos` or `prevPos` found. */
+let foundWord = 0;
 
-/** The first position after `p` that holds something (END counts as before byte 0), or NONE. */
+/**
+ * The first position after `p` that holds something (END counts as before byte 0), or NONE;
+ * `foundWord` is its slot word.
+ */
 function nextPos(i32: Int32Array, bytes: Uint8Array, n: number, p: number, c: boolean): number {
   const nw = n >> 2;
   const h = c ? Atomics.load(i32, nw) : i32[nw];
   const kind = h & 3;
   if (kind === NODE256) {
-    for (let b = p + 1; b < 256; b++)
-      if ((c ? Atomics.load(i32, nw + 4 + b) : i32[nw + 4 + b]) !== 0) return b;
+    for (let b = p + 1; b < 256; b++) {
+      if ((c ? Atomics.load(i32, nw + 4 + b) : i32[nw + 4 + b]) !== 0) {
+        foundWord = nw + 4 + b;
+        return b;
+      }
+    }
     return NONE;
   }
+  const k = n + KEYS_BYTE;
   if (kind === NODE48) {
-    const k = n + KEYS_BYTE;
-    for (let b = p + 1; b < 256; b++)
-      if ((c ? Atomics.load(bytes, k + b) : bytes[k + b]) !== 0) return b;
+    for (let b = p + 1; b < 256; b++) {
+      const idx = c ? Atomics.load(bytes, k + b) : bytes[k + b];
+      if (idx !== 0) {
+        foundWord = nw + 67 + idx;
+        return b;
+      }
+    }
     return NONE;
   }
   const count = h >>> 8;
-  const k = n + KEYS_BYTE;
   let best = 256;
+  let at = 0;
   for (let i = 0; i < count; i++) {
     const b = bytes[k + i];
-    if (b > p && b < best) best = b;
+    if (b > p && b < best) {
+      best = b;
+      at = i;
+    }
   }
-  return best === 256 ? NONE : best;
+  if (best === 256) return NONE;
+  foundWord = nw + SLOTS_WORD[kind] + at;
+  return best;
 }
 
-/** The last position before `p` that holds something (END last of all), or NONE. */
+/** The last position before `p` that holds something (END last of all), or NONE; sets `foundWord`. */
 function prevPos(i32: Int32Array, bytes: Uint8Array, n: number, p: number, c: boolean): number {
   const nw = n >> 2;
   const h = c ? Atomics.load(i32, nw) : i32[nw];
   const kind = h & 3;
-  let best = NONE;
+  const k = n + KEYS_BYTE;
   if (kind === NODE256) {
     for (let b = p - 1; b >= 0; b--) {
       if ((c ? Atomics.load(i32, nw + 4 + b) : i32[nw + 4 + b]) !== 0) {
-        best = b;
-        break;
+        foundWord = nw + 4 + b;
+        return b;
       }
     }
   } else if (kind === NODE48) {
-    const k = n + KEYS_BYTE;
     for (let b = p - 1; b >= 0; b--) {
-      if ((c ? Atomics.load(bytes, k + b) : bytes[k + b]) !== 0) {
-        best = b;
-        break;
+      const idx = c ? Atomics.load(bytes, k + b) : bytes[k + b];
+      if (idx !== 0) {
+        foundWord = nw + 67 + idx;
+        return b;
       }
     }
   } else {
     const count = h >>> 8;
-    const k = n + KEYS_BYTE;
+    let best = NONE;
+    let at = 0;
     for (let i = 0; i < count; i++) {
       const b = bytes[k + i];
-      if (b < p && b > best) best = b;
+      if (b < p && b > best) {
+        best = b;
+        at = i;
+      }
+    }
+    if (best !== NONE) {
+      foundWord = nw + SLOTS_WORD[kind] + at;
+      return best;
     }
   }
-  if (
-    best === NONE &&
-    p > END &&
-    (c ? Atomics.load(i32, nw + END_WORD) : i32[nw + END_WORD]) !== 0
-  ) {
+  if (p > END && (c ? Atomics.load(i32, nw + END_WORD) : i32[nw + END_WORD]) !== 0) {
+    foundWord = nw + END_WORD;
     return END;
   }
-  return best;
+  return NONE;
 }
+
+/** Children a cursor touches ahead of itself in a Node48 or Node256 (all of a Node4 or 16). */
+const RUN_AHEAD = 8;
 
 /**
  * A positional cursor: the path from the root to the current leaf (node, position and slot
@@ -577,6 +600,9 @@ export class ArtCursor implements RawCursor {
   #nodes = new Int32Array(16);
   #pos = new Int32Array(16);
   #slots = new Int32Array(16);
+  /** Per level: the last position `#runAhead` touched (NONE: all, or not running ahead). */
+  #ahead = new Int32Array(16);
+  #sink = 0;
   #top = 0;
   #generation = 0;
   #scratch = new Uint8Array(64);
@@ -705,7 +731,8 @@ export class ArtCursor implements RawCursor {
     }
   }
 
-  #push(n: number, p: number, w: number): void {
+  /** Enters node `n` at position `p` (slot word `w`); `ahead`: touch the children after it. */
+  #push(n: number, p: number, w: number, ahead: boolean): void {
     const t = this.#top;
     if (t === this.#nodes.length) {
       const grow = (a: Int32Array) => {
@@ -716,11 +743,48 @@ export class ArtCursor implements RawCursor {
       this.#nodes = grow(this.#nodes);
       this.#pos = grow(this.#pos);
       this.#slots = grow(this.#slots);
+      this.#ahead = grow(this.#ahead);
     }
     this.#nodes[t] = n;
     this.#pos[t] = p;
     this.#slots[t] = w;
+    this.#ahead[t] = ahead ? this.#runAhead(n, p, RUN_AHEAD) : NONE;
     this.#top = t + 1;
+  }
+
+  /**
+   * Loads the first word of up to `k` children after position `p` of node `n` (every child of
+   * a Node4 or 16), so that their cache misses overlap instead of coming one a step; returns
+   * the last position touched, or NONE when none is left. Only loads: a stale word costs
+   * speed, never correctness.
+   */
+  #runAhead(n: number, p: number, k: number): number {
+    const i32 = this.arena.i32;
+    const limit = i32.length;
+    const c = this.#concurrent;
+    const h = i32[n >> 2];
+    const kind = h & 3;
+    let sink = this.#sink;
+    if (kind <= NODE16) {
+      const sw = (n >> 2) + SLOTS_WORD[kind];
+      const count = h >>> 8;
+      for (let i = 0; i < count; i++) {
+        const o = i32[sw + i] >> 2;
+        if (o < limit) sink ^= i32[o];
+      }
+      this.#sink = sink;
+      return NONE;
+    }
+    const bytes = this.arena.bytes;
+    let q = p;
+    for (let j = 0; j < k; j++) {
+      q = nextPos(i32, bytes, n, q, c);
+      if (q === NONE) break;
+      const o = i32[foundWord] >> 2;
+      if (o < limit) sink ^= i32[o];
+    }
+    this.#sink = sink;
+    return q;
   }
 
   /** Goes down from slot value `x` to its first key; `entry` becomes that key's head. */
@@ -730,9 +794,13 @@ export class ArtCursor implements RawCursor {
       this.#cover(x);
       const i32 = this.arena.i32;
       const bytes = this.arena.bytes;
-      const p = load(i32, (x >> 2) + END_WORD, c) !== 0 ? END : nextPos(i32, bytes, x, END, c);
-      const w = slotWord(i32, bytes, x, p, c);
-      this.#push(x, p, w);
+      let p = END;
+      let w = (x >> 2) + END_WORD;
+      if (load(i32, w, c) === 0) {
+        p = nextPos(i32, bytes, x, END, c);
+        w = foundWord;
+      }
+      this.#push(x, p, w, true);
       x = load(i32, w, c);
     }
     this.#cover(x);
@@ -747,8 +815,8 @@ export class ArtCursor implements RawCursor {
       const i32 = this.arena.i32;
       const bytes = this.arena.bytes;
       const p = prevPos(i32, bytes, x, 256, c);
-      const w = slotWord(i32, bytes, x, p, c);
-      this.#push(x, p, w);
+      const w = foundWord;
+      this.#push(x, p, w, false);
       x = load(i32, w, c);
     }
     this.#cover(x);
@@ -767,9 +835,12 @@ export class ArtCursor implements RawCursor {
       const bytes = this.arena.bytes;
       const p = nextPos(i32, bytes, n, pos[l], c);
       if (p !== NONE) {
-        const w = childWord(i32, bytes, n, p, c);
+        const w = foundWord;
         pos[l] = p;
         this.#slots[l] = w;
+        const ahead = this.#ahead[l];
+        if (ahead !== NONE)
+          this.#ahead[l] = this.#runAhead(n, ahead > p ? ahead : p, ahead > p ? 1 : RUN_AHEAD);
         this.#descendFirst(load(i32, w, c));
         return;
       }
@@ -790,7 +861,7 @@ export class ArtCursor implements RawCursor {
       const bytes = this.arena.bytes;
       const p = prevPos(i32, bytes, n, pos[l], c);
       if (p !== NONE) {
-        const w = slotWord(i32, bytes, n, p, c);
+        const w = foundWord;
         pos[l] = p;
         this.#slots[l] = w;
         this.#descendLast(load(i32, w, c));
@@ -816,6 +887,8 @@ export class ArtCursor implements RawCursor {
       const i32 = this.arena.i32;
       const bytes = this.arena.bytes;
       if ((x & 1) === 1) {
+        const t = this.#top - 1;
+        if (t >= 0) this.#ahead[t] = this.#runAhead(this.#nodes[t], this.#pos[t], RUN_AHEAD);
         if (this.#compareKey(x ^ 1, key, klen) >= 0) this.entry = x ^ 1;
         else this.#advanceKey();
         return;
@@ -842,7 +915,7 @@ export class ArtCursor implements RawCursor {
       const b = key[d];
       const w = childWord(i32, bytes, x, b, c);
       const child = w < 0 ? 0 : load(i32, w, c);
-      this.#push(x, b, w);
+      this.#push(x, b, w, false);
       if (child === 0) {
         this.#advanceKey();
         return;
@@ -893,7 +966,7 @@ export class ArtCursor implements RawCursor {
       if (rest === p) {
         const end = load(i32, nw + END_WORD, c);
         if (end !== 0) {
-          this.#push(x, END, nw + END_WORD);
+          this.#push(x, END, nw + END_WORD, false);
           this.#cover(end);
           this.entry = end ^ 1;
         } else this.#retreatKey();
@@ -902,7 +975,7 @@ export class ArtCursor implements RawCursor {
       const b = key[d];
       const w = childWord(i32, bytes, x, b, c);
       const child = w < 0 ? 0 : load(i32, w, c);
-      this.#push(x, b, w);
+      this.#push(x, b, w, false);
       if (child === 0) {
         this.#retreatKey();
         return;
