@@ -724,7 +724,10 @@ export class ArtCursor implements RawCursor {
     for (;;) {
       const t = this.#top;
       const x = this.#load(t === 0 ? (this.#tree.header >> 2) + ROOT : this.#slots[t - 1]);
-      if ((x & 1) === 1) return x ^ 1;
+      if ((x & 1) === 1) {
+        this.#cover(x);
+        return x ^ 1;
+      }
       // The slot was split into a node since the path was taken (another thread's write).
       this.#generation = -1;
       this.#revalidate();
