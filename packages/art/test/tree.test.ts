@@ -285,12 +285,20 @@ describe('art: readers in workers during growth', () => {
       },
       execArgv: [],
     });
+    let stopped = false;
     const report = new Promise<{ passes: number; errors: string[]; last: number }>(
       (resolve, reject) => {
         worker.on('message', resolve);
-        worker.on('error', reject);
+        worker.on('error', (error) => {
+          stopped = true;
+          reject(error);
+        });
+        worker.on('exit', () => {
+          stopped = true;
+        });
       },
     );
+    report.catch(() => {});
     const random = seededBytes(17);
     let written = 0;
     for (let round = 0; round < 256; round++) {
@@ -302,7 +310,9 @@ describe('art: readers in workers during growth', () => {
       }
       if (round % 32 === 31) {
         const mark = Atomics.load(control, 1) + 1;
-        while (Atomics.load(control, 1) < mark) await new Promise((r) => setTimeout(r, 1));
+        while (!stopped && Atomics.load(control, 1) < mark) {
+          await new Promise((r) => setTimeout(r, 1));
+        }
       }
     }
     Atomics.store(control, 0, 1);
