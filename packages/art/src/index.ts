@@ -1,0 +1,13 @@
+export { type ArtHandle, type ArtOptions, ArtTable, createTable } from './table.js';
+export {
+  ArtCursor,
+  ArtTree,
+  maxInsertBytes,
+  NODE_SIZES,
+  NODE4,
+  NODE16,
+  NODE48,
+  NODE256,
+  TREE_HEADER_SIZE,
+  type TreeStats,
+} from './tree.js';

@@ -1,0 +1,93 @@
+import type { Capabilities, TableOptions } from '@memrep/core';
+import {
+  Arena,
+  AttachSlot,
+  type RawCursor,
+  TableBase,
+  type TableHandle,
+} from '@memrep/core/backend';
+import { ZonedArena } from '@memrep/skiplist';
+import { ArtTree, type TreeStats } from './tree.js';
+
+/** Options of `createTable`: the arena's and the table's (the tree has none of its own). */
+export type ArtOptions = TableOptions;
+
+/** The structured-clonable handle `share()` returns, for `ArtTable.attach` in a worker. */
+export interface ArtHandle extends TableHandle {
+  /** Offset of the tree header (root slot, generation) in the arena. */
+  readonly tree: number;
+}
+
+/** Holds the handle while `ArtTable.attach` runs the constructor. */
+const attaching = new AttachSlot<ArtHandle>('ArtTable.share()');
+
+/**
+ * The fast ordered memtable: an adaptive radix tree (Node4, 16, 48, 256, path compression) in
+ * the arena, with 32-bit offsets, any byte keys (a key that is a prefix of others included), a
+ * version list per key, and lock-free readers in other threads through `share()` /
+ * `ArtTable.attach()`.
+ *
+ * Thread safety: one writer; any number of readers in the writer's thread or, through
+ * `attach`, in worker threads. Attached tables are read-only (`MEMREP_READ_ONLY`).
+ */
+export class ArtTable extends TableBase {
+  /** The tree this table runs over its arena. */
+  readonly tree: ArtTree;
+
+  constructor(options?: ArtOptions) {
+    const handle = attaching.take();
+    if (handle === undefined) {
+      super(new ZonedArena(options), options);
+      this.tree = new ArtTree(this.arena, 0, false);
+    } else {
+      super(Arena.attach(handle.arena), undefined, handle);
+      this.tree = new ArtTree(this.arena, handle.tree, true);
+    }
+  }
+
+  get supports(): Capabilities {
+    return { share: true };
+  }
+
+  /** A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer. */
+  share(): ArtHandle {
+    return { ...this.tableHandle(), tree: this.tree.header };
+  }
+
+  /** A read-only table over the memory of a shared one, for any thread. */
+  static attach(handle: ArtHandle): ArtTable {
+    return attaching.attach(
+      handle,
+      (h) => Number.isInteger(h.tree) && h.tree > 0 && typeof h.arena === 'object',
+      () => new ArtTable(),
+    );
+  }
+
+  /** Inner nodes by kind and the nodes outgrown by growth or splits (the writer's count). */
+  treeStats(): TreeStats {
+    return this.tree.stats();
+  }
+
+  protected insertEntry(
+    key: Uint8Array,
+    value: Uint8Array | undefined,
+    seq: number,
+    fresh: boolean,
+  ): void {
+    (this.arena as ZonedArena).enter(key, this.count);
+    this.tree.insert(key, value, seq, fresh);
+  }
+
+  protected findEntry(key: Uint8Array, snapshot: number): number {
+    return this.tree.find(key, snapshot);
+  }
+
+  protected openRawCursor(): RawCursor {
+    return this.tree.openCursor();
+  }
+}
+
+/** A new, empty adaptive-radix-tree memtable; `createTable()` alone works. */
+export function createTable(options?: ArtOptions): ArtTable {
+  return new ArtTable(options);
+}
