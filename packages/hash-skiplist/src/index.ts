@@ -1,6 +1,13 @@
-export { BucketCursor, MergeCursor } from './merge.js';
-export { IndexCursor, type SortedOrder } from './order.js';
-export type { PrefixExtractor } from './prefix.js';
+export { BucketCursor, type BucketSource, type HeadList, MergeCursor } from './merge.js';
+export { buildSortedOrder, IndexCursor, type OrderSource, type SortedOrder } from './order.js';
+export {
+  bucketOfPrefix,
+  commonPrefixLength,
+  extractPrefixLength,
+  type PrefixExtractor,
+  resolvePrefixExtractor,
+  singleBucketPrefixLength,
+} from './prefix.js';
 export {
   createTable,
   defaultBucketCount,
