@@ -109,6 +109,8 @@ const STATE_NON_EMPTY = 3;
 /** A bucket size that marks a skip-list bucket in the writer's sizes. */
 const SKIP = 0xffff;
 const HEAD_BYTES = (headSize(SKIP_MAX_HEIGHT) + 7) & ~7;
+/** Lists a doubling relinks side by side (see `#splitLists`). */
+const SPLIT_GROUP = 256;
 
 const attaching = new AttachSlot<HashLinkListHandle>('HashLinkListTable.share()');
 const EMPTY = new Uint8Array(0);
@@ -175,6 +177,11 @@ export class HashLinkListTable
   #order: SortedOrder | undefined;
   #orderGeneration = -1;
   #heads: HeadList | undefined;
+  readonly #splitCur = new Int32Array(SPLIT_GROUP);
+  readonly #splitTail0 = new Int32Array(SPLIT_GROUP);
+  readonly #splitTail1 = new Int32Array(SPLIT_GROUP);
+  /** Where the doubling's touch loads go, so that they are not dead code. */
+  #touched = 0;
   /** Scratch for a node's prefix while the directory doubles. */
   #scratch = new Uint8Array(64);
 
@@ -541,15 +548,18 @@ export class HashLinkListTable
     const word = directory >> 2;
     const sizes = new Uint16Array(count);
     this.#bumpGeneration(1);
-    let nonEmpty = 0;
+    const lists = new Int32Array(oldCount);
+    let listCount = 0;
     for (let b = 0; b < oldCount; b++) {
-      const s = arena.i32[oldWord + b];
-      if (s === 0) continue;
-      if ((s & 1) === 1) this.#splitSkipList(s - 1, b, word, count, sizes);
-      else this.#splitList(s, b, word, count, sizes);
-      if (sizes[2 * b] !== 0) nonEmpty++;
-      if (sizes[2 * b + 1] !== 0) nonEmpty++;
+      const slot = arena.i32[oldWord + b];
+      if ((slot & 1) === 1) this.#splitSkipList(slot - 1, b, word, count, sizes);
+      else if (slot !== 0) lists[listCount++] = b;
     }
+    for (let i = 0; i < listCount; i += SPLIT_GROUP) {
+      this.#splitLists(lists, i, Math.min(listCount, i + SPLIT_GROUP), oldWord, word, count, sizes);
+    }
+    let nonEmpty = 0;
+    for (let b = 0; b < count; b++) if (sizes[b] !== 0) nonEmpty++;
     const i32 = arena.i32;
     const sw = this.#stateWord;
     Atomics.store(i32, sw + STATE_DIRECTORY, directory);
@@ -580,30 +590,63 @@ export class HashLinkListTable
     return bucketOfPrefix(scratch, length, count);
   }
 
-  /** Relinks the list from `first` (old bucket `b`) into new buckets 2b and 2b + 1. */
-  #splitList(first: number, b: number, word: number, count: number, sizes: Uint16Array): void {
+  /**
+   * Relinks the lists of old buckets `buckets[from..to)` into their new buckets 2b and 2b + 1.
+   * Breadth first: each round moves every list of the group on by one node, so the cache misses
+   * of a round (one per list) do not wait on each other, where a list at a time would chain
+   * them; a group is small enough that the tails it writes stay in cache.
+   */
+  #splitLists(
+    buckets: Int32Array,
+    from: number,
+    to: number,
+    oldWord: number,
+    word: number,
+    count: number,
+    sizes: Uint16Array,
+  ): void {
     const i32 = this.arena.i32;
-    let tail0 = word + 2 * b;
-    let tail1 = tail0 + 1;
-    let n0 = 0;
-    let n1 = 0;
-    for (let node = first; node !== 0; ) {
-      const next = i32[(node >> 2) + NEXT0_WORD];
-      if (this.#bucketOfNode(node, count) === 2 * b) {
-        i32[tail0] = node;
-        tail0 = (node >> 2) + NEXT0_WORD;
-        n0++;
-      } else {
-        i32[tail1] = node;
-        tail1 = (node >> 2) + NEXT0_WORD;
-        n1++;
-      }
-      node = next;
+    const n = to - from;
+    const cur = this.#splitCur;
+    const tail0 = this.#splitTail0;
+    const tail1 = this.#splitTail1;
+    for (let i = 0; i < n; i++) {
+      const b = buckets[from + i];
+      cur[i] = i32[oldWord + b];
+      tail0[i] = word + 2 * b;
+      tail1[i] = word + 2 * b + 1;
     }
-    i32[tail0] = 0;
-    i32[tail1] = 0;
-    sizes[2 * b] = Math.min(n0, SKIP - 1);
-    sizes[2 * b + 1] = Math.min(n1, SKIP - 1);
+    let active = n;
+    let touched = 0;
+    while (active > 0) {
+      // Loads only, so that many are in flight at once; the relinking loop then hits the cache.
+      for (let i = 0; i < active; i++) touched ^= i32[cur[i] >> 2] ^ i32[(cur[i] >> 2) + 8];
+      let kept = 0;
+      for (let i = 0; i < active; i++) {
+        const node = cur[i];
+        const next = i32[(node >> 2) + NEXT0_WORD];
+        const b = this.#bucketOfNode(node, count);
+        if ((b & 1) === 0) {
+          i32[tail0[i]] = node;
+          tail0[i] = (node >> 2) + NEXT0_WORD;
+        } else {
+          i32[tail1[i]] = node;
+          tail1[i] = (node >> 2) + NEXT0_WORD;
+        }
+        if (sizes[b] < SKIP - 1) sizes[b]++;
+        if (next === 0) {
+          i32[tail0[i]] = 0;
+          i32[tail1[i]] = 0;
+          continue;
+        }
+        cur[kept] = next;
+        tail0[kept] = tail0[i];
+        tail1[kept] = tail1[i];
+        kept++;
+      }
+      active = kept;
+    }
+    this.#touched ^= touched;
   }
 
   /**
