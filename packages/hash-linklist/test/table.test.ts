@@ -121,7 +121,7 @@ describe('collisions and directory growth', () => {
     expect(table.get(key(9, 0))).toBeUndefined();
   });
 
-  it('the directory doubles as buckets fill, and memory follows the entries', () => {
+  it('the directory grows as buckets fill, and memory follows the entries', () => {
     const table = createTable();
     const random = seededBytes(7);
     const keys: Uint8Array[] = [];
@@ -138,8 +138,8 @@ describe('collisions and directory growth', () => {
     expect(hexKeys(table.keys())).toEqual(hexKeys([...keys].sort(Buffer.compare)));
   });
 
-  it('a skip-list bucket whose prefixes part on a doubling is split under two heads, and takes writes after', () => {
-    // Two prefixes in one bucket of 16 that go to different buckets of 32.
+  it('a skip-list bucket whose prefixes part when the directory grows is split under two heads, and takes writes after', () => {
+    // Two prefixes in one bucket of 16 that go to different buckets of 64 (the directory grows 4x).
     let a = -1;
     let b = -1;
     for (let p = 0; b < 0; p++) {
@@ -147,7 +147,7 @@ describe('collisions and directory growth', () => {
       if (a < 0) a = p;
       else if (
         bucketOfPrefix(q, 4, 16) === bucketOfPrefix(prefixOf(a), 4, 16) &&
-        bucketOfPrefix(q, 4, 32) !== bucketOfPrefix(prefixOf(a), 4, 32)
+        bucketOfPrefix(q, 4, 64) !== bucketOfPrefix(prefixOf(a), 4, 64)
       ) {
         b = p;
       }
