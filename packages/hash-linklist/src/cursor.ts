@@ -17,10 +17,10 @@ const SEEK = 2;
 const SEEK_FOR_PREV = 3;
 
 /**
- * A raw cursor that survives directory doublings and list-to-skip-list conversions.
+ * A raw cursor that survives directory growths and list-to-skip-list conversions.
  *
  * The cursors it wraps (one bucket's, hash-skiplist's merge and index cursors) hold bucket heads
- * and follow next links; a doubling relinks every list in place, and a conversion changes what
+ * and follow next links; a growth relinks every list in place, and a conversion changes what
  * a slot names. Both change the table's generation. Every move checks it: unchanged, the inner
  * cursor moves; changed, a fresh inner cursor over the current directory is positioned from
  * the entry this one is on, by its (key, seq), which never changes. A reader in another thread

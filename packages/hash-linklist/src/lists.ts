@@ -30,7 +30,7 @@ import { NEXT0_WORD, SkipListCore } from '@memrep/skiplist';
  * Invariants:
  * 1. Every list is in internal order (key ascending, then seq descending), and every next
  *    offset names an entry later in internal order, or 0: a walk always ends, even one that
- *    races with a directory doubling (`HashLinkListTable`, invariant 3).
+ *    races with a directory growth (`HashLinkListTable`, invariant 3).
  * 2. A node is fully written before the `Atomics.store` that links it (into a slot or a
  *    predecessor's next word); after that only its tower words change.
  */

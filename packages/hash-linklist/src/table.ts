@@ -64,7 +64,7 @@ export const MERGE_MAX_BUCKETS = 16;
  * The most arena bytes one insert must allocate: the entry with the tallest tower a skip-list
  * bucket gives (12 levels), rounded to the arena's 8 bytes. An insert allocates more only
  * when that fits too: a skip-list head (`headSize(12)`, 112 bytes) when a bucket turns into a
- * skip list, and a doubled bucket directory (4 bytes a bucket) with up to two heads per
+ * skip list, and a grown bucket directory (4 bytes a bucket) with up to four heads per
  * skip-list bucket it splits. Either is skipped, never failed, when the arena cannot hold it
  * together with the entry, so an insert fails with `MEMREP_ARENA_FULL` only when this many
  * bytes do not fit.
@@ -86,7 +86,7 @@ export interface HashLinkListOptions extends TableOptions {
    */
   skipListThreshold?: number;
   /**
-   * The bucket directory doubles, from 16 buckets, whenever more than 3/4 of its buckets hold
+   * The bucket directory grows 4x, from 16 buckets, whenever more than 3/4 of its buckets hold
    * entries, up to this many: a power of two in [1, 2^22] (default 2^22).
    */
   maxBucketCount?: number;
@@ -130,10 +130,10 @@ const EMPTY = new Uint8Array(0);
  * bucket count, non-empty buckets), the directory (one Int32 slot a bucket, see `BucketLists`),
  * then entries and the heads of skip-list buckets. A list node is an entry with one aux word,
  * its next offset: 136 bytes for a 16-byte key and a 100-byte value, no head, no bucket
- * record. The directory starts at 16 buckets and doubles when more than 3/4 of them hold
- * entries: every list is relinked in place into the two buckets it splits into (bucket b into
- * 2b and 2b + 1, so bucket order is kept), a skip-list bucket whose keys all stay together
- * keeps its head, one whose keys part gets its towers relinked under two new heads.
+ * record. The directory starts at 16 buckets and grows 4x when more than 3/4 of them hold
+ * entries: every list is relinked in place into the four buckets it splits into (bucket b into
+ * 4b..4b + 3, so bucket order is kept), a skip-list bucket whose keys all stay together
+ * keeps its head, one whose keys part gets its towers relinked under a new head per part.
  *
  * Invariants:
  * 1. A key's bucket depends on its bytes only, so all versions of a key are in one bucket, in
@@ -145,7 +145,7 @@ const EMPTY = new Uint8Array(0);
  *    the slot, and the generation moves on. A reader that loaded the slot before sees the
  *    list, whose nodes are all still linked in order; one that loads it after sees the skip
  *    list, complete. Nothing is copied, nothing unlinked, so neither can see half of it.
- * 3. Publication, directory doubling (a seqlock): the writer makes the generation odd, relinks,
+ * 3. Publication, directory growth (a seqlock): the writer makes the generation odd, relinks,
  *    stores the new directory's offset and size, then makes the generation even again (each an
  *    `Atomics.store`). A reader in another thread reads the generation (waiting while it is
  *    odd), reads, and checks the generation again; a read that saw a change is redone. A read
@@ -185,9 +185,9 @@ export class HashLinkListTable
   #heads: HeadList | undefined;
   readonly #splitCur = new Int32Array(SPLIT_GROUP);
   readonly #splitTails = new Int32Array(SPLIT_GROUP * GROWTH);
-  /** Where the doubling's touch loads go, so that they are not dead code. */
+  /** Where a growth's touch loads go, so that they are not dead code. */
   #touched = 0;
-  /** Scratch for a node's prefix while the directory doubles. */
+  /** Scratch for a node's prefix while the directory grows. */
   #scratch = new Uint8Array(64);
 
   constructor(options?: HashLinkListOptions) {
