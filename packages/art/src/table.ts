@@ -6,8 +6,8 @@ import {
   TableBase,
   type TableHandle,
 } from '@memrep/core/backend';
-import { ZonedArena } from '@memrep/skiplist';
-import { ArtTree, type TreeStats } from './tree.js';
+import { ZONE_CHUNK_SIZE, ZONE_ENTRIES, zoneStates, zoneWord } from '@memrep/skiplist';
+import { ArtTree, maxInsertBytes, type TreeStats } from './tree.js';
 
 /** Options of `createTable`: the arena's and the table's (the tree has none of its own). */
 export type ArtOptions = TableOptions;
@@ -17,6 +17,12 @@ export interface ArtHandle extends TableHandle {
   /** Offset of the tree header (root slot, generation) in the arena. */
   readonly tree: number;
 }
+
+const CAPABILITIES: Capabilities = Object.freeze({
+  share: true,
+  shareRequiresFrozen: false,
+  concurrentWrites: false,
+});
 
 /** Holds the handle while `ArtTable.attach` runs the constructor. */
 const attaching = new AttachSlot<ArtHandle>('ArtTable.share()');
@@ -33,24 +39,28 @@ const attaching = new AttachSlot<ArtHandle>('ArtTable.share()');
 export class ArtTable extends TableBase {
   /** The tree this table runs over its arena. */
   readonly tree: ArtTree;
+  /** Chunk state of the key-range zones the writer places leaves and nodes in (skiplist's zones). */
+  readonly #zones: Int32Array | null;
 
   constructor(options?: ArtOptions) {
     const handle = attaching.take();
     if (handle === undefined) {
-      super(new ZonedArena(options), options);
+      super(new Arena(options), options);
       this.tree = new ArtTree(this.arena, 0, false);
+      this.#zones = zoneStates();
     } else {
       super(Arena.attach(handle.arena), undefined, handle);
       this.tree = new ArtTree(this.arena, handle.tree, true);
+      this.#zones = null;
     }
   }
 
-  get supports(): Capabilities {
-    return { share: true };
+  get capabilities(): Capabilities {
+    return CAPABILITIES;
   }
 
   /** A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer. */
-  share(): ArtHandle {
+  override share(): ArtHandle {
     return { ...this.tableHandle(), tree: this.tree.header };
   }
 
@@ -74,8 +84,14 @@ export class ArtTable extends TableBase {
     seq: number,
     fresh: boolean,
   ): void {
-    (this.arena as ZonedArena).enter(key, this.count);
-    this.tree.insert(key, value, seq, fresh);
+    const zone = zoneWord(key, this.count);
+    this.tree.insert(key, value, seq, fresh, zone, this.#zones, ZONE_CHUNK_SIZE);
+  }
+
+  /** The tree's worst insert (`maxInsertBytes`), plus the chunk its zone may open once zones are on. */
+  protected override maxInsertBytes(keyLength: number, valueLength: number): number {
+    const bytes = maxInsertBytes(keyLength, valueLength);
+    return this.count >= 2 * ZONE_ENTRIES ? bytes + ZONE_CHUNK_SIZE : bytes;
   }
 
   protected findEntry(key: Uint8Array, snapshot: number): number {

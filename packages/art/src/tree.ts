@@ -116,6 +116,13 @@ export class ArtTree {
   readonly concurrent: boolean;
   #outgrown = 0;
   #outgrownBytes = 0;
+  /**
+   * The placement of the insert under way (the caller's explicit arguments, kept for the
+   * insert's own allocations): a zone word of `#zones`, or -1 for plain allocation.
+   */
+  #zone = -1;
+  #zones: Int32Array | null = null;
+  #maxChunk = 0;
 
   /** `header` 0 allocates a new tree; otherwise this reads the tree at `header`. */
   constructor(arena: Arena, header: number, concurrent: boolean) {
@@ -135,8 +142,21 @@ export class ArtTree {
    * seq is above every seq held.
    * REQUIRES: the writer's thread; key and value validated. Throws `MEMREP_DUPLICATE_SEQ` or
    * `MEMREP_ARENA_FULL` before any change (every byte the insert needs is checked to fit first).
+   * `zone`, `zones` and `maxChunk` place the insert's leaf and nodes (`Arena.allocateGrouped`);
+   * `zone` -1 allocates plainly.
    */
-  insert(key: Uint8Array, value: Uint8Array | undefined, seq: number, fresh: boolean): void {
+  insert(
+    key: Uint8Array,
+    value: Uint8Array | undefined,
+    seq: number,
+    fresh: boolean,
+    zone = -1,
+    zones: Int32Array | null = null,
+    maxChunk = 0,
+  ): void {
+    this.#zone = zone;
+    this.#zones = zones;
+    this.#maxChunk = maxChunk;
     const arena = this.arena;
     let i32 = arena.i32;
     let bytes = arena.bytes;
@@ -261,7 +281,7 @@ export class ArtTree {
     const p = i32[(x >> 2) + PREFIX_LEN_WORD];
     const po = i32[(x >> 2) + PREFIX_OFF_WORD];
     const n = this.#newNode(NODE4, po, i);
-    const copy = arena.allocate(size);
+    const copy = this.#allocate(size);
     i32 = arena.i32;
     i32.copyWithin(copy >> 2, x >> 2, (x + size) >> 2);
     i32[(copy >> 2) + PREFIX_LEN_WORD] = p - i - 1;
@@ -305,14 +325,30 @@ export class ArtTree {
           `${arena.maxSize} bytes (${arena.allocated} already allocated)`,
       );
     }
-    const e = writeEntry(arena, LEAF_AUX_WORDS, key, value, seq);
+    const e = writeEntry(
+      arena,
+      LEAF_AUX_WORDS,
+      key,
+      value,
+      seq,
+      this.#zone,
+      this.#zones,
+      this.#maxChunk,
+    );
     if (next !== 0) arena.i32[(e >> 2) + NEXT_WORD] = next;
     return e;
   }
 
+  #allocate(size: number): number {
+    const zone = this.#zone;
+    return zone < 0
+      ? this.arena.allocate(size)
+      : this.arena.allocateGrouped(size, this.#zones, zone, this.#maxChunk);
+  }
+
   #newNode(kind: number, prefixOff: number, prefixLen: number): number {
     const arena = this.arena;
-    const n = arena.allocate(NODE_SIZES[kind]);
+    const n = this.#allocate(NODE_SIZES[kind]);
     const i32 = arena.i32;
     i32[n >> 2] = kind;
     i32[(n >> 2) + PREFIX_LEN_WORD] = prefixLen;

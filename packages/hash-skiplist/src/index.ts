@@ -1,7 +1,14 @@
 export { ChunkLog } from './chunks.js';
-export { BucketCursor, openMergeCursor } from './merge.js';
-export { IndexCursor, type SortedOrder } from './order.js';
-export type { PrefixExtractor } from './prefix.js';
+export { BucketCursor, type BucketSource, type HeadList, openMergeCursor } from './merge.js';
+export { buildSortedOrder, IndexCursor, type OrderSource, type SortedOrder } from './order.js';
+export {
+  bucketOfPrefix,
+  commonPrefixLength,
+  extractPrefixLength,
+  type PrefixExtractor,
+  resolvePrefixExtractor,
+  singleBucketPrefixLength,
+} from './prefix.js';
 export {
   createTable,
   defaultBucketCount,

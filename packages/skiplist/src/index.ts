@@ -26,4 +26,4 @@ export {
   type SkipListOptions,
   SkipListTable,
 } from './table.js';
-export { MAX_ZONE_BITS, ZONE_CHUNK_SIZE, ZONE_ENTRIES, ZonedArena } from './zones.js';
+export { MAX_ZONE_BITS, ZONE_CHUNK_SIZE, ZONE_ENTRIES, zoneStates, zoneWord } from './zones.js';
