@@ -100,7 +100,8 @@ export interface RangeBounds {
 /**
  * Validates range options and folds an optional prefix into the bounds (their intersection).
  * Throws `MEMREP_INVALID_ARGUMENT` for a non-Uint8Array bound, both `gt` and `gte`, both `lt`
- * and `lte`, a non-boolean `reverse`, a non-number `limit` or a bad snapshot.
+ * and `lte`, a non-boolean `reverse`, a `limit` that is not an integer or +-Infinity (`1.5`, `NaN`,
+ * a string), or a bad snapshot, as a snapshot that is not an integer is.
  */
 export function normalizeRange(
   options: RangeOptions | undefined,
@@ -136,10 +137,15 @@ export function normalizeRange(
   }
   let limit = Number.POSITIVE_INFINITY;
   if (o.limit !== undefined) {
-    if (typeof o.limit !== 'number' || Number.isNaN(o.limit)) {
-      throw invalidArgument(`limit must be a number; got ${describe(o.limit)}`);
+    if (
+      typeof o.limit !== 'number' ||
+      !(Number.isInteger(o.limit) || o.limit === limit || o.limit === -limit)
+    ) {
+      throw invalidArgument(
+        `limit must be an integer, Infinity or -Infinity (negative: no limit); got ${describe(o.limit)}`,
+      );
     }
-    if (o.limit >= 0) limit = Math.floor(o.limit);
+    if (o.limit >= 0) limit = o.limit;
   }
   const snapshot = resolveSnapshot(o, lastSeq);
   if (prefix !== undefined) {
