@@ -78,7 +78,7 @@ function runProcess(name) {
   });
   const seconds = (performance.now() - started) / 1000;
   const line = child.stdout?.split('\n').find((l) => l.startsWith('REPORT '));
-  const versionLine = version.stdout?.split('\n')[0].trim() || 'unknown';
+  const versionLine = /\d+\.\d+\.\d+/.exec(version.stdout ?? '')?.[0] ?? 'unknown';
   if (line === undefined) {
     const why = child.error?.message ?? `exit ${child.status}: ${child.stdout?.slice(-2000)}`;
     return { crashed: why, version: versionLine, seconds };
