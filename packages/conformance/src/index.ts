@@ -19,6 +19,7 @@ export {
 export {
   bytes,
   cursorLines,
+  type ErrorClass,
   entryLine,
   expectFailure,
   expectRejected,

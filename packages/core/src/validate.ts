@@ -45,10 +45,17 @@ export function resolveSnapshot(options: ReadOptions | undefined, lastSeq: numbe
 
 /** Resolved table limits, checked once at construction. */
 export interface TableLimits {
+  /** Longest key accepted, in bytes. */
   maxKeySize: number;
+  /** Longest value accepted, in bytes. */
   maxValueSize: number;
 }
 
+/**
+ * The limits of `options` with their defaults (`maxKeySize` 2^26 - 1, `maxValueSize` 1 GiB).
+ * Throws `MEMREP_INVALID_ARGUMENT` for options that are not an object or a limit that is not
+ * an integer in [0, the most the entry header holds].
+ */
 export function resolveLimits(options: TableOptions | undefined): TableLimits {
   assertOptionsObject(options, 'options');
   const maxKeySize = options?.maxKeySize ?? MAX_KEY_LENGTH;
@@ -86,14 +93,21 @@ export function assertValue(value: unknown, limits: TableLimits): asserts value 
  * when the bounds cannot hold any key (inverted, or equal with an exclusive end).
  */
 export interface RangeBounds {
+  /** The lower bound; undefined: from the first key. */
   lower: Uint8Array | undefined;
+  /** True when `lower` itself is out (`gt`). */
   lowerExclusive: boolean;
+  /** The upper bound; undefined: to the last key. */
   upper: Uint8Array | undefined;
+  /** True when `upper` itself is out (`lt`, or a prefix's successor). */
   upperExclusive: boolean;
+  /** Descending key order. */
   reverse: boolean;
   /** At most this many results; Infinity for no limit. */
   limit: number;
+  /** The resolved snapshot: the caller's, or `lastSeq` when none was given. */
   snapshot: number;
+  /** True when no key can be in the range. */
   empty: boolean;
 }
 
