@@ -28,6 +28,7 @@ export {
   bytes,
   checkFreedShapeControl,
   cursorLines,
+  type ErrorClass,
   entryLine,
   expectFailure,
   expectRejected,

@@ -12,7 +12,9 @@ export type ConformanceTable = TableMut;
  * absolute path. Worker threads load JavaScript, so the module must be built.
  */
 export interface ShareTarget {
+  /** Where the table class is: a bare specifier, a file URL or an absolute path. */
   module: string;
+  /** The export of `module` whose static `attach(handle)` gives a read-only table. */
   exportName: string;
 }
 
@@ -24,6 +26,7 @@ export interface SmallArenaOptions {
   maxSize?: number;
 }
 
+/** How `runTableConformance` and `runConformanceChecks` run the suite against a backend. */
 export interface ConformanceOptions<O extends TableOptions = TableOptions> {
   /** Names the `describe` blocks: `${name}: writes`, `${name}: range reads`, ... */
   name: string;
@@ -38,6 +41,7 @@ export interface ConformanceOptions<O extends TableOptions = TableOptions> {
   share?: ShareTarget;
   /** Options merged into every `create()` call (the backend's own, such as `maxHeight`). */
   options?: O;
+  /** Arena of the tests that grow it many times or fill it up. */
   smallArena?: SmallArenaOptions;
   /** Runs of each fast-check property (default 100). */
   numRuns?: number;
@@ -55,15 +59,23 @@ export interface CheckContext {
   create(options?: TableOptions): ConformanceTable;
   /** The backend's `create` called with exactly these arguments, nothing merged: `createWith()`. */
   createWith(...args: unknown[]): ConformanceTable;
+  /** The capabilities the backend declares. */
   readonly supports: Capabilities;
+  /** How a worker attaches; undefined when none was given. */
   readonly share: ShareTarget | undefined;
+  /** `smallArena.blockSize`, default 4096. */
   readonly smallBlockSize: number;
+  /** `smallArena.maxSize`, default 65536. */
   readonly smallMaxSize: number;
+  /** Runs of each fast-check property. */
   readonly numRuns: number;
+  /** fast-check seed, or undefined for a random one. */
   readonly seed: number | undefined;
   /** True when the caller only wants to know whether a check fails (no shrinking). */
   readonly failFast: boolean;
+  /** Entries the writer writes while worker readers read. */
   readonly shareWrites: number;
+  /** Milliseconds before the worker-thread check gives up. */
   readonly shareTimeout: number;
 }
 
@@ -75,5 +87,6 @@ export interface ConformanceCheck {
   readonly name: string;
   /** Per-test timeout in milliseconds, when the default is not enough. */
   readonly timeout?: number;
+  /** Runs the check; throws (or rejects) when the table breaks the contract. */
   run(ctx: CheckContext): void | Promise<void>;
 }

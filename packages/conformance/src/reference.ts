@@ -69,6 +69,7 @@ export class ReferenceTable extends TableBase {
     return compareKeyToEntry(key, this.arena, off) === 0 ? off : 0;
   }
 
+  /** A cursor over the sorted array of entry offsets. */
   protected openRawCursor(): RawCursor {
     return new ReferenceCursor(this);
   }

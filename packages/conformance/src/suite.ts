@@ -69,8 +69,11 @@ export function conformanceChecks(ctx: CheckContext): ConformanceCheck[] {
 
 /** The outcome of one check run outside vitest's registration. */
 export interface CheckResult {
+  /** The check that ran. */
   check: ConformanceCheck;
+  /** What it threw; undefined when it passed. */
   error: unknown;
+  /** True when it threw nothing. */
   passed: boolean;
 }
 

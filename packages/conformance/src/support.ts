@@ -10,6 +10,7 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/** The bytes given, as a `Uint8Array`: `bytes(0x00, 0xff)`. */
 export function bytes(...values: number[]): Uint8Array {
   return Uint8Array.from(values);
 }
@@ -28,7 +29,12 @@ export function bytes(...values: number[]): Uint8Array {
 export function traceFreedShapeDeopts(
   script: string,
   from: string,
-): { output: string; freed: string[] } {
+): {
+  /** What the script printed. */
+  output: string;
+  /** The functions deoptimized because a GC freed an object their code depended on. */
+  freed: string[];
+} {
   if (!controlPassed) {
     checkFreedShapeControl(runTraced(FREED_SHAPE_CONTROL));
     controlPassed = true;
@@ -122,10 +128,12 @@ export function hex(value: Uint8Array | undefined): string | undefined {
   return out;
 }
 
+/** Each key as `hex` spells it, in order. */
 export function hexKeys(keys: Iterable<Uint8Array>): Array<string | undefined> {
   return Array.from(keys, hex);
 }
 
+/** Each pair as `key=value` in hex, in order: what range reads are compared as. */
 export function hexPairs(pairs: Iterable<[Uint8Array, Uint8Array]>): string[] {
   return Array.from(pairs, ([key, value]) => `${hex(key)}=${hex(value)}`);
 }
@@ -146,10 +154,15 @@ export function cursorLines(table: Table, snapshot?: number): string[] {
 
 /** Everything observable about a table's contents and counters, to show that nothing changed. */
 export interface TableState {
+  /** The table's `count`. */
   count: number;
+  /** The table's `dataSize`. */
   dataSize: number;
+  /** The table's `lastSeq`. */
   lastSeq: number;
+  /** The table's `frozen`. */
   frozen: boolean;
+  /** Every entry a cursor walks, as `key@seq:kind=value` (long values as length and hash). */
   entries: string[];
   /** Every range tombstone, `start..end@seq`, in `rangeTombstones()` order. */
   rangeTombstones: string[];
@@ -173,6 +186,7 @@ function digest(value: Uint8Array | undefined): string | undefined {
   return `${value.length}:${(h >>> 0).toString(16)}`;
 }
 
+/** The state of `table` now; two states are equal when nothing observable changed. */
 export function tableState(table: Table): TableState {
   const cursor = table.cursor();
   const entries: string[] = [];
@@ -189,7 +203,8 @@ export function tableState(table: Table): TableState {
   };
 }
 
-type ErrorClass = new (...args: never[]) => Error;
+/** An error class that `expectFailure` and `expectRejected` check the thrown error against. */
+export type ErrorClass = new (...args: never[]) => Error;
 
 /**
  * Runs `action`, which must throw an error of class `kind` (TypeError, RangeError, or any

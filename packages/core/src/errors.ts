@@ -27,6 +27,7 @@ export type MemrepErrorCode =
 
 /** A state error: the operation is not allowed on this table as it is now. */
 export class MemrepError extends Error {
+  /** What went wrong, for code to branch on; the message says it for people. */
   readonly code: MemrepErrorCode;
   constructor(code: MemrepErrorCode, message: string) {
     super(message);
@@ -37,6 +38,7 @@ export class MemrepError extends Error {
 
 /** A bad argument: wrong type, conflicting options. Code `MEMREP_INVALID_ARGUMENT`. */
 export class MemrepTypeError extends TypeError {
+  /** `MEMREP_INVALID_ARGUMENT` unless stated. */
   readonly code: MemrepErrorCode;
   constructor(message: string, code: MemrepErrorCode = 'MEMREP_INVALID_ARGUMENT') {
     super(message);
@@ -47,6 +49,7 @@ export class MemrepTypeError extends TypeError {
 
 /** A value outside what a limit allows. Code `MEMREP_LIMIT_EXCEEDED` unless stated. */
 export class MemrepRangeError extends RangeError {
+  /** `MEMREP_LIMIT_EXCEEDED` unless stated. */
   readonly code: MemrepErrorCode;
   constructor(message: string, code: MemrepErrorCode = 'MEMREP_LIMIT_EXCEEDED') {
     super(message);
@@ -64,10 +67,15 @@ export function isMemrepError(
   return typeof code === 'string' && code.startsWith('MEMREP_');
 }
 
+/** The error of a bad argument: a `MemrepTypeError` with code `MEMREP_INVALID_ARGUMENT`. */
 export function invalidArgument(message: string): MemrepTypeError {
   return new MemrepTypeError(message, 'MEMREP_INVALID_ARGUMENT');
 }
 
+/**
+ * The error of a key or value past a limit option: a `MemrepRangeError` with code
+ * `MEMREP_LIMIT_EXCEEDED` whose message names the limit, its value and what was given.
+ */
 export function limitExceeded(limit: string, value: number, actual: number): MemrepRangeError {
   return new MemrepRangeError(
     `${limit} is ${value}; got ${actual}. Raise the ${limit} option to allow it.`,

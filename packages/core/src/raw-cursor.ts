@@ -11,14 +11,20 @@ import type { Arena } from './arena.js';
  * REQUIRES: positions stay valid while writes go on (the base relies on it for iterators).
  */
 export interface RawCursor {
+  /** The arena offset of the entry record at the position; 0 when unpositioned. */
   readonly entry: number;
+  /** The arena `entry` lies in. */
   readonly arena: Arena;
+  /** Positions at the first entry in internal order (`entry` 0 when there is none). */
   first(): void;
+  /** Positions at the last entry in internal order (`entry` 0 when there is none). */
   last(): void;
   /** First entry at or after (key, seq): key greater, or key equal and entry seq <= seq. */
   seek(key: Uint8Array, seq: number): void;
   /** Last entry at or before (key, seq): key less, or key equal and entry seq >= seq. */
   seekForPrev(key: Uint8Array, seq: number): void;
+  /** The next entry in internal order; past the last, unpositioned. REQUIRES: positioned. */
   next(): void;
+  /** The previous entry in internal order; before the first, unpositioned. REQUIRES: positioned. */
   prev(): void;
 }

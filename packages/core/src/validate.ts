@@ -45,10 +45,17 @@ export function resolveSnapshot(options: ReadOptions | undefined, lastSeq: numbe
 
 /** Resolved table limits, checked once at construction. */
 export interface TableLimits {
+  /** Longest key accepted, in bytes. */
   maxKeySize: number;
+  /** Longest value accepted, in bytes. */
   maxValueSize: number;
 }
 
+/**
+ * The limits of `options` with their defaults (`maxKeySize` 2^26 - 1, `maxValueSize` 1 GiB).
+ * Throws `MEMREP_INVALID_ARGUMENT` for options that are not an object or a limit that is not
+ * an integer in [0, the most the entry header holds].
+ */
 export function resolveLimits(options: TableOptions | undefined): TableLimits {
   assertOptionsObject(options, 'options');
   const maxKeySize = options?.maxKeySize ?? MAX_KEY_LENGTH;
@@ -86,21 +93,29 @@ export function assertValue(value: unknown, limits: TableLimits): asserts value 
  * when the bounds cannot hold any key (inverted, or equal with an exclusive end).
  */
 export interface RangeBounds {
+  /** The lower bound; undefined: from the first key. */
   lower: Uint8Array | undefined;
+  /** True when `lower` itself is out (`gt`). */
   lowerExclusive: boolean;
+  /** The upper bound; undefined: to the last key. */
   upper: Uint8Array | undefined;
+  /** True when `upper` itself is out (`lt`, or a prefix's successor). */
   upperExclusive: boolean;
+  /** Descending key order. */
   reverse: boolean;
   /** At most this many results; Infinity for no limit. */
   limit: number;
+  /** The resolved snapshot: the caller's, or `lastSeq` when none was given. */
   snapshot: number;
+  /** True when no key can be in the range. */
   empty: boolean;
 }
 
 /**
  * Validates range options and folds an optional prefix into the bounds (their intersection).
  * Throws `MEMREP_INVALID_ARGUMENT` for a non-Uint8Array bound, both `gt` and `gte`, both `lt`
- * and `lte`, a non-boolean `reverse`, a non-number `limit` or a bad snapshot.
+ * and `lte`, a non-boolean `reverse`, a `limit` that is not an integer or +-Infinity (`1.5`, `NaN`,
+ * a string), or a bad snapshot, as a snapshot that is not an integer is.
  */
 export function normalizeRange(
   options: RangeOptions | undefined,
@@ -136,10 +151,15 @@ export function normalizeRange(
   }
   let limit = Number.POSITIVE_INFINITY;
   if (o.limit !== undefined) {
-    if (typeof o.limit !== 'number' || Number.isNaN(o.limit)) {
-      throw invalidArgument(`limit must be a number; got ${describe(o.limit)}`);
+    if (
+      typeof o.limit !== 'number' ||
+      !(Number.isInteger(o.limit) || o.limit === limit || o.limit === -limit)
+    ) {
+      throw invalidArgument(
+        `limit must be an integer, Infinity or -Infinity (negative: no limit); got ${describe(o.limit)}`,
+      );
     }
-    if (o.limit >= 0) limit = Math.floor(o.limit);
+    if (o.limit >= 0) limit = o.limit;
   }
   const snapshot = resolveSnapshot(o, lastSeq);
   if (prefix !== undefined) {
