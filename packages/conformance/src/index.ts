@@ -1,5 +1,13 @@
 export { EDGE_BYTES, keyArbitrary } from './checks/properties.js';
-export { compareKeys, ModelCursor, type ModelEntry, ModelError, TableModel } from './model.js';
+export {
+  compareKeys,
+  type ModelBatchOp,
+  ModelCursor,
+  type ModelEntry,
+  ModelError,
+  type ModelRangeTombstone,
+  TableModel,
+} from './model.js';
 export type {
   CheckContext,
   ConformanceCheck,
@@ -25,6 +33,8 @@ export {
   hex,
   hexKeys,
   hexPairs,
+  rangeTombstoneLine,
+  rangeTombstoneLines,
   seededBytes,
   type TableState,
   tableState,

@@ -10,6 +10,10 @@ import type { EntryKind, RangeOptions } from '@memrep/core';
  *    seq descending. Entries are copies (never `slice`, which on a Buffer is a view).
  * 2. A read as of snapshot S sees, per key, the entry with the largest seq <= S; a tombstone
  *    there means the key is absent.
+ * 3. A range tombstone `[start, end)` at seq t hides, at snapshots S >= t, every entry in it
+ *    whose seq is below t; `find` of such a key reports `{ kind: 'delete', seq: t }` (the
+ *    highest such t). The cursor is not affected: it walks every point entry.
+ * 4. A batch gets consecutive seqs from its first and is applied whole or not at all.
  */
 export interface ModelEntry {
   readonly key: Uint8Array;
@@ -17,6 +21,18 @@ export interface ModelEntry {
   readonly kind: EntryKind;
   readonly value: Uint8Array | undefined;
 }
+
+export interface ModelRangeTombstone {
+  readonly start: Uint8Array;
+  readonly end: Uint8Array;
+  readonly seq: number;
+}
+
+/** One operation of a batch, as `WriteBatch` holds it. */
+export type ModelBatchOp =
+  | { op: 'put'; key: Uint8Array; value: Uint8Array }
+  | { op: 'delete'; key: Uint8Array }
+  | { op: 'deleteRange'; start: Uint8Array; end: Uint8Array };
 
 /** What the model throws where the contract says a table throws; `code` is the same code. */
 export class ModelError extends Error {
@@ -46,11 +62,65 @@ function compareInternal(a: ModelEntry, key: Uint8Array, seq: number): number {
 
 export class TableModel {
   readonly entries: ModelEntry[] = [];
+  /** Range tombstones in the order written. */
+  readonly rangeTombstoneList: ModelRangeTombstone[] = [];
   lastSeq = -1;
   dataSize = 0;
 
   get count(): number {
-    return this.entries.length;
+    return this.entries.length + this.rangeTombstoneList.length;
+  }
+
+  deleteRange(start: Uint8Array, end: Uint8Array, seq?: number): number {
+    if (compareKeys(start, end) >= 0) {
+      throw new ModelError('MEMREP_INVALID_ARGUMENT', 'a range delete needs start < end');
+    }
+    const s = seq ?? this.lastSeq + 1;
+    this.rangeTombstoneList.push({
+      start: new Uint8Array(start),
+      end: new Uint8Array(end),
+      seq: s,
+    });
+    this.dataSize += start.length + end.length;
+    if (s > this.lastSeq) this.lastSeq = s;
+    return s;
+  }
+
+  /** Applies `ops` with seqs from `seq` (default `lastSeq + 1`), all or none; returns the first. */
+  write(ops: readonly ModelBatchOp[], seq?: number): number {
+    const first = seq ?? this.lastSeq + 1;
+    ops.forEach((o, i) => {
+      if (o.op !== 'deleteRange' && this.#holds(o.key, first + i)) {
+        throw new ModelError('MEMREP_DUPLICATE_SEQ', `(key, ${first + i}) is already held`);
+      }
+    });
+    ops.forEach((o, i) => {
+      if (o.op === 'put') this.put(o.key, o.value, first + i);
+      else if (o.op === 'delete') this.delete(o.key, first + i);
+      else this.deleteRange(o.start, o.end, first + i);
+    });
+    return first;
+  }
+
+  #holds(key: Uint8Array, seq: number): boolean {
+    return this.entries.some((e) => compareKeys(e.key, key) === 0 && e.seq === seq);
+  }
+
+  /** The highest seq <= snapshot of a range tombstone holding `key`, or -1. */
+  coveringSeq(key: Uint8Array, snapshot = this.lastSeq): number {
+    let best = -1;
+    for (const t of this.rangeTombstoneList) {
+      if (t.seq > snapshot || t.seq <= best) continue;
+      if (compareKeys(t.start, key) <= 0 && compareKeys(key, t.end) < 0) best = t.seq;
+    }
+    return best;
+  }
+
+  /** Range tombstones with seq <= snapshot, by start ascending, seq descending, end ascending. */
+  rangeTombstones(snapshot = this.lastSeq): ModelRangeTombstone[] {
+    return this.rangeTombstoneList
+      .filter((t) => t.seq <= snapshot)
+      .sort((a, b) => compareKeys(a.start, b.start) || b.seq - a.seq || compareKeys(a.end, b.end));
   }
 
   put(key: Uint8Array, value: Uint8Array, seq?: number): number {
@@ -79,9 +149,22 @@ export class TableModel {
     return s;
   }
 
-  /** The newest entry of `key` with seq <= snapshot, tombstone included. */
+  /**
+   * The newest entry of `key` with seq <= snapshot, tombstone included; a covering range
+   * tombstone above it reads as a tombstone at its seq.
+   */
   find(key: Uint8Array, snapshot = this.lastSeq): ModelEntry | undefined {
-    return this.entries.find((e) => compareKeys(e.key, key) === 0 && e.seq <= snapshot);
+    const point = this.entries.find((e) => compareKeys(e.key, key) === 0 && e.seq <= snapshot);
+    const covering = this.coveringSeq(key, snapshot);
+    if (covering > (point?.seq ?? -1)) {
+      return {
+        key: point?.key ?? new Uint8Array(key),
+        seq: covering,
+        kind: 'delete',
+        value: undefined,
+      };
+    }
+    return point;
   }
 
   get(key: Uint8Array, snapshot?: number): Uint8Array | undefined {

@@ -1,11 +1,7 @@
 import type { Capabilities, TableMut, TableOptions } from '@memrep/core';
 
-/** A fresh, writable table as the suite sees it: the contract plus its declared capabilities. */
-export interface ConformanceTable extends TableMut {
-  readonly supports: Capabilities;
-  /** Present when `supports.share`: a structured-clonable handle for `attach` in a worker. */
-  share?(): unknown;
-}
+/** A fresh, writable table as the suite sees it: the contract (capabilities and `share()` included). */
+export type ConformanceTable = TableMut;
 
 /**
  * How a worker thread gets the table class: it imports `module`, takes export `exportName` and
@@ -33,8 +29,11 @@ export interface ConformanceOptions<O extends TableOptions = TableOptions> {
   name: string;
   /** A fresh, empty table. Every call gets `options` merged under the test's own options. */
   create: (options?: O) => ConformanceTable;
-  /** What the backend declares; declared capabilities are tested as present, absent ones as absent. */
-  supports: Capabilities;
+  /**
+   * What the backend's tables declare in `capabilities` (absent fields: false); declared
+   * capabilities are tested as present, absent ones as absent.
+   */
+  supports: Partial<Capabilities>;
   /** Required when `supports.share`: how a worker thread attaches. */
   share?: ShareTarget;
   /** Options merged into every `create()` call (the backend's own, such as `maxHeight`). */

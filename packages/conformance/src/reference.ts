@@ -26,8 +26,8 @@ export class ReferenceTable extends TableBase {
     super(new Arena(options), options);
   }
 
-  get supports(): Capabilities {
-    return { share: false };
+  get capabilities(): Capabilities {
+    return { share: false, shareRequiresFrozen: false, concurrentWrites: false };
   }
 
   /** Index of the first entry at or after (key, seq) in internal order. */

@@ -2,10 +2,13 @@ import type { TableOptions } from '@memrep/core';
 import { describe, it } from 'vitest';
 import { accountingChecks } from './checks/accounting.js';
 import { argumentChecks } from './checks/arguments.js';
+import { batchChecks } from './checks/batches.js';
+import { copyOutChecks } from './checks/copy-out.js';
 import { cursorChecks } from './checks/cursor.js';
 import { iteratorChecks } from './checks/iterators.js';
 import { keyChecks } from './checks/keys.js';
 import { propertyChecks } from './checks/properties.js';
+import { rangeTombstoneChecks } from './checks/range-tombstones.js';
 import { rangeChecks } from './checks/ranges.js';
 import { readChecks } from './checks/reads.js';
 import { shareChecks } from './checks/share.js';
@@ -25,7 +28,11 @@ export function checkContext<O extends TableOptions>(
       ),
     createWith: (...args) =>
       (options.create as (...a: unknown[]) => ReturnType<typeof options.create>)(...args),
-    supports: options.supports,
+    supports: {
+      share: options.supports.share === true,
+      shareRequiresFrozen: options.supports.shareRequiresFrozen === true,
+      concurrentWrites: options.supports.concurrentWrites === true,
+    },
     share: options.share,
     smallBlockSize: options.smallArena?.blockSize ?? 4096,
     smallMaxSize: options.smallArena?.maxSize ?? 65536,
@@ -50,6 +57,9 @@ export function conformanceChecks(ctx: CheckContext): ConformanceCheck[] {
     ...rangeChecks,
     ...iteratorChecks,
     ...cursorChecks,
+    ...copyOutChecks,
+    ...batchChecks,
+    ...rangeTombstoneChecks,
     ...argumentChecks,
     ...accountingChecks,
     ...propertyChecks,

@@ -95,6 +95,18 @@ export interface TableState {
   lastSeq: number;
   frozen: boolean;
   entries: string[];
+  /** Every range tombstone, `start..end@seq`, in `rangeTombstones()` order. */
+  rangeTombstones: string[];
+}
+
+/** A range tombstone as `start..end@seq`. */
+export function rangeTombstoneLine(t: { start: Uint8Array; end: Uint8Array; seq: number }): string {
+  return `${hex(t.start)}..${hex(t.end)}@${t.seq}`;
+}
+
+/** Every range tombstone visible at the snapshot (default: all), as lines. */
+export function rangeTombstoneLines(table: Table, snapshot = Number.MAX_SAFE_INTEGER): string[] {
+  return Array.from(table.rangeTombstones({ snapshot }), rangeTombstoneLine);
 }
 
 /** Hex of short values, length and FNV-1a of long ones: cheap enough to take before every write. */
@@ -117,6 +129,7 @@ export function tableState(table: Table): TableState {
     lastSeq: table.lastSeq,
     frozen: table.frozen,
     entries,
+    rangeTombstones: rangeTombstoneLines(table),
   };
 }
 

@@ -105,13 +105,42 @@ const catches: Record<string, { examples: string[]; properties: boolean }> = {
     properties: true,
   },
   'shares while declaring share: false': {
-    examples: [
-      'share, declared absent, is missing or throws MEMREP_UNSUPPORTED, before and after freeze',
-    ],
+    examples: ['share, declared absent, throws MEMREP_UNSUPPORTED, before and after freeze'],
     properties: false,
   },
   'orders range reads by signed bytes': {
     examples: ['range yields live keys in key order with their newest values'],
+    properties: true,
+  },
+  'half applies a batch that fails with MEMREP_ARENA_FULL': {
+    examples: [
+      "a batch too large for the arena's room throws MEMREP_ARENA_FULL and writes none of it; a smaller one then fits",
+      'a batch holding a (key, seq) pair already held throws MEMREP_DUPLICATE_SEQ and writes none of it',
+      'a batch with a key or value past a limit throws MEMREP_LIMIT_EXCEEDED and writes none of it',
+    ],
+    properties: true,
+  },
+  'lets a range tombstone hide newer entries': {
+    examples: [
+      'an entry with a seq above the range tombstone is not hidden; one below it is, whenever it was written',
+      'overlapping range tombstones: the highest seq visible at the snapshot that covers a key decides',
+    ],
+    properties: true,
+  },
+  'lets a range tombstone leak onto its end key': {
+    examples: [
+      'deleteRange hides the keys in [start, end) below its seq, from its seq on; start is in, end is out',
+    ],
+    properties: true,
+  },
+  'writes part of a copy into a target too small': {
+    examples: [
+      'copyKey and copyValue into a target too small are a RangeError MEMREP_INVALID_ARGUMENT that writes nothing',
+    ],
+    properties: false,
+  },
+  'skips covered point entries in the cursor': {
+    examples: ['a cursor walks every point entry under a range tombstone, at every snapshot'],
     properties: true,
   },
 };

@@ -20,11 +20,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  batchEnd,
   isDelete,
   keyIndexFromKey,
   keyIndexOf,
   latestWrite,
   liveCount,
+  rangeTombstoneIndex,
   workloadKey,
   workloadValue,
   writeIndexFromValue,
@@ -53,6 +55,8 @@ function checkReadOnly(table) {
     ['put', () => table.put(key, workloadValue(0, key))],
     ['put with a seq', () => table.put(key, workloadValue(0, key), 2 ** 40)],
     ['delete', () => table.delete(key)],
+    ['deleteRange', () => table.deleteRange(key, workloadKey(1))],
+    ['write', () => table.write(undefined)],
   ];
   for (const [what, attempt] of attempts) {
     try {
@@ -181,9 +185,39 @@ function checkPoints(table, plan, S, salt) {
   }
 }
 
+/**
+ * The default snapshot never lands inside a batch; the range tombstones visible at S are whole,
+ * each at the seq of its batch's end, all those of batches ending below S's batch and at most
+ * that one too (it is written just after its batch).
+ */
+function checkBatchesAndRangeTombstones(table, plan, S) {
+  if (!batchEnd(S, plan)) fail(`lastSeq ${S} lies inside a batch of ${plan.batch}`);
+  const seen = new Set();
+  let previous = -1;
+  for (const t of table.rangeTombstones({ snapshot: S })) {
+    const j = rangeTombstoneIndex(t.start, t.end);
+    if (j < 0) {
+      fail(`range tombstone ${hex(t.start)}..${hex(t.end)}@${t.seq} is torn or foreign`);
+      continue;
+    }
+    const want = Math.min((j + 1) * plan.batch, plan.writes) - 1;
+    if (t.seq !== want) fail(`range tombstone ${j} has seq ${t.seq}, expected ${want}`);
+    if (t.seq > S) fail(`range tombstone ${j} at seq ${t.seq} is above the snapshot ${S}`);
+    if (j <= previous) fail(`range tombstone ${j} came after ${previous}`);
+    previous = j;
+    seen.add(j);
+  }
+  const batches = Math.floor(S / plan.batch) + 1;
+  for (let j = 0; j < batches - 1; j++) {
+    if (!seen.has(j)) fail(`range tombstone ${j} is missing as of ${S}`);
+  }
+  if (seen.size > batches) fail(`${seen.size} range tombstones as of ${S}; ${batches} batches`);
+}
+
 function pass(table, plan, n, reader) {
   const S = table.lastSeq;
   if (S < 0) return S;
+  checkBatchesAndRangeTombstones(table, plan, S);
   const reverse = (n + reader) % 2 === 1;
   checkRange(table, plan, S, reverse);
   checkRange(table, plan, Math.floor((S * ((n * 7 + reader * 3) % 10)) / 10), !reverse);

@@ -1,8 +1,12 @@
-/** The plan of the concurrent-readers check: `writes` writes over `keys` keys. */
+/** The plan of the concurrent-readers check: `writes` writes over `keys` keys, `batch` a batch. */
 export interface WorkloadPlan {
   writes: number;
   keys: number;
+  batch: number;
 }
+export function batchEnd(i: number, plan: WorkloadPlan): boolean;
+export function rangeTombstoneOf(j: number): { start: Uint8Array; end: Uint8Array };
+export function rangeTombstoneIndex(start: Uint8Array, end: Uint8Array): number;
 export function keyIndexOf(i: number, plan: WorkloadPlan): number;
 export function isDelete(i: number, plan: WorkloadPlan): boolean;
 export function workloadKey(k: number): Uint8Array;

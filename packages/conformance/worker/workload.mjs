@@ -7,11 +7,37 @@
  * A key spells a scrambled copy of its index (so inserts land all over the key space) and the
  * index itself; a value spells the write index, a checksum of its key and a filler derived from
  * both, so that a torn or half-published entry never passes as a complete one.
+ *
+ * Writes go in batches of `plan.batch` (write i is in batch floor(i / batch)); after batch j
+ * the writer adds range tombstone j at the seq of the batch's last write. It covers the one
+ * 3-byte key it names (`[x, x 0x00)`) and no workload key (those are 8 bytes or longer), so
+ * readers check it whole without the live keys changing.
  */
 
 /** Key index of write `i`. */
 export function keyIndexOf(i, plan) {
   return i % plan.keys;
+}
+
+/** Whether write `i` is the last of its batch (or of the workload). */
+export function batchEnd(i, plan) {
+  return (i + 1) % plan.batch === 0 || i + 1 === plan.writes;
+}
+
+/** Range tombstone j: `[x, x 0x00)` with x the 3 bytes 0x05, j >> 8, j & 0xff. */
+export function rangeTombstoneOf(j) {
+  const start = Uint8Array.of(0x05, (j >>> 8) & 0xff, j & 0xff);
+  const end = Uint8Array.of(0x05, (j >>> 8) & 0xff, j & 0xff, 0x00);
+  return { start, end };
+}
+
+/** The j a range tombstone's bounds spell, or -1 if they are not a whole one of this workload. */
+export function rangeTombstoneIndex(start, end) {
+  if (start.length !== 3 || end.length !== 4 || start[0] !== 0x05) return -1;
+  const j = (start[1] << 8) | start[2];
+  const want = rangeTombstoneOf(j);
+  for (let b = 0; b < 4; b++) if (end[b] !== want.end[b]) return -1;
+  return j;
 }
 
 /** Whether write `i` is a delete. */

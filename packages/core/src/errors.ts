@@ -74,3 +74,43 @@ export function limitExceeded(limit: string, value: number, actual: number): Mem
     'MEMREP_LIMIT_EXCEEDED',
   );
 }
+
+/** A `(key, seq)` pair already held. */
+export function duplicateSeqError(key: Uint8Array, seq: number): MemrepError {
+  return new MemrepError(
+    'MEMREP_DUPLICATE_SEQ',
+    `an entry for this key (${key.length} bytes) with seq ${seq} is already held; ` +
+      'a (key, seq) pair is written once',
+  );
+}
+
+/** A capability this table does not have. */
+export function unsupported(what: string): MemrepError {
+  return new MemrepError('MEMREP_UNSUPPORTED', what);
+}
+
+/** A write (or `what`) through an attached read-only table. */
+export function readOnlyError(what: string): MemrepError {
+  return new MemrepError(
+    'MEMREP_READ_ONLY',
+    `cannot ${what}: this table is a read-only view attached from another thread`,
+  );
+}
+
+/** A write to a frozen table. */
+export function frozenError(): MemrepError {
+  return new MemrepError('MEMREP_FROZEN', 'the table is frozen: it takes no more writes');
+}
+
+/**
+ * A write without an explicit seq (or a batch) that needs seqs past 2^53 - 1: the table's
+ * `lastSeq` is at the top of the range, so there is no next seq to give.
+ */
+export function seqsExhausted(lastSeq: number, needed: number): MemrepRangeError {
+  return new MemrepRangeError(
+    `the table's seqs are exhausted: lastSeq is ${lastSeq} and this write needs ${needed} ` +
+      `more seq${needed === 1 ? '' : 's'}, past the largest, 2^53 - 1; write with explicit ` +
+      'seqs below lastSeq, or start a new table',
+    'MEMREP_LIMIT_EXCEEDED',
+  );
+}

@@ -1,14 +1,39 @@
 import type { Arena, ArenaHandle } from './arena.js';
-import { compareKeyToArena } from './bytes.js';
-import { ENTRY_HEADER_SIZE, entryKey, entryValue, sameEntryKey, TOMBSTONE } from './entry.js';
-import { invalidArgument, MemrepError } from './errors.js';
+import { entryKey, entrySize, entryValue, MAX_AUX_WORDS, SEQ_LIMIT, TOMBSTONE } from './entry.js';
+import {
+  duplicateSeqError,
+  frozenError,
+  invalidArgument,
+  limitExceeded,
+  MemrepError,
+  readOnlyError,
+  seqsExhausted,
+  unsupported,
+} from './errors.js';
+import {
+  appendRangeTombstone,
+  FragmentedRangeTombstones,
+  rangeTombstoneCount,
+  rangeTombstoneSize,
+} from './range-tombstones.js';
 import type { RawCursor } from './raw-cursor.js';
+import { SnapshotCursor } from './snapshot-cursor.js';
+import {
+  allocateMeta,
+  metaCount,
+  metaDataSize,
+  metaFrozen,
+  metaLastSeq,
+  metaRangeTombstones,
+  publishWrites,
+  setMetaFrozen,
+} from './table-meta.js';
 import type {
   Capabilities,
   Cursor,
   Entry,
-  EntryKind,
   RangeOptions,
+  RangeTombstone,
   ReadOptions,
   TableMut,
   TableOptions,
@@ -24,16 +49,21 @@ import {
   resolveSnapshot,
   type TableLimits,
 } from './validate.js';
-
-/** Seq above every real one: `seek(key, MAX_SEQ)` lands on the key's newest entry. */
-export const MAX_SEQ = Number.MAX_SAFE_INTEGER + 1;
-
-/** Table state kept in the arena, so that attached readers in other threads see it. */
-const META_SIZE = 32;
-const META_COUNT = 0;
-const META_DATA_SIZE = 1;
-const META_LAST_SEQ = 2;
-const META_FROZEN_WORD = 6;
+import {
+  MAX_SEQ,
+  VisibleIterator,
+  type VisibleMode,
+  YIELD_ENTRIES,
+  YIELD_KEYS,
+  YIELD_VALUES,
+} from './visibility.js';
+import {
+  assertRangeBounds,
+  TAG_PUT,
+  TAG_RANGE_DELETE,
+  WriteBatch,
+  WriteBatchReader,
+} from './write-batch.js';
 
 let nextTableId = 1;
 
@@ -45,28 +75,25 @@ export interface TableHandle {
   readonly limits: TableLimits;
 }
 
-export function duplicateSeqError(key: Uint8Array, seq: number): MemrepError {
-  return new MemrepError(
-    'MEMREP_DUPLICATE_SEQ',
-    `an entry for this key (${key.length} bytes) with seq ${seq} is already held; ` +
-      'a (key, seq) pair is written once',
-  );
-}
-
-export function unsupported(what: string): MemrepError {
-  return new MemrepError('MEMREP_UNSUPPORTED', what);
-}
-
 /**
  * The `TableMut` contract, written once over a backend's three primitives: `insertEntry`,
- * `findEntry` and `openRawCursor`. Argument checks, seq assignment, freeze, read-only views,
- * size accounting, snapshots, bounds, tombstone hiding and iterator pinning all live here, so
- * every backend behaves the same and a backend's own code is only its index.
+ * `findEntry` and `openRawCursor`. Argument checks, seq assignment, batches, range tombstones,
+ * freeze, read-only views, size accounting, snapshots, bounds, tombstone hiding and iterator
+ * pinning all live here, so every backend behaves the same and a backend's own code is only
+ * its index.
+ *
+ * Invariants:
+ * 1. Every write is checked whole before anything changes; a batch is checked op by op
+ *    (limits, duplicate `(key, seq)`, the arena's room) before its first insert.
+ * 2. `count`, `dataSize` and `lastSeq` move once per write or batch, after all of it is in
+ *    (table-meta.ts), so a default-snapshot read, here or in an attached thread, never sees
+ *    part of a batch.
+ * 3. A table without range tombstones pays one word load per read for them.
  */
 export abstract class TableBase implements TableMut {
   readonly id: number;
   readonly arena: Arena;
-  /** Offset of this table's state words in the arena. */
+  /** Offset of this table's state words in the arena (table-meta.ts). */
   protected readonly meta: number;
   protected readonly limits: TableLimits;
   readonly #readOnly: boolean;
@@ -82,6 +109,8 @@ export abstract class TableBase implements TableMut {
    * with the table.
    */
   readonly #last: { iterator: unknown; cursor: unknown } = { iterator: null, cursor: null };
+  /** The fragmented view of the range tombstones, rebuilt when their number changes. */
+  #fragments: FragmentedRangeTombstones | null = null;
 
   protected constructor(arena: Arena, options: TableOptions | undefined, attached?: TableHandle) {
     this.arena = arena;
@@ -97,8 +126,7 @@ export abstract class TableBase implements TableMut {
     if (!Number.isInteger(id)) throw invalidArgument(`id must be an integer; got ${String(id)}`);
     this.id = id;
     this.#readOnly = false;
-    this.meta = arena.allocate(META_SIZE);
-    arena.f64[(this.meta >> 3) + META_LAST_SEQ] = -1;
+    this.meta = allocateMeta(arena);
   }
 
   // ---- what a backend supplies -------------------------------------------------------------
@@ -106,7 +134,8 @@ export abstract class TableBase implements TableMut {
   /**
    * Links a new entry. `fresh` is true when `seq` is above every seq held, so the pair cannot
    * be a duplicate. REQUIRES: throws `MEMREP_DUPLICATE_SEQ` or `MEMREP_ARENA_FULL` before any
-   * change; on success the entry is visible to every later read.
+   * change; on success the entry is visible to every later read; it allocates at most
+   * `maxInsertBytes(key.length, value length)` bytes of the arena.
    */
   protected abstract insertEntry(
     key: Uint8Array,
@@ -119,6 +148,27 @@ export abstract class TableBase implements TableMut {
   protected abstract findEntry(key: Uint8Array, snapshot: number): number;
 
   protected abstract openRawCursor(): RawCursor;
+
+  /**
+   * The most arena bytes one `insertEntry` of a key and value of these lengths can take,
+   * everything it may allocate included (its node, a new bucket's head, a chunk its placement
+   * opens). `write(batch)` checks the sum over the batch against the arena's room before it
+   * inserts anything, so that `MEMREP_ARENA_FULL` can never stop a batch halfway.
+   *
+   * REQUIRES (backend authors): never below what `insertEntry` really allocates. The default,
+   * an entry record with the most aux words the layout allows (`MAX_AUX_WORDS`, a tower of
+   * 32 levels), is safe for a backend that allocates one entry record per insert from the
+   * plain arena; a backend that allocates more (grouped chunks, bucket heads) overrides it.
+   */
+  protected maxInsertBytes(keyLength: number, valueLength: number): number {
+    return (entrySize(MAX_AUX_WORDS, keyLength, valueLength) + 7) & ~7;
+  }
+
+  /**
+   * Called after the base allocated in the arena outside `insertEntry` (a range tombstone
+   * record), for a backend that relies on its entries lying back to back.
+   */
+  protected onArenaAllocated(): void {}
 
   /** Called once, on the first `freeze()`, after the table stops taking writes. */
   protected onFreeze(): void {}
@@ -139,24 +189,37 @@ export abstract class TableBase implements TableMut {
   }
 
   /** What this backend can do; the conformance suite tests what it says. */
-  abstract get supports(): Capabilities;
+  abstract get capabilities(): Capabilities;
+
+  /** @deprecated The old name of `capabilities`, kept for callers not yet moved to it. */
+  get supports(): Capabilities {
+    return this.capabilities;
+  }
+
+  /**
+   * A structured-clonable handle for the backend's static `attach` in a worker thread. Here:
+   * throws `MEMREP_UNSUPPORTED`; a backend with `capabilities.share` overrides it.
+   */
+  share(): unknown {
+    throw unsupported(`${this.constructor.name} cannot be shared with worker threads`);
+  }
 
   // ---- state -------------------------------------------------------------------------------
 
   get count(): number {
-    return this.arena.f64[(this.meta >> 3) + META_COUNT];
+    return metaCount(this.arena, this.meta);
   }
 
   get dataSize(): number {
-    return this.arena.f64[(this.meta >> 3) + META_DATA_SIZE];
+    return metaDataSize(this.arena, this.meta);
   }
 
   get lastSeq(): number {
-    return this.arena.f64[(this.meta >> 3) + META_LAST_SEQ];
+    return metaLastSeq(this.arena, this.meta);
   }
 
   get frozen(): boolean {
-    return Atomics.load(this.arena.i32, (this.meta >> 2) + META_FROZEN_WORD) === 1;
+    return metaFrozen(this.arena, this.meta);
   }
 
   get memoryUsage(): number {
@@ -187,89 +250,238 @@ export abstract class TableBase implements TableMut {
     return this.#write(key, undefined, seq);
   }
 
+  deleteRange(start: Uint8Array, end: Uint8Array, seq?: number): number {
+    this.#assertWritable();
+    assertRangeBounds(start, end);
+    this.#assertBoundLength(start.length);
+    this.#assertBoundLength(end.length);
+    const s = this.#firstSeq(seq, 1);
+    appendRangeTombstone(this.arena, this.meta, start, end, s);
+    this.onArenaAllocated();
+    publishWrites(this.arena, this.meta, 1, start.length + end.length, s);
+    return s;
+  }
+
+  /**
+   * Applies every operation of `batch`, operation i with seq `first + i`, all or none; sets
+   * `batch.sequence` to `first` and returns it.
+   */
+  write(batch: WriteBatch, seq?: number): number {
+    this.#assertWritable();
+    if (!(batch instanceof WriteBatch)) {
+      throw invalidArgument(`batch must be a WriteBatch; got ${String(batch)}`);
+    }
+    const n = batch.count;
+    const first = this.#firstSeq(seq, n);
+    const lastSeq = this.lastSeq;
+    const rep = batch.rep;
+    const limits = this.limits;
+    let reader = new WriteBatchReader(rep);
+    let need = 0;
+    while (reader.next()) {
+      const kl = reader.keyLength;
+      const vl = reader.valueLength;
+      if (reader.tag === TAG_RANGE_DELETE) {
+        this.#assertBoundLength(kl);
+        this.#assertBoundLength(vl);
+        need += rangeTombstoneSize(kl, vl);
+        continue;
+      }
+      if (kl > limits.maxKeySize) throw limitExceeded('maxKeySize', limits.maxKeySize, kl);
+      if (vl > limits.maxValueSize) throw limitExceeded('maxValueSize', limits.maxValueSize, vl);
+      const s = first + reader.index;
+      if (s <= lastSeq) {
+        const key = reader.key();
+        const off = this.findEntry(key, s);
+        if (off !== 0 && this.arena.f64[(off >> 3) + 1] === s) throw duplicateSeqError(key, s);
+      }
+      need += this.maxInsertBytes(kl, vl);
+    }
+    if (!this.arena.fits(need)) {
+      throw new MemrepError(
+        'MEMREP_ARENA_FULL',
+        `this batch of ${n} operations may need up to ${need} bytes, more than the arena's ` +
+          `maxSize of ${this.arena.maxSize} bytes leaves (${this.arena.allocated} already ` +
+          'allocated); nothing was written',
+      );
+    }
+    reader = new WriteBatchReader(rep);
+    let bytes = 0;
+    while (reader.next()) {
+      const s = first + reader.index;
+      bytes += reader.keyLength + reader.valueLength;
+      if (reader.tag === TAG_RANGE_DELETE) {
+        appendRangeTombstone(this.arena, this.meta, reader.key(), reader.value(), s);
+        this.onArenaAllocated();
+      } else {
+        this.insertEntry(
+          reader.key(),
+          reader.tag === TAG_PUT ? reader.value() : undefined,
+          s,
+          s > lastSeq,
+        );
+      }
+    }
+    if (n > 0) publishWrites(this.arena, this.meta, n, bytes, first + n - 1);
+    batch.sequence = first;
+    return first;
+  }
+
   freeze(): void {
-    if (this.#readOnly) throw this.#readOnlyError('freeze');
+    if (this.#readOnly) throw readOnlyError('freeze');
     if (this.frozen) return;
-    Atomics.store(this.arena.i32, (this.meta >> 2) + META_FROZEN_WORD, 1);
+    setMetaFrozen(this.arena, this.meta);
     this.onFreeze();
   }
 
   #write(key: Uint8Array, value: Uint8Array | undefined, seq: number | undefined): number {
-    const m = this.meta >> 3;
-    const lastSeq = this.arena.f64[m + META_LAST_SEQ];
-    let s: number;
-    if (seq === undefined) {
-      s = lastSeq + 1;
-      assertSeq(s);
-    } else {
-      assertSeq(seq);
-      s = seq;
-    }
-    this.insertEntry(key, value, s, s > lastSeq);
-    const f64 = this.arena.f64;
-    f64[m + META_COUNT] += 1;
-    f64[m + META_DATA_SIZE] += key.length + (value === undefined ? 0 : value.length);
-    if (s > lastSeq) f64[m + META_LAST_SEQ] = s;
+    const s = this.#firstSeq(seq, 1);
+    this.insertEntry(key, value, s, s > this.lastSeq);
+    publishWrites(
+      this.arena,
+      this.meta,
+      1,
+      key.length + (value === undefined ? 0 : value.length),
+      s,
+    );
     return s;
   }
 
+  /** The seq of the first of `n` writes: `seq`, or `lastSeq + 1`; all n must stay below 2^53. */
+  #firstSeq(seq: number | undefined, n: number): number {
+    const last = n > 0 ? n - 1 : 0;
+    if (seq === undefined) {
+      const lastSeq = this.lastSeq;
+      if (lastSeq + 1 + last >= SEQ_LIMIT) throw seqsExhausted(lastSeq, last + 1);
+      return lastSeq + 1;
+    }
+    assertSeq(seq);
+    if (seq + last >= SEQ_LIMIT) {
+      throw invalidArgument(
+        `seq ${seq} starts a batch of ${n} operations, whose seqs would pass 2^53 - 1; ` +
+          `give a seq of at most ${SEQ_LIMIT - 1 - last}`,
+      );
+    }
+    return seq;
+  }
+
   #assertWritable(): void {
-    if (this.#readOnly) throw this.#readOnlyError('write');
-    if (Atomics.load(this.arena.i32, (this.meta >> 2) + META_FROZEN_WORD) === 1) {
-      throw new MemrepError('MEMREP_FROZEN', 'the table is frozen: it takes no more writes');
+    if (this.#readOnly) throw readOnlyError('write');
+    if (metaFrozen(this.arena, this.meta)) throw frozenError();
+  }
+
+  #assertBoundLength(length: number): void {
+    const max = this.limits.maxKeySize;
+    if (length > max) throw limitExceeded('maxKeySize', max, length);
+  }
+
+  // ---- range tombstones --------------------------------------------------------------------
+
+  /** The fragmented range tombstones, or null when the table holds none. */
+  rangeTombstoneCoverage(): FragmentedRangeTombstones | null {
+    const head = metaRangeTombstones(this.arena, this.meta);
+    return head === 0 ? null : this.#fragmentsAt(head);
+  }
+
+  /** The fragmented view of the list whose newest record is `head` (not 0). */
+  #fragmentsAt(head: number): FragmentedRangeTombstones {
+    const arena = this.arena;
+    if (this.#readOnly) arena.refresh();
+    const fragments = this.#fragments;
+    if (fragments !== null && fragments.count === rangeTombstoneCount(arena, head)) {
+      return fragments;
+    }
+    const built = FragmentedRangeTombstones.fromArena(arena, head);
+    this.#fragments = built;
+    return built;
+  }
+
+  *rangeTombstones(options?: ReadOptions): IterableIterator<RangeTombstone> {
+    const snapshot = resolveSnapshot(options, this.lastSeq);
+    const fragments = this.rangeTombstoneCoverage();
+    if (fragments === null) return;
+    for (const t of fragments.tombstones) {
+      if (t.seq <= snapshot) yield { start: t.start, end: t.end, seq: t.seq };
     }
   }
 
-  #readOnlyError(what: string): MemrepError {
-    return new MemrepError(
-      'MEMREP_READ_ONLY',
-      `cannot ${what}: this table is a read-only view attached from another thread`,
-    );
+  /**
+   * The seq of the range tombstone hiding an entry of `key` at `seq` (as of `snapshot`), or -1.
+   * `head`: the table's newest range tombstone record, not 0.
+   */
+  #coveringSeq(head: number, key: Uint8Array, seq: number, snapshot: number): number {
+    const covering = this.#fragmentsAt(head).coveringSeq(key, 0, key.length, snapshot);
+    return covering > seq ? covering : -1;
   }
 
   // ---- point reads -------------------------------------------------------------------------
 
   get(key: Uint8Array, options?: ReadOptions): Uint8Array | undefined {
     assertBytes(key, 'key');
-    const off = this.findEntry(key, resolveSnapshot(options, this.lastSeq));
+    const snapshot = resolveSnapshot(options, this.lastSeq);
+    const off = this.findEntry(key, snapshot);
     if (off === 0) return undefined;
+    const head = metaRangeTombstones(this.arena, this.meta);
+    if (head !== 0 && this.#coveringSeq(head, key, this.arena.f64[(off >> 3) + 1], snapshot) >= 0) {
+      return undefined;
+    }
     return entryValue(this.arena, off);
   }
 
   has(key: Uint8Array, options?: ReadOptions): boolean {
     assertBytes(key, 'key');
-    const off = this.findEntry(key, resolveSnapshot(options, this.lastSeq));
-    return off !== 0 && this.arena.i32[(off >> 2) + 1] !== TOMBSTONE;
+    const snapshot = resolveSnapshot(options, this.lastSeq);
+    const off = this.findEntry(key, snapshot);
+    if (off === 0 || this.arena.i32[(off >> 2) + 1] === TOMBSTONE) return false;
+    const head = metaRangeTombstones(this.arena, this.meta);
+    return head === 0 || this.#coveringSeq(head, key, this.arena.f64[(off >> 3) + 1], snapshot) < 0;
   }
 
+  /**
+   * The newest visible entry; for a key a range tombstone covers (above any point entry),
+   * `{ kind: 'delete', seq: <the tombstone's seq>, value: undefined }`.
+   */
   find(key: Uint8Array, options?: ReadOptions): Entry | undefined {
     assertBytes(key, 'key');
-    const off = this.findEntry(key, resolveSnapshot(options, this.lastSeq));
+    const snapshot = resolveSnapshot(options, this.lastSeq);
+    const off = this.findEntry(key, snapshot);
+    const arena = this.arena;
+    const head = metaRangeTombstones(arena, this.meta);
+    if (head !== 0) {
+      const seq = off === 0 ? -1 : arena.f64[(off >> 3) + 1];
+      const covering = this.#coveringSeq(head, key, seq, snapshot);
+      if (covering >= 0) {
+        const held = off === 0 ? key.slice() : entryKey(arena, off);
+        return { key: held, seq: covering, kind: 'delete', value: undefined };
+      }
+    }
     if (off === 0) return undefined;
-    return readEntry(this.arena, off);
+    const tombstone = arena.i32[(off >> 2) + 1] === TOMBSTONE;
+    return {
+      key: entryKey(arena, off),
+      seq: arena.f64[(off >> 3) + 1],
+      kind: tombstone ? 'delete' : 'put',
+      value: tombstone ? undefined : entryValue(arena, off),
+    };
   }
 
   // ---- ordered reads -----------------------------------------------------------------------
 
   range(options?: RangeOptions): IterableIterator<[Uint8Array, Uint8Array]> {
-    return this.#iterate<[Uint8Array, Uint8Array]>(normalizeRange(options, this.lastSeq), ENTRIES);
+    return this.#iterate(normalizeRange(options, this.lastSeq), YIELD_ENTRIES);
   }
 
   keys(options?: RangeOptions): IterableIterator<Uint8Array> {
-    return this.#iterate<Uint8Array>(normalizeRange(options, this.lastSeq), KEYS);
+    return this.#iterate(normalizeRange(options, this.lastSeq), YIELD_KEYS);
   }
 
   values(options?: RangeOptions): IterableIterator<Uint8Array> {
-    return this.#iterate<Uint8Array>(normalizeRange(options, this.lastSeq), VALUES);
+    return this.#iterate(normalizeRange(options, this.lastSeq), YIELD_VALUES);
   }
 
   prefix(prefix: Uint8Array, options?: RangeOptions): IterableIterator<[Uint8Array, Uint8Array]> {
     assertBytes(prefix, 'prefix');
-    return this.#iterate<[Uint8Array, Uint8Array]>(
-      normalizeRange(options, this.lastSeq, prefix),
-      ENTRIES,
-      prefix,
-    );
+    return this.#iterate(normalizeRange(options, this.lastSeq, prefix), YIELD_ENTRIES, prefix);
   }
 
   [Symbol.iterator](): IterableIterator<[Uint8Array, Uint8Array]> {
@@ -278,248 +490,26 @@ export abstract class TableBase implements TableMut {
 
   /**
    * Without a snapshot the cursor sees every entry, later writes included (a flush walks a
-   * frozen table); with one, it skips entries whose seq is above it.
+   * frozen table); with one, it skips entries whose seq is above it. It walks point entries
+   * under range tombstones too; `rangeTombstones()` gives those.
    */
   cursor(options?: ReadOptions): Cursor {
     const snapshot = resolveSnapshot(options, MAX_SEQ);
-    const cursor = new SnapshotCursor(this.arena, this.openRawCursor(), snapshot);
+    const cursor = new SnapshotCursor(this.openRawCursor(), snapshot);
     this.#last.cursor = cursor;
     return cursor;
   }
 
-  #iterate<T>(bounds: RangeBounds, mode: IterMode, prefix?: Uint8Array): IterableIterator<T> {
-    const iterator = new RangeIterator<T>(
-      this.arena,
-      bounds.empty ? null : this.openRangeCursor(bounds, prefix),
-      bounds,
-      mode,
-    );
+  #iterate<T>(bounds: RangeBounds, mode: VisibleMode, prefix?: Uint8Array): IterableIterator<T> {
+    const iterator = bounds.empty
+      ? new VisibleIterator<T>(null, bounds, mode, null)
+      : new VisibleIterator<T>(
+          this.openRangeCursor(bounds, prefix),
+          bounds,
+          mode,
+          this.rangeTombstoneCoverage(),
+        );
     this.#last.iterator = iterator;
     return iterator;
-  }
-}
-
-function readEntry(arena: Arena, off: number): Entry {
-  const tombstone = arena.i32[(off >> 2) + 1] === TOMBSTONE;
-  return {
-    key: entryKey(arena, off),
-    seq: arena.f64[(off >> 3) + 1],
-    kind: tombstone ? 'delete' : 'put',
-    value: tombstone ? undefined : entryValue(arena, off),
-  };
-}
-
-/** Compares the key of the entry at `off` with a caller's key (entry first). */
-function compareEntryTo(arena: Arena, off: number, key: Uint8Array): number {
-  const i32 = arena.i32;
-  const w = i32[off >> 2];
-  return -compareKeyToArena(key, arena.bytes, off + ENTRY_HEADER_SIZE + ((w & 63) << 2), w >>> 6);
-}
-
-type IterMode = 0 | 1 | 2;
-const ENTRIES: IterMode = 0;
-const KEYS: IterMode = 1;
-const VALUES: IterMode = 2;
-
-/**
- * Live keys in a range: for each key the newest entry at or below the snapshot, tombstones
- * hidden. The snapshot is pinned at creation; positions are arena offsets that later writes
- * never move, so concurrent writes neither show up nor break the walk.
- */
-class RangeIterator<T> implements IterableIterator<T> {
-  readonly #arena: Arena;
-  readonly #raw: RawCursor | null;
-  readonly #bounds: RangeBounds;
-  readonly #mode: IterMode;
-  #remaining: number;
-  #started = false;
-
-  constructor(arena: Arena, raw: RawCursor | null, bounds: RangeBounds, mode: IterMode) {
-    this.#arena = arena;
-    this.#raw = raw;
-    this.#bounds = bounds;
-    this.#mode = mode;
-    this.#remaining = bounds.limit;
-  }
-
-  [Symbol.iterator](): IterableIterator<T> {
-    return this;
-  }
-
-  next(): IteratorResult<T> {
-    const raw = this.#raw;
-    if (raw === null || this.#remaining <= 0) return { done: true, value: undefined };
-    const off = this.#bounds.reverse ? this.#nextReverse(raw) : this.#nextForward(raw);
-    if (off === 0) {
-      this.#remaining = 0;
-      return { done: true, value: undefined };
-    }
-    this.#remaining--;
-    const arena = this.#arena;
-    const mode = this.#mode;
-    const value =
-      mode === KEYS
-        ? entryKey(arena, off)
-        : mode === VALUES
-          ? entryValue(arena, off)
-          : [entryKey(arena, off), entryValue(arena, off)];
-    return { done: false, value: value as T };
-  }
-
-  return(): IteratorResult<T> {
-    this.#remaining = 0;
-    return { done: true, value: undefined };
-  }
-
-  #nextForward(raw: RawCursor): number {
-    const b = this.#bounds;
-    const arena = this.#arena;
-    if (!this.#started) {
-      this.#started = true;
-      if (b.lower === undefined) raw.first();
-      else {
-        raw.seek(b.lower, MAX_SEQ);
-        if (b.lowerExclusive) {
-          while (raw.entry !== 0 && compareEntryTo(arena, raw.entry, b.lower) === 0) raw.next();
-        }
-      }
-    }
-    const snapshot = b.snapshot;
-    const upper = b.upper;
-    for (;;) {
-      const off = raw.entry;
-      if (off === 0) return 0;
-      if (upper !== undefined) {
-        const c = compareEntryTo(arena, off, upper);
-        if (c > 0 || (c === 0 && b.upperExclusive)) return 0;
-      }
-      raw.next();
-      if (arena.f64[(off >> 3) + 1] > snapshot) continue;
-      while (raw.entry !== 0 && sameEntryKey(arena, raw.entry, off)) raw.next();
-      if (arena.i32[(off >> 2) + 1] !== TOMBSTONE) return off;
-    }
-  }
-
-  #nextReverse(raw: RawCursor): number {
-    const b = this.#bounds;
-    const arena = this.#arena;
-    if (!this.#started) {
-      this.#started = true;
-      if (b.upper === undefined) raw.last();
-      else {
-        raw.seekForPrev(b.upper, -1);
-        if (b.upperExclusive) {
-          while (raw.entry !== 0 && compareEntryTo(arena, raw.entry, b.upper) === 0) raw.prev();
-        }
-      }
-    }
-    const snapshot = b.snapshot;
-    const lower = b.lower;
-    for (;;) {
-      const off = raw.entry;
-      if (off === 0) return 0;
-      if (lower !== undefined) {
-        const c = compareEntryTo(arena, off, lower);
-        if (c < 0 || (c === 0 && b.lowerExclusive)) return 0;
-      }
-      // Going backwards a key's versions come oldest first: the visible one is the last seen.
-      let visible = 0;
-      let cur = off;
-      do {
-        if (arena.f64[(cur >> 3) + 1] <= snapshot) visible = cur;
-        raw.prev();
-        cur = raw.entry;
-      } while (cur !== 0 && sameEntryKey(arena, cur, off));
-      if (visible !== 0 && arena.i32[(visible >> 2) + 1] !== TOMBSTONE) return visible;
-    }
-  }
-}
-
-/** The public `Cursor`: a raw cursor that skips entries above its snapshot. */
-class SnapshotCursor implements Cursor {
-  readonly #arena: Arena;
-  readonly #raw: RawCursor;
-  readonly #snapshot: number;
-
-  constructor(arena: Arena, raw: RawCursor, snapshot: number) {
-    this.#arena = arena;
-    this.#raw = raw;
-    this.#snapshot = snapshot;
-  }
-
-  get valid(): boolean {
-    return this.#raw.entry !== 0;
-  }
-
-  get key(): Uint8Array {
-    return entryKey(this.#arena, this.#current());
-  }
-
-  get seq(): number {
-    return this.#arena.f64[(this.#current() >> 3) + 1];
-  }
-
-  get kind(): EntryKind {
-    return this.#arena.i32[(this.#current() >> 2) + 1] === TOMBSTONE ? 'delete' : 'put';
-  }
-
-  get value(): Uint8Array | undefined {
-    return entryValue(this.#arena, this.#current());
-  }
-
-  first(): void {
-    this.#raw.first();
-    this.#skipForward();
-  }
-
-  last(): void {
-    this.#raw.last();
-    this.#skipBackward();
-  }
-
-  seek(key: Uint8Array): void {
-    assertBytes(key, 'key');
-    this.#raw.seek(key, MAX_SEQ);
-    this.#skipForward();
-  }
-
-  seekForPrev(key: Uint8Array): void {
-    assertBytes(key, 'key');
-    this.#raw.seekForPrev(key, -1);
-    this.#skipBackward();
-  }
-
-  next(): void {
-    if (this.#raw.entry === 0) return;
-    this.#raw.next();
-    this.#skipForward();
-  }
-
-  prev(): void {
-    if (this.#raw.entry === 0) return;
-    this.#raw.prev();
-    this.#skipBackward();
-  }
-
-  #current(): number {
-    const off = this.#raw.entry;
-    if (off === 0) {
-      throw new MemrepError('MEMREP_INVALID_CURSOR', 'the cursor is not positioned on an entry');
-    }
-    return off;
-  }
-
-  #skipForward(): void {
-    const raw = this.#raw;
-    const snapshot = this.#snapshot;
-    const f64 = this.#arena;
-    while (raw.entry !== 0 && f64.f64[(raw.entry >> 3) + 1] > snapshot) raw.next();
-  }
-
-  #skipBackward(): void {
-    const raw = this.#raw;
-    const snapshot = this.#snapshot;
-    const arena = this.#arena;
-    while (raw.entry !== 0 && arena.f64[(raw.entry >> 3) + 1] > snapshot) raw.prev();
   }
 }

@@ -1,3 +1,5 @@
+import type { WriteBatch } from './write-batch.js';
+
 /** A snapshot is a sequence number: a read as of S sees, per key, its newest entry with seq <= S. */
 export interface ReadOptions {
   /** Defaults to "everything written so far" (the table's `lastSeq` when the read starts). */
@@ -35,6 +37,10 @@ export interface Entry {
  * Invariants:
  * 1. With a snapshot, entries whose seq is above it are skipped in every direction.
  * 2. Positions survive later writes: a cursor is never broken by a concurrent write.
+ * 3. It walks every point entry, those a range tombstone covers included (a flush writes both;
+ *    `Table.rangeTombstones()` gives the range tombstones).
+ * 4. `keyLength`, `valueLength`, `copyKey`, `copyValue` and `compareKey` allocate nothing: a
+ *    flush moves bytes without a view per entry.
  *
  * Reading `key`, `seq`, `kind` or `value` while `valid` is false throws
  * `MEMREP_INVALID_CURSOR`. `next`/`prev` on an invalid cursor leave it invalid.
@@ -53,6 +59,27 @@ export interface Cursor {
   seekForPrev(key: Uint8Array): void;
   next(): void;
   prev(): void;
+  /** Length of the current key in bytes. */
+  readonly keyLength: number;
+  /** Length of the current value in bytes; 0 for a tombstone. */
+  readonly valueLength: number;
+  /**
+   * Copies the current key into `target` at `offset` (default 0); returns the bytes written.
+   * Allocates nothing. A target without room for it is a `RangeError`
+   * (`MEMREP_INVALID_ARGUMENT`), thrown with nothing written.
+   */
+  copyKey(target: Uint8Array, offset?: number): number;
+  /** Copies the current value like `copyKey` (nothing, and 0, for a tombstone). */
+  copyValue(target: Uint8Array, offset?: number): number;
+  /** Negative, zero or positive as the current key sorts before, with or after `key`. */
+  compareKey(key: Uint8Array): number;
+}
+
+/** A range tombstone: it hides every entry in `[start, end)` whose seq is below `seq`. */
+export interface RangeTombstone {
+  start: Uint8Array;
+  end: Uint8Array;
+  seq: number;
 }
 
 /**
@@ -63,6 +90,12 @@ export interface Cursor {
  * 2. Keys and values handed out are zero-copy views into the table's memory, valid and
  *    unchanged for the table's whole life (later writes and arena growth included).
  * 3. An iterator pins its snapshot when created; later writes never show up in it.
+ * 4. A range tombstone `[start, end)` at seq s hides, at snapshots >= s, every entry in it
+ *    whose seq is below s, in every read but the cursor.
+ *
+ * REQUIRES: callers never write into a key or value a read hands out (nor a range tombstone's
+ * bounds). They are the table's own memory, not copies: a write through one changes the
+ * table under every reader, in this thread and in attached ones, and breaks its order.
  */
 export interface Table {
   readonly id: number;
@@ -75,6 +108,15 @@ export interface Table {
   /** Highest seq written; -1 when empty. */
   readonly lastSeq: number;
   readonly frozen: boolean;
+  /** What this table can do (see `Capabilities`). */
+  readonly capabilities: Capabilities;
+  /**
+   * A structured-clonable handle to post to a worker thread, where the backend's static
+   * `attach(handle)` returns a read-only table over the same memory. Throws
+   * `MEMREP_UNSUPPORTED` unless `capabilities.share` (and, with `shareRequiresFrozen`, until
+   * the table is frozen).
+   */
+  share(): unknown;
   /** The value of the newest visible entry; undefined if absent or deleted. */
   get(key: Uint8Array, options?: ReadOptions): Uint8Array | undefined;
   has(key: Uint8Array, options?: ReadOptions): boolean;
@@ -89,6 +131,11 @@ export interface Table {
   /** Same as `range()`. */
   [Symbol.iterator](): IterableIterator<[Uint8Array, Uint8Array]>;
   cursor(options?: ReadOptions): Cursor;
+  /**
+   * The range tombstones visible at the snapshot (seq <= snapshot), ordered by start
+   * ascending then seq descending, as written (not fragmented): what a flush writes.
+   */
+  rangeTombstones(options?: ReadOptions): IterableIterator<RangeTombstone>;
 }
 
 /**
@@ -97,8 +144,9 @@ export interface Table {
  * REQUIRES: one writer at a time (any number of readers).
  * Errors, each thrown before any change:
  * - `MEMREP_INVALID_ARGUMENT` (TypeError): key or value not a Uint8Array, seq not an integer
- *   in [0, 2^53).
- * - `MEMREP_LIMIT_EXCEEDED` (RangeError): key or value longer than the table's limit.
+ *   in [0, 2^53) (or, for a batch, one whose operations' seqs would pass 2^53 - 1).
+ * - `MEMREP_LIMIT_EXCEEDED` (RangeError): key, value or range bound longer than the table's
+ *   limit; or no seq given and the table's seqs exhausted (`lastSeq` is 2^53 - 1).
  * - `MEMREP_DUPLICATE_SEQ`: this (key, seq) is already held.
  * - `MEMREP_FROZEN`: the table was frozen.
  * - `MEMREP_ARENA_FULL`: the entry would pass the arena's `maxSize`.
@@ -109,6 +157,24 @@ export interface TableMut extends Table {
   put(key: Uint8Array, value: Uint8Array, seq?: number): number;
   /** Writes a tombstone. Returns the seq used. */
   delete(key: Uint8Array, seq?: number): number;
+  /**
+   * Writes a range tombstone over `[start, end)`; returns the seq used. Also thrown before any
+   * change: `MEMREP_INVALID_ARGUMENT` unless both are bytes and `start` sorts before `end`.
+   */
+  deleteRange(start: Uint8Array, end: Uint8Array, seq?: number): number;
+  /**
+   * Applies the batch's operations with consecutive seqs from `seq` (default `lastSeq + 1`),
+   * all or none; sets `batch.sequence` to the first seq and returns it.
+   *
+   * Invariants:
+   * 1. Every error above is thrown before anything is inserted (the arena's room is checked
+   *    for the whole batch first), leaving the table exactly as before.
+   * 2. `lastSeq`, `count` and `dataSize` move once, after every operation is in: a read at the
+   *    default snapshot, in this thread or an attached one, sees all of the batch or none.
+   *    (Operations given seqs at or below `lastSeq` are visible to such reads as they land,
+   *    as any write with an old seq is.)
+   */
+  write(batch: WriteBatch, seq?: number): number;
   /** Read-only from now on; reads go on working. */
   freeze(): void;
 }
@@ -116,12 +182,15 @@ export interface TableMut extends Table {
 /**
  * What a backend can do, declared so that the conformance suite tests what it says and a
  * capability that is absent fails with `MEMREP_UNSUPPORTED` instead of being silently wrong.
+ * A backend may add its own.
  */
 export interface Capabilities {
   /** `share()` and a static `attach(handle)` giving worker threads a read-only table. */
-  share: boolean;
+  readonly share: boolean;
   /** Sharing is available only once the table is frozen. */
-  shareRequiresFrozen?: boolean;
+  readonly shareRequiresFrozen: boolean;
+  /** `share({ writable: true })`: writers in several threads at once (none yet). */
+  readonly concurrentWrites: boolean;
 }
 
 /** Options every backend takes: the arena's, then the table's. */

@@ -19,7 +19,7 @@ import {
   unsupported,
 } from '@memrep/core';
 import { headSize, NEXT0_WORD, SkipListCore } from '@memrep/skiplist';
-import { BucketArena } from './chunks.js';
+import { BucketArena, MAX_CHUNK_SIZE } from './chunks.js';
 import {
   BucketCursor,
   type HeadList,
@@ -233,8 +233,12 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     this.list = new SkipListCore(this.arena, { concurrent: this.concurrent });
   }
 
-  get supports(): Capabilities {
-    return { share: this.#fixed >= 0 && this.arena.shared };
+  get capabilities(): Capabilities {
+    return {
+      share: this.#fixed >= 0 && this.arena.shared,
+      shareRequiresFrozen: false,
+      concurrentWrites: false,
+    };
   }
 
   /** Writes so far whose seq was not above every seq held (a merge cursor's staleness). */
@@ -291,7 +295,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
    * A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer and a
    * fixed-length prefix extractor (a function cannot be posted): otherwise `MEMREP_UNSUPPORTED`.
    */
-  share(): HashSkipListHandle {
+  override share(): HashSkipListHandle {
     if (this.#fixed < 0) {
       throw unsupported(
         'share() needs a fixed-length prefixExtractor: a function cannot be posted to a worker',
@@ -378,6 +382,12 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     }
     if (!fresh) Atomics.add(arena.i32, (this.#state >> 2) + STATE_UNORDERED_WORD, 1);
     this.#order = undefined;
+  }
+
+  /** A new bucket's head and tallest node, plus the chunk the bucket may open (chunks.ts). */
+  protected override maxInsertBytes(keyLength: number, valueLength: number): number {
+    const node = (entrySize(2 * this.bucketMaxHeight - 1, keyLength, valueLength) + 7) & ~7;
+    return this.headBytes + node + (this.#chunks === undefined ? 0 : MAX_CHUNK_SIZE);
   }
 
   /**

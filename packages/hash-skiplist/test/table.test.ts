@@ -66,7 +66,11 @@ describe('options', () => {
     expect(table.bucketCount).toBe(2 ** 20);
     expect(table.bucketMaxHeight).toBe(2);
     expect(table.totalOrder).toBe('auto');
-    expect(table.supports).toEqual({ share: true });
+    expect(table.capabilities).toEqual({
+      share: true,
+      shareRequiresFrozen: false,
+      concurrentWrites: false,
+    });
     table.put(s('k'), s('v'));
     expect(text(table.get(s('k')))).toBe('v');
   });
@@ -191,7 +195,7 @@ describe('sharing', () => {
 
   it('a function extractor cannot be posted to a worker: share is declared absent', () => {
     const table = createTable({ prefixExtractor: untilColon });
-    expect(table.supports.share).toBe(false);
+    expect(table.capabilities.share).toBe(false);
     expect(() => table.share()).toThrow(code('MEMREP_UNSUPPORTED'));
   });
 

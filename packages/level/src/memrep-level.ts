@@ -1,8 +1,9 @@
+import { compareBytes, WriteBatch } from '@memrep/core';
 import { AbstractLevel, AbstractSnapshot } from 'abstract-level';
 import { loadBackend } from './backends.js';
 import { toBytes } from './bytes.js';
 import { MemrepIterator, MemrepKeyIterator, MemrepValueIterator } from './iterators.js';
-import { Memtables, type MemtablesStats, type WriteOp } from './memtables.js';
+import { Memtables, type MemtablesStats } from './memtables.js';
 import type { KeyRange, LiveCursor } from './merge.js';
 import { type MemrepLevelOptions, type ResolvedOptions, resolveOptions } from './options.js';
 
@@ -90,7 +91,6 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
 > {
   readonly #options: ResolvedOptions;
   #memtables: Memtables | null = null;
-  readonly #single: WriteOp[] = [{ key: new Uint8Array(0), value: undefined }];
   /**
    * The last iterator of each kind, kept reachable so that V8 keeps their hidden classes across
    * full GCs (as `TableBase` does for its iterators and cursors): with no instance left, a GC
@@ -187,49 +187,61 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
   }
 
   async _batch(operations: PrivateOperation[]): Promise<void> {
-    const ops = new Array<WriteOp>(operations.length);
+    const batch = new WriteBatch();
     for (let i = 0; i < operations.length; i++) {
       const op = operations[i];
-      ops[i] = {
-        key: toBytes(op.key),
-        value: op.type === 'put' ? toBytes(op.value) : undefined,
-      };
+      if (op.type === 'put') batch.put(toBytes(op.key), toBytes(op.value));
+      else batch.delete(toBytes(op.key));
     }
-    this.#memtables!.write(ops);
+    this.#memtables!.write(batch);
   }
 
   /**
-   * Clearing everything, with no snapshot open, drops the memtables whole. Otherwise every
-   * live key in the range (as of the given snapshot, or of the call) gets a tombstone, in
-   * atomic chunks with a pause between them, as memory-level breathes.
+   * Clearing everything, with no snapshot open, drops the memtables whole. A clear without a
+   * limit or an explicit snapshot is one range tombstone over the range, whatever it holds.
+   * With a limit or a snapshot (which name the keys to delete, not a range), every live key in
+   * the range as of that snapshot gets a tombstone, in atomic chunks with a pause between
+   * them, as memory-level breathes.
    */
   async _clear(options: PrivateOptions): Promise<void> {
     const memtables = this.#memtables!;
     const range = toRange(options);
     const limit = options.limit ?? -1;
-    if (
-      range.lower === undefined &&
-      range.upper === undefined &&
-      limit < 0 &&
-      options.snapshot == null &&
-      memtables.dropAll()
-    ) {
+    if (limit < 0 && options.snapshot == null) {
+      if (range.lower === undefined && range.upper === undefined && memtables.dropAll()) return;
+      const start =
+        range.lower === undefined ? EMPTY : successorIf(range.lower, range.lowerExclusive);
+      const end =
+        range.upper === undefined
+          ? this.#endAfterLastKey(memtables, range)
+          : successorIf(range.upper, !range.upperExclusive);
+      if (end !== undefined && compareBytes(start, end) < 0) memtables.deleteRange(start, end);
       return;
     }
     const cursor = memtables.cursor(this.#snapshotSeq(memtables, options), range);
     let remaining = limit < 0 ? Number.POSITIVE_INFINITY : limit;
-    const chunk: WriteOp[] = [];
+    const chunk = new WriteBatch();
     try {
       while (remaining > 0 && cursor.next(false)) {
-        chunk.push({ key: cursor.key, value: undefined });
+        chunk.delete(cursor.key);
         remaining--;
-        if (chunk.length === CLEAR_CHUNK) {
+        if (chunk.count === CLEAR_CHUNK) {
           memtables.write(chunk);
-          chunk.length = 0;
+          chunk.clear();
           await breathe();
         }
       }
       memtables.write(chunk);
+    } finally {
+      cursor.release();
+    }
+  }
+
+  /** Just past the last live key in `range` (unbounded above), or undefined when it holds none. */
+  #endAfterLastKey(memtables: Memtables, range: KeyRange): Uint8Array | undefined {
+    const cursor = memtables.cursor(memtables.visibleSeq, { ...range, reverse: true });
+    try {
+      return cursor.next(false) ? successorIf(cursor.key, true) : undefined;
     } finally {
       cursor.release();
     }
@@ -258,16 +270,7 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
   }
 
   #writeOne(key: Uint8Array, value: Uint8Array | undefined): void {
-    const single = this.#single;
-    const op = single[0];
-    op.key = key;
-    op.value = value;
-    try {
-      this.#memtables!.write(single);
-    } finally {
-      op.key = EMPTY;
-      op.value = undefined;
-    }
+    this.#memtables!.writeOne(key, value);
   }
 
   #cursor(options: PrivateOptions): LiveCursor {
@@ -311,6 +314,14 @@ function toRange(options: PrivateOptions): KeyRange {
     upperExclusive = true;
   }
   return { lower, lowerExclusive, upper, upperExclusive, reverse: options.reverse === true };
+}
+
+/** `key` itself, or with `next` the smallest key after it (`key` and a 0x00 byte). */
+function successorIf(key: Uint8Array, next: boolean): Uint8Array {
+  if (!next) return key;
+  const out = new Uint8Array(key.length + 1);
+  out.set(key);
+  return out;
 }
 
 function breathe(): Promise<void> {

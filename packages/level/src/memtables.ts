@@ -1,12 +1,6 @@
-import type { TableMut } from '@memrep/core';
+import { type TableMut, WriteBatch } from '@memrep/core';
 import { type KeyRange, LiveCursor, mergeTables } from './merge.js';
 import type { ResolvedOptions, TableFactory } from './options.js';
-
-/** One write of a batch. `value` undefined writes a tombstone. */
-export interface WriteOp {
-  key: Uint8Array;
-  value: Uint8Array | undefined;
-}
 
 /** What one memtable holds, as `MemrepLevel#stats()` reports it. */
 export interface MemtableStats {
@@ -49,10 +43,12 @@ const ENTRY_SIZE_ESTIMATE = 32;
  * 1. Seqs are global: every entry of a newer table has a higher seq than every entry of an
  *    older one, so for each key the newest table holding a visible entry holds its newest
  *    version, and a tombstone there hides the older tables.
- * 2. A batch is atomic: it takes consecutive seqs in one table, and `visibleSeq` moves past
- *    them only once all are written. Reads default to `visibleSeq` as their snapshot, so no
- *    read, iterator or snapshot sees part of a batch; a batch that fails midway is taken out
- *    of its table before the error is thrown, so no later reader sees it either.
+ * 2. A batch is atomic: it takes consecutive seqs in one table through `TableMut.write`, which
+ *    applies it all or none, and `visibleSeq` moves past them only once all are written.
+ *    Reads default to `visibleSeq` as their snapshot, so no read, iterator or snapshot sees
+ *    part of a batch.
+ * 5. A range tombstone lives in the table it was written to and hides, in every read, the
+ *    entries of that table and of every older one below its seq (seqs are global).
  * 3. `tables` is never changed in place: a rotation or compaction installs a new array, so an
  *    iterator that captured the array goes on reading exactly the tables it started with.
  * 4. A compaction keeps every version a pinned snapshot can see; iterators need nothing kept,
@@ -137,36 +133,65 @@ export class Memtables {
   // ---- writes ------------------------------------------------------------------------------
 
   /**
-   * Writes `ops` atomically (invariant 2). Throws what the table threw (a key over the
+   * Writes `batch` atomically (invariant 2). Throws what the table threw (a key over the
    * table's limit, a batch larger than a whole arena), having written nothing.
    */
-  write(ops: readonly WriteOp[]): void {
-    if (ops.length === 0) return;
-    let estimate = 0;
-    for (let i = 0; i < ops.length; i++) {
-      const { key, value } = ops[i];
-      estimate += key.length + (value === undefined ? 0 : value.length) + ENTRY_OVERHEAD_BOUND;
+  write(batch: WriteBatch): void {
+    if (batch.count === 0) return;
+    this.#beforeWrite(batch.byteSize + batch.count * ENTRY_OVERHEAD_BOUND);
+    const seq = this.#visibleSeq + 1;
+    try {
+      this.#tables[0].write(batch, seq);
+    } catch (error) {
+      // The estimate is a bound for tables built on core's entry records; a backend that needs
+      // more gets one retry in a fresh table before the batch is refused.
+      if (!isArenaFull(error) || this.#tables[0].count === 0) throw error;
+      this.#rotate();
+      this.#tables[0].write(batch, seq);
     }
+    this.#afterWrite(seq + batch.count - 1);
+  }
+
+  /** One put (`value` defined) or delete, as a batch of one without building one. */
+  writeOne(key: Uint8Array, value: Uint8Array | undefined): void {
+    this.#beforeWrite(key.length + (value === undefined ? 0 : value.length) + ENTRY_OVERHEAD_BOUND);
+    const seq = this.#visibleSeq + 1;
+    try {
+      this.#writeOneInto(this.#tables[0], key, value, seq);
+    } catch (error) {
+      if (!isArenaFull(error) || this.#tables[0].count === 0) throw error;
+      this.#rotate();
+      this.#writeOneInto(this.#tables[0], key, value, seq);
+    }
+    this.#afterWrite(seq);
+  }
+
+  /** A range tombstone over `[start, end)` in the active table (invariant 5). */
+  deleteRange(start: Uint8Array, end: Uint8Array): void {
+    const batch = new WriteBatch().deleteRange(start, end);
+    this.write(batch);
+  }
+
+  #beforeWrite(estimate: number): void {
     const active = this.#tables[0];
     if (active.count > 0 && active.memoryUsage + estimate > this.#options.tableMaxSize) {
       this.#rotate();
     }
-    try {
-      this.#writeInto(this.#tables[0], ops);
-    } catch (error) {
-      const hadData = this.#discardUncommitted();
-      // The estimate is a bound for tables built on core's entry records; a backend that needs
-      // more gets one retry in a fresh table before the batch is refused.
-      if (!isArenaFull(error) || !hadData) throw error;
-      this.#rotate();
-      try {
-        this.#writeInto(this.#tables[0], ops);
-      } catch (retryError) {
-        this.#discardUncommitted();
-        throw retryError;
-      }
-    }
+  }
+
+  #afterWrite(seq: number): void {
+    this.#visibleSeq = seq;
     if (this.#tables[0].memoryUsage >= this.#options.writeBufferSize) this.#rotate();
+  }
+
+  #writeOneInto(
+    table: TableMut,
+    key: Uint8Array,
+    value: Uint8Array | undefined,
+    seq: number,
+  ): void {
+    if (value === undefined) table.delete(key, seq);
+    else table.put(key, value, seq);
   }
 
   /**
@@ -202,38 +227,6 @@ export class Memtables {
       rotations: this.#rotations,
       compactions: this.#compactions,
     };
-  }
-
-  #writeInto(table: TableMut, ops: readonly WriteOp[]): void {
-    let seq = this.#visibleSeq + 1;
-    for (let i = 0; i < ops.length; i++, seq++) {
-      const { key, value } = ops[i];
-      if (value === undefined) table.delete(key, seq);
-      else table.put(key, value, seq);
-    }
-    this.#visibleSeq = seq - 1;
-  }
-
-  /**
-   * Takes the entries of a failed batch (seqs above `visibleSeq`) out of the active table by
-   * rebuilding it from its committed entries; memtables cannot delete. Returns whether the
-   * table held committed data.
-   */
-  #discardUncommitted(): boolean {
-    const active = this.#tables[0];
-    const visible = this.#visibleSeq;
-    const cursor = active.cursor({ snapshot: visible });
-    cursor.first();
-    const hadData = cursor.valid;
-    if (active.lastSeq <= visible) return hadData;
-    const rebuilt = this.#createTable(this.#options.writeBufferSize);
-    for (; cursor.valid; cursor.next()) {
-      const value = cursor.value;
-      if (value === undefined) rebuilt.delete(cursor.key, cursor.seq);
-      else rebuilt.put(cursor.key, value, cursor.seq);
-    }
-    this.#tables = [rebuilt, ...this.#tables.slice(1)];
-    return hadData;
   }
 
   /** A new empty table for about `bytes` of data (a hint some backends size an index by). */

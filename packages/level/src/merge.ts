@@ -1,4 +1,11 @@
-import { type Cursor, compareBytes, type Table, type TableMut } from '@memrep/core';
+import {
+  type Cursor,
+  compareBytes,
+  type RangeTombstone,
+  type Table,
+  type TableMut,
+} from '@memrep/core';
+import { FragmentedRangeTombstones } from '@memrep/core/backend';
 
 /**
  * A key range in one normal form. `lower`/`upper` undefined mean unbounded; abstract-level's
@@ -52,6 +59,9 @@ const EMPTY = new Uint8Array(0);
  *    yielded: the merge never looks back.
  * 3. The tables and the snapshot are fixed at construction; later writes to the active table
  *    are above the snapshot and its cursor skips them.
+ * 4. A key's newest visible version is hidden when a range tombstone of any table, visible at
+ *    the snapshot, covers it with a higher seq (seqs are global, so that is a newer table's or
+ *    the same table's).
  */
 export class LiveCursor {
   /** The key and value of the entry `next()` last moved to. */
@@ -62,10 +72,15 @@ export class LiveCursor {
   readonly #heads: (Uint8Array | null)[];
   #positioned = false;
   #done: boolean;
+  readonly #snapshot: number;
+  /** Every table's range tombstones visible at the snapshot, or null when there are none. */
+  readonly #coverage: FragmentedRangeTombstones | null;
 
   constructor(tables: readonly Table[], snapshot: number, range: KeyRange) {
     this.#range = range;
+    this.#snapshot = snapshot;
     const options = { snapshot };
+    this.#coverage = coverageOf(tables, options);
     this.#cursors = tables.map((table) => table.cursor(options));
     this.#heads = this.#cursors.map(() => null);
     this.#done = emptyRange(range);
@@ -160,7 +175,7 @@ export class LiveCursor {
       }
       // The winner is on the key's first entry in internal order: its newest visible version.
       const cursor = cursors[w];
-      const live = cursor.kind === 'put';
+      const live = cursor.kind === 'put' && !this.#covered(min, cursor.seq);
       const value = live && withValue ? cursor.value : undefined;
       this.#skipForward(w, min);
       // Tables before the winner have larger heads; only later ones can hold this key too.
@@ -202,7 +217,7 @@ export class LiveCursor {
       let value: Uint8Array | undefined;
       let head: Uint8Array | null = null;
       for (;;) {
-        live = cursor.kind === 'put';
+        live = cursor.kind === 'put' && !this.#covered(max, cursor.seq);
         if (live && withValue) value = cursor.value;
         cursor.prev();
         if (!cursor.valid) break;
@@ -221,6 +236,12 @@ export class LiveCursor {
         return true;
       }
     }
+  }
+
+  /** Whether a range tombstone hides the version of `key` at `seq` (invariant 4). */
+  #covered(key: Uint8Array, seq: number): boolean {
+    const coverage = this.#coverage;
+    return coverage !== null && coverage.coveringSeq(key, 0, key.length, this.#snapshot) > seq;
   }
 
   /** Moves cursor `i` past every entry of `key`, going forward. */
@@ -252,11 +273,53 @@ export class LiveCursor {
   }
 }
 
+/** Marks a version that stands for a range tombstone covering the key (never written). */
+const COVERED = new Uint8Array(0);
+
+/**
+ * Inserts, into a key's versions (seq descending), a tombstone-like version at the seq of each
+ * range tombstone covering `key`, so that the kept-version rule treats it as a point tombstone.
+ */
+function addCoveringVersions(
+  coverage: FragmentedRangeTombstones,
+  key: Uint8Array,
+  seqs: number[],
+  values: (Uint8Array | undefined)[],
+): void {
+  let below = Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const t = coverage.coveringSeq(key, 0, key.length, below);
+    if (t < 0) return;
+    let at = 0;
+    while (at < seqs.length && seqs[at] > t) at++;
+    seqs.splice(at, 0, t);
+    values.splice(at, 0, COVERED);
+    below = t - 1;
+  }
+}
+
+/** The range tombstones of all `tables` visible at the snapshot, fragmented; null if none. */
+function coverageOf(
+  tables: readonly Table[],
+  options: { snapshot: number },
+): FragmentedRangeTombstones | null {
+  let all: RangeTombstone[] | null = null;
+  for (const table of tables) {
+    for (const t of table.rangeTombstones(options)) (all ??= []).push(t);
+  }
+  return all === null ? null : new FragmentedRangeTombstones(all);
+}
+
 /**
  * Merges a run of frozen tables (newest first, adjacent in the database's list) into `out`,
  * keeping of each key only the versions a reader can still see: the newest one, and for each
  * pinned snapshot the newest version at or below it. When the run reaches the bottom (no
  * older table holds data), tombstones left with nothing older to hide are dropped too.
+ *
+ * A range tombstone counts, for each key it covers, as a tombstone version at its seq: versions
+ * it hides from every reader are dropped like versions a point tombstone hides. The range
+ * tombstones themselves are carried over, unless the run is the bottom and no snapshot is
+ * pinned (nothing is left for them to hide then).
  *
  * REQUIRES: `pins` sorted descending; the run's tables take no more writes.
  * Returns the number of entries written to `out`.
@@ -277,6 +340,13 @@ export function mergeTables(
   const values: (Uint8Array | undefined)[] = [];
   const kept: number[] = [];
   let written = 0;
+  const coverage = coverageOf(run, { snapshot: Number.MAX_SAFE_INTEGER });
+  if (coverage !== null && !(bottom && pins.length === 0)) {
+    for (const t of coverage.tombstones) {
+      out.deleteRange(t.start, t.end, t.seq);
+      written++;
+    }
+  }
   for (;;) {
     let min: Uint8Array | null = null;
     for (let i = 0; i < n; i++) {
@@ -304,6 +374,7 @@ export function mergeTables(
       }
       heads[i] = next;
     }
+    if (coverage !== null) addCoveringVersions(coverage, min, seqs, values);
     // A version is needed by the newest reader (the first one) or by a pinned snapshot that
     // lies at or above it and below the next newer version.
     kept.length = 0;
@@ -315,13 +386,20 @@ export function mergeTables(
       if (j === 0 || (p < pins.length && pins[p] >= seq)) kept.push(j);
       newer = seq;
     }
-    if (bottom) while (kept.length > 0 && values[kept[kept.length - 1]] === undefined) kept.pop();
+    if (bottom) {
+      while (kept.length > 0) {
+        const last = values[kept[kept.length - 1]];
+        if (last !== undefined && last !== COVERED) break;
+        kept.pop();
+      }
+    }
     for (let j = 0; j < kept.length; j++) {
       const v = kept[j];
       const value = values[v];
+      if (value === COVERED) continue;
       if (value === undefined) out.delete(min, seqs[v]);
       else out.put(min, value, seqs[v]);
+      written++;
     }
-    written += kept.length;
   }
 }

@@ -233,6 +233,51 @@ describe.each(backends)('memtable lifecycle on $name', ({ backend }) => {
     expect((await d.keys({ lte: 'k10' }).all()).join()).toBe('k00');
   });
 
+  it('a ranged clear() is one range tombstone that hides the keys of older memtables', async () => {
+    const d = await db(tablePerWrite);
+    for (let i = 0; i < 10; i++) await d.put(`k${i}`, `v${i}`);
+    const snapshot = d.snapshot();
+    const entries = () => d.stats().tables.reduce((n, t) => n + t.count, 0);
+    const before = entries();
+    await d.clear({ gt: 'k1', lt: 'k7' });
+    expect(entries()).toBe(before + 1);
+    const left = ['k0', 'k1', 'k7', 'k8', 'k9'];
+    expect(await d.keys().all()).toEqual(left);
+    expect(await d.keys({ reverse: true }).all()).toEqual([...left].reverse());
+    expect(await d.values({ gte: 'k1', lte: 'k7' }).all()).toEqual(['v1', 'v7']);
+    expect(await d.getMany(['k1', 'k2', 'k6', 'k7'])).toEqual(['v1', undefined, undefined, 'v7']);
+    expect(d.getSync('k4')).toBeUndefined();
+    expect(await d.has('k4')).toBe(false);
+    expect(await d.keys({ snapshot }).all()).toHaveLength(10);
+    await d.put('k4', 'again');
+    expect(await d.get('k4')).toBe('again');
+    await d.clear({ gte: 'k8' });
+    expect(await d.keys().all()).toEqual(['k0', 'k1', 'k4', 'k7']);
+    await snapshot.close();
+    await d.compact();
+    expect(await d.iterator().all()).toEqual([
+      ['k0', 'v0'],
+      ['k1', 'v1'],
+      ['k4', 'again'],
+      ['k7', 'v7'],
+    ]);
+    expect(d.stats().tables.reduce((n, t) => n + t.count, 0)).toBe(4);
+  });
+
+  it('compaction keeps what a range tombstone hides from the newest reader but an open snapshot reads', async () => {
+    const d = await db(tablePerWrite);
+    for (let i = 0; i < 6; i++) await d.put(`k${i}`, `v${i}`);
+    const snapshot = d.snapshot();
+    await d.clear({ gte: 'k0', lt: 'k3' });
+    await d.put('k1', 'new');
+    await d.compact();
+    expect(await d.keys().all()).toEqual(['k1', 'k3', 'k4', 'k5']);
+    expect(await d.get('k1')).toBe('new');
+    expect(await d.keys({ snapshot }).all()).toHaveLength(6);
+    expect(await d.get('k2', { snapshot })).toBe('v2');
+    await snapshot.close();
+  });
+
   it('keeps the number of memtables and entries bounded over a long run', async () => {
     const d = await db({ writeBufferSize: 4096, maxFrozenTables: 4 });
     const live = new Map<string, string>();

@@ -2,6 +2,7 @@ import {
   Arena,
   AttachSlot,
   type Capabilities,
+  entrySize,
   invalidArgument,
   type RawCursor,
   TableBase,
@@ -9,7 +10,7 @@ import {
   type TableOptions,
 } from '@memrep/core';
 import { type Branching, DEFAULT_BRANCHING, resolveBranching, SkipListCore } from './core.js';
-import { ZonedArena } from './zones.js';
+import { ZONE_CHUNK_SIZE, ZONE_ENTRIES, ZonedArena } from './zones.js';
 
 /** Smallest and largest `maxHeight` a table accepts. */
 export const MIN_TABLE_HEIGHT = 12;
@@ -42,6 +43,12 @@ export interface SkipListHandle extends TableHandle {
   readonly maxHeight: number;
   readonly branching: readonly [2 | 4, 2 | 4];
 }
+
+const CAPABILITIES: Capabilities = Object.freeze({
+  share: true,
+  shareRequiresFrozen: false,
+  concurrentWrites: false,
+});
 
 /** Holds the handle while `SkipListTable.attach` runs the constructor. */
 const attaching = new AttachSlot<SkipListHandle>('SkipListTable.share()');
@@ -92,12 +99,12 @@ export class SkipListTable extends TableBase {
     }
   }
 
-  get supports(): Capabilities {
-    return { share: true };
+  get capabilities(): Capabilities {
+    return CAPABILITIES;
   }
 
   /** A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer. */
-  share(): SkipListHandle {
+  override share(): SkipListHandle {
     return {
       ...this.tableHandle(),
       head: this.head,
@@ -123,6 +130,12 @@ export class SkipListTable extends TableBase {
   ): void {
     (this.arena as ZonedArena).enter(key, this.count);
     this.list.insert(this.head, key, value, seq, fresh);
+  }
+
+  /** A node of the tallest tower, plus the chunk its zone may open once zones are on (zones.ts). */
+  protected override maxInsertBytes(keyLength: number, valueLength: number): number {
+    const node = (entrySize(2 * this.maxHeight - 1, keyLength, valueLength) + 7) & ~7;
+    return this.count >= 2 * ZONE_ENTRIES ? node + ZONE_CHUNK_SIZE : node;
   }
 
   protected findEntry(key: Uint8Array, snapshot: number): number {

@@ -10,7 +10,11 @@ describe('SkipListTable options', () => {
     expect(table).toBeInstanceOf(SkipListTable);
     expect(table.branching).toEqual([4, 2]);
     expect(table.maxHeight).toBe(20);
-    expect(table.supports).toEqual({ share: true });
+    expect(table.capabilities).toEqual({
+      share: true,
+      shareRequiresFrozen: false,
+      concurrentWrites: false,
+    });
     table.put(utf8('k'), utf8('v'));
     expect(text(table.get(utf8('k')))).toBe('v');
   });

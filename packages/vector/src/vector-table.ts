@@ -51,7 +51,11 @@ const DEFAULT_TAIL_SCAN = 64;
 const MIN_DELTA = 256;
 /** How far ahead a walking cursor touches the run's entries. */
 const LOOKAHEAD = 8;
-const CAPABILITIES: Capabilities = Object.freeze({ share: true, shareRequiresFrozen: true });
+const CAPABILITIES: Capabilities = Object.freeze({
+  share: true,
+  shareRequiresFrozen: true,
+  concurrentWrites: false,
+});
 
 /** Holds the handle while `VectorTable.attach` runs the constructor. */
 const attaching = new AttachSlot<VectorTableHandle>('VectorTable.share()');
@@ -162,7 +166,7 @@ export class VectorTable extends TableBase {
     );
   }
 
-  get supports(): Capabilities {
+  get capabilities(): Capabilities {
     return CAPABILITIES;
   }
 
@@ -176,7 +180,7 @@ export class VectorTable extends TableBase {
    * Throws `MEMREP_UNSUPPORTED` before `freeze()` (the sorted index is published by freezing),
    * when the arena is not shared memory, or when the arena had no room left for the index.
    */
-  share(): VectorTableHandle {
+  override share(): VectorTableHandle {
     if (!this.frozen) {
       throw unsupported(
         'VectorTable.share() needs a frozen table: freeze() publishes the sorted index ' +
@@ -266,6 +270,12 @@ export class VectorTable extends TableBase {
   /** The cursor of range reads: their snapshot is pinned, so a walk keeps to its run. */
   protected override openRangeCursor(_bounds: RangeBounds): RawCursor {
     return new VectorCursor(this, false);
+  }
+
+  /** A range tombstone record now ends the arena: the next entry starts a new tail after it. */
+  protected override onArenaAllocated(): void {
+    this.#mergeTail();
+    this.#tailStart = this.#tailEnd = this.arena.top;
   }
 
   protected override onFreeze(): void {

@@ -1,9 +1,22 @@
-import type { RangeOptions } from '@memrep/core';
+import { type RangeOptions, WriteBatch } from '@memrep/core';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { type ModelCursor, TableModel } from '../model.js';
+import {
+  compareKeys as compareKeysOf,
+  type ModelBatchOp,
+  type ModelCursor,
+  TableModel,
+} from '../model.js';
 import type { CheckContext, ConformanceCheck, ConformanceTable } from '../options.js';
-import { entryLine, expectFailure, hex, hexKeys, hexPairs } from '../support.js';
+import {
+  entryLine,
+  expectFailure,
+  hex,
+  hexKeys,
+  hexPairs,
+  rangeTombstoneLine,
+  rangeTombstoneLines,
+} from '../support.js';
 
 const group = 'model-based properties';
 
@@ -30,12 +43,51 @@ type Write =
   | { op: 'put'; key: KeyRef; value: Uint8Array; seq: number | undefined }
   | { op: 'delete'; key: KeyRef; seq: number | undefined }
   /** Writes again the (key, seq) of the n-th entry held: must throw MEMREP_DUPLICATE_SEQ. */
-  | { op: 'again'; nth: number; kind: 'put' | 'delete' };
+  | { op: 'again'; nth: number; kind: 'put' | 'delete' }
+  /** A range delete; start >= end must throw MEMREP_INVALID_ARGUMENT on both sides. */
+  /** With `ordered`, start and end are put in order first (an equal pair stays an error). */
+  | { op: 'deleteRange'; start: KeyRef; end: KeyRef; ordered: boolean; seq: number | undefined }
+  | { op: 'batch'; ops: BatchOpRef[]; seq: number | undefined };
+
+type BatchOpRef =
+  | { op: 'put'; key: KeyRef; value: Uint8Array }
+  | { op: 'delete'; key: KeyRef }
+  | { op: 'deleteRange'; start: KeyRef; end: KeyRef };
 
 /** Explicit seqs come from a narrow range so that they collide, and arrive in any order. */
 const seqArbitrary = fc.option(fc.integer({ min: 0, max: 24 }), { freq: 2, nil: undefined });
 
+const batchOpArbitrary: fc.Arbitrary<BatchOpRef> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({ op: fc.constant('put' as const), key: keyRef, value: valueArbitrary }),
+  },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), key: keyRef }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('deleteRange' as const), start: keyRef, end: keyRef }),
+  },
+);
+
 const writeArbitrary: fc.Arbitrary<Write> = fc.oneof(
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('deleteRange' as const),
+      start: keyRef,
+      end: keyRef,
+      ordered: fc.boolean(),
+      seq: seqArbitrary,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('batch' as const),
+      ops: fc.array(batchOpArbitrary, { maxLength: 6 }),
+      seq: seqArbitrary,
+    }),
+  },
   {
     weight: 6,
     arbitrary: fc.record({
@@ -81,8 +133,8 @@ function applyWrite(
   write: Write,
 ): void {
   if (write.op === 'again') {
-    if (model.count === 0) return;
-    const held = model.entries[write.nth % model.count];
+    if (model.entries.length === 0) return;
+    const held = model.entries[write.nth % model.entries.length];
     const again =
       write.kind === 'put'
         ? () => table.put(held.key, new Uint8Array(1), held.seq)
@@ -90,11 +142,35 @@ function applyWrite(
     expectFailure(again, 'MEMREP_DUPLICATE_SEQ');
     return;
   }
-  const key = resolveKey(pool, write.key);
-  const modelWrite = () =>
-    write.op === 'put' ? model.put(key, write.value, write.seq) : model.delete(key, write.seq);
-  const tableWrite = () =>
-    write.op === 'put' ? table.put(key, write.value, write.seq) : table.delete(key, write.seq);
+  let modelWrite: () => number;
+  let tableWrite: () => number;
+  if (write.op === 'deleteRange') {
+    let start = resolveKey(pool, write.start);
+    let end = resolveKey(pool, write.end);
+    if (write.ordered && compareKeysOf(start, end) > 0) [start, end] = [end, start];
+    modelWrite = () => model.deleteRange(start, end, write.seq);
+    tableWrite = () => table.deleteRange(start, end, write.seq);
+  } else if (write.op === 'batch') {
+    const ops = batchOps(pool, write.ops);
+    const batch = new WriteBatch();
+    for (const o of ops) {
+      if (o.op === 'put') batch.put(o.key, o.value);
+      else if (o.op === 'delete') batch.delete(o.key);
+      else batch.deleteRange(o.start, o.end);
+    }
+    modelWrite = () => model.write(ops, write.seq);
+    tableWrite = () => {
+      const first = table.write(batch, write.seq);
+      expect(batch.sequence, 'batch.sequence after write').toBe(first);
+      return first;
+    };
+  } else {
+    const key = resolveKey(pool, write.key);
+    modelWrite = () =>
+      write.op === 'put' ? model.put(key, write.value, write.seq) : model.delete(key, write.seq);
+    tableWrite = () =>
+      write.op === 'put' ? table.put(key, write.value, write.seq) : table.delete(key, write.seq);
+  }
   let expected: number | { code: string };
   try {
     expected = modelWrite();
@@ -103,6 +179,25 @@ function applyWrite(
   }
   if (typeof expected === 'number') expect(tableWrite()).toBe(expected);
   else expectFailure(tableWrite, expected.code);
+}
+
+/** A batch's operations with keys resolved; a range with start >= end is turned around or dropped. */
+function batchOps(pool: Uint8Array[], refs: BatchOpRef[]): ModelBatchOp[] {
+  const ops: ModelBatchOp[] = [];
+  for (const r of refs) {
+    if (r.op === 'deleteRange') {
+      const a = resolveKey(pool, r.start);
+      const b = resolveKey(pool, r.end);
+      const c = compareKeysOf(a, b);
+      if (c !== 0) ops.push({ op: 'deleteRange', start: c < 0 ? a : b, end: c < 0 ? b : a });
+    } else
+      ops.push(
+        r.op === 'put'
+          ? { ...r, key: resolveKey(pool, r.key) }
+          : { op: 'delete', key: resolveKey(pool, r.key) },
+      );
+  }
+  return ops;
 }
 
 function build(ctx: CheckContext, scenario: Scenario): [ConformanceTable, TableModel] {
@@ -205,7 +300,7 @@ const moveArbitrary: fc.Arbitrary<Move> = fc.oneof(
 export const propertyChecks: ConformanceCheck[] = [
   {
     group,
-    name: 'random writes return the seqs and errors of the model and leave the same entries and counters',
+    name: 'random writes, batches and range deletes return the seqs and errors of the model and leave the same entries, range tombstones and counters',
     run(ctx) {
       fc.assert(
         fc.property(scenarioArbitrary, (scenario) => {
@@ -223,6 +318,11 @@ export const propertyChecks: ConformanceCheck[] = [
           const cursor = table.cursor();
           for (cursor.first(); cursor.valid; cursor.next()) lines.push(entryLine(cursor));
           expect(lines).toEqual(model.visible().map(entryLine));
+          for (let snap = -1; snap <= model.lastSeq + 1; snap++) {
+            expect(rangeTombstoneLines(table, snap), `rangeTombstones at ${snap}`).toEqual(
+              model.rangeTombstones(snap).map(rangeTombstoneLine),
+            );
+          }
         }),
         params(ctx),
       );

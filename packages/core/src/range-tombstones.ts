@@ -1,0 +1,230 @@
+import type { Arena } from './arena.js';
+import { compareBytes } from './bytes.js';
+import { metaRangeTombstones, setMetaRangeTombstones } from './table-meta.js';
+import type { RangeTombstone } from './types.js';
+
+/**
+ * Range tombstones in the arena: one record each, linked newest first from the table's
+ * `rangeTombstones` state word (table-meta.ts). Every offset below is in bytes from the
+ * record's start:
+ *
+ *   0..3    next         int32: the previous (older) record, 0 for the first
+ *   4..7    index        int32: records before this one (so the table holds index + 1)
+ *   8..15   seq          float64
+ *   16..19  startLength  int32
+ *   20..23  endLength    int32
+ *   24..    start bytes, then end bytes
+ *
+ * Invariants:
+ * 1. A record is written whole, then published by one `Atomics.store` of its offset into the
+ *    state word; it never changes after. A reader in any thread sees it fully or not at all.
+ * 2. Records are never freed (the arena frees nothing), so the list only grows at its head.
+ */
+const RECORD_HEADER_SIZE = 24;
+
+/** Compares `aLength` bytes at `aOffset` in `a` with `bLength` bytes at `bOffset` in `b`. */
+function compareArenaTo(
+  a: Uint8Array,
+  aOffset: number,
+  aLength: number,
+  b: Uint8Array,
+  bOffset: number,
+  bLength: number,
+): number {
+  const m = aLength < bLength ? aLength : bLength;
+  for (let j = 0; j < m; j++) {
+    const d = a[aOffset + j] - b[bOffset + j];
+    if (d !== 0) return d;
+  }
+  return aLength - bLength;
+}
+
+/** Arena bytes a range tombstone over these bounds takes (8-byte aligned). */
+export function rangeTombstoneSize(startLength: number, endLength: number): number {
+  return (RECORD_HEADER_SIZE + startLength + endLength + 7) & ~7;
+}
+
+/**
+ * Writes a range tombstone record and publishes it. May throw `MEMREP_ARENA_FULL`, having
+ * changed nothing. REQUIRES: the one writer; `start < end`.
+ */
+export function appendRangeTombstone(
+  arena: Arena,
+  meta: number,
+  start: Uint8Array,
+  end: Uint8Array,
+  seq: number,
+): void {
+  const previous = metaRangeTombstones(arena, meta);
+  const off = arena.allocate(RECORD_HEADER_SIZE + start.length + end.length);
+  const i32 = arena.i32;
+  const w = off >> 2;
+  i32[w] = previous;
+  i32[w + 1] = previous === 0 ? 0 : i32[(previous >> 2) + 1] + 1;
+  arena.f64[(off >> 3) + 1] = seq;
+  i32[w + 4] = start.length;
+  i32[w + 5] = end.length;
+  arena.bytes.set(start, off + RECORD_HEADER_SIZE);
+  arena.bytes.set(end, off + RECORD_HEADER_SIZE + start.length);
+  setMetaRangeTombstones(arena, meta, off);
+}
+
+/** Range tombstones the record at `head` starts a list of (0: none). */
+export function rangeTombstoneCount(arena: Arena, head: number): number {
+  return head === 0 ? 0 : arena.i32[(head >> 2) + 1] + 1;
+}
+
+/**
+ * What the visibility layer asks of range tombstones: given an entry's key (`length` bytes at
+ * `offset` in `bytes`) and a read's snapshot, the highest seq of a range tombstone visible at
+ * that snapshot (seq <= snapshot) whose `[start, end)` holds the key; -1 when there is none.
+ * An entry with a lower seq than that is hidden.
+ *
+ * One table's is its `FragmentedRangeTombstones`; a read over several tables gives one that
+ * answers the highest over all of them (the max of each table's answer), so that a newer
+ * table's range tombstone hides an older table's entries.
+ */
+export interface RangeTombstoneCoverage {
+  coveringSeq(bytes: Uint8Array, offset: number, length: number, snapshot: number): number;
+}
+
+const NO_FRAGMENTS = new Float64Array(0);
+
+/**
+ * A list of range tombstones cut into non-overlapping fragments, each with the seqs of the
+ * tombstones that cover it, highest first: RocksDB's `FragmentedRangeTombstoneList`
+ * (db/range_tombstone_fragmenter.cc). A lookup is one binary search over fragment starts and
+ * a walk down one seq stack; overlapping tombstones cost nothing more at read time. Built once
+ * per set of tombstones and cached by the table until one is added (`count` changes).
+ */
+export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
+  /** Tombstones the list was built from. */
+  readonly count: number;
+  /**
+   * Every tombstone, by start ascending, then seq descending, then end ascending (what
+   * `rangeTombstones()` yields), as zero-copy views of their bounds.
+   */
+  readonly tombstones: readonly RangeTombstone[];
+  /**
+   * Fragment i is `[bounds[at[2i]] .. bounds[at[2i + 1]])` to `[bounds[at[2i + 1]] ..
+   * bounds[at[2i + 2]])`: its start, then its end, packed back to back in one array, so that a
+   * lookup's steps read two small contiguous arrays instead of chasing a view per fragment.
+   */
+  readonly #bounds: Uint8Array;
+  readonly #at: Int32Array;
+  readonly #fragments: number;
+  /** Fragment i's seqs are `#seqs[#seqStart[i] .. #seqStart[i + 1])`, highest first. */
+  readonly #seqStart: Int32Array;
+  readonly #seqs: Float64Array;
+  readonly #minSeq: number;
+
+  constructor(tombstones: Iterable<RangeTombstone>) {
+    const sorted = [...tombstones].sort(
+      (a, b) => compareBytes(a.start, b.start) || b.seq - a.seq || compareBytes(a.end, b.end),
+    );
+    this.tombstones = sorted;
+    this.count = sorted.length;
+    let minSeq = Number.POSITIVE_INFINITY;
+    const bounds: Uint8Array[] = [];
+    for (const t of sorted) {
+      bounds.push(t.start, t.end);
+      if (t.seq < minSeq) minSeq = t.seq;
+    }
+    this.#minSeq = minSeq;
+    bounds.sort(compareBytes);
+    const points: Uint8Array[] = [];
+    for (const b of bounds) {
+      if (points.length === 0 || compareBytes(points[points.length - 1], b) !== 0) points.push(b);
+    }
+    const seqStart: number[] = [];
+    const seqs: number[] = [];
+    const fragmentBounds: Uint8Array[] = [];
+    let active: RangeTombstone[] = [];
+    let next = 0;
+    for (let i = 0; i + 1 < points.length; i++) {
+      const lo = points[i];
+      active = active.filter((t) => compareBytes(t.end, lo) > 0);
+      while (next < sorted.length && compareBytes(sorted[next].start, lo) <= 0) {
+        active.push(sorted[next++]);
+      }
+      if (active.length === 0) continue;
+      fragmentBounds.push(lo, points[i + 1]);
+      seqStart.push(seqs.length);
+      const stack = active.map((t) => t.seq).sort((a, b) => b - a);
+      for (const s of stack) seqs.push(s);
+    }
+    seqStart.push(seqs.length);
+    this.#fragments = fragmentBounds.length >> 1;
+    const at = new Int32Array(fragmentBounds.length + 1);
+    for (let i = 0; i < fragmentBounds.length; i++) at[i + 1] = at[i] + fragmentBounds[i].length;
+    const packed = new Uint8Array(at[fragmentBounds.length]);
+    for (let i = 0; i < fragmentBounds.length; i++) packed.set(fragmentBounds[i], at[i]);
+    this.#bounds = packed;
+    this.#at = at;
+    this.#seqStart = Int32Array.from(seqStart);
+    this.#seqs = seqs.length === 0 ? NO_FRAGMENTS : Float64Array.from(seqs);
+  }
+
+  /** The list of the tombstones linked from `head` (see `appendRangeTombstone`). */
+  static fromArena(arena: Arena, head: number): FragmentedRangeTombstones {
+    const list: RangeTombstone[] = [];
+    const i32 = arena.i32;
+    const buffer = arena.buffer;
+    for (let off = head; off !== 0; off = i32[off >> 2]) {
+      const startLength = i32[(off >> 2) + 4];
+      const endLength = i32[(off >> 2) + 5];
+      const at = off + RECORD_HEADER_SIZE;
+      list.push({
+        start: new Uint8Array(buffer, at, startLength),
+        end: new Uint8Array(buffer, at + startLength, endLength),
+        seq: arena.f64[(off >> 3) + 1],
+      });
+    }
+    return new FragmentedRangeTombstones(list);
+  }
+
+  /** Fragments (non-overlapping pieces) the tombstones were cut into. */
+  get fragmentCount(): number {
+    return this.#fragments;
+  }
+
+  coveringSeq(bytes: Uint8Array, offset: number, length: number, snapshot: number): number {
+    if (snapshot < this.#minSeq) return -1;
+    const n = this.#fragments;
+    if (n === 0) return -1;
+    const packed = this.#bounds;
+    const at = this.#at;
+    // Binary search for the last start <= key that skips the bytes the key is known to share
+    // with both ends of the interval (every start between them shares them too): keys with a
+    // long common prefix cost a byte or two a step instead of the whole prefix.
+    let lo = 0;
+    let hi = n;
+    let sameLo = 0;
+    let sameHi = 0;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const from = at[2 * mid];
+      const startLength = at[2 * mid + 1] - from;
+      const m = startLength < length ? startLength : length;
+      let j = sameLo < sameHi ? sameLo : sameHi;
+      while (j < m && packed[from + j] === bytes[offset + j]) j++;
+      if ((j < m ? packed[from + j] - bytes[offset + j] : startLength - length) <= 0) {
+        lo = mid + 1;
+        sameLo = j;
+      } else {
+        hi = mid;
+        sameHi = j;
+      }
+    }
+    if (lo === 0) return -1;
+    const i = lo - 1;
+    const endFrom = at[2 * i + 1];
+    if (compareArenaTo(packed, endFrom, at[2 * i + 2] - endFrom, bytes, offset, length) <= 0) {
+      return -1;
+    }
+    const seqs = this.#seqs;
+    const stop = this.#seqStart[i + 1];
+    for (let j = this.#seqStart[i]; j < stop; j++) if (seqs[j] <= snapshot) return seqs[j];
+    return -1;
+  }
+}

@@ -1,0 +1,165 @@
+import type { Arena } from './arena.js';
+import { compareKeyToArena } from './bytes.js';
+import { ENTRY_HEADER_SIZE, entryKey, entryValue, TOMBSTONE } from './entry.js';
+import { invalidArgument, MemrepError, MemrepRangeError } from './errors.js';
+import type { RawCursor } from './raw-cursor.js';
+import type { Cursor, EntryKind } from './types.js';
+import { assertBytes } from './validate.js';
+import { MAX_SEQ } from './visibility.js';
+
+/**
+ * The public `Cursor`: a raw cursor that skips entries above its snapshot, and nothing else
+ * (point tombstones and entries under a range tombstone are walked, as a flush needs). Reads
+ * entry bytes from `raw.arena`, so it runs over a merging raw cursor as over one table's.
+ */
+export class SnapshotCursor implements Cursor {
+  readonly #raw: RawCursor;
+  readonly #snapshot: number;
+
+  constructor(raw: RawCursor, snapshot: number) {
+    this.#raw = raw;
+    this.#snapshot = snapshot;
+  }
+
+  get valid(): boolean {
+    return this.#raw.entry !== 0;
+  }
+
+  get key(): Uint8Array {
+    return entryKey(this.#raw.arena, this.#current());
+  }
+
+  get seq(): number {
+    return this.#raw.arena.f64[(this.#current() >> 3) + 1];
+  }
+
+  get kind(): EntryKind {
+    return this.#raw.arena.i32[(this.#current() >> 2) + 1] === TOMBSTONE ? 'delete' : 'put';
+  }
+
+  get value(): Uint8Array | undefined {
+    return entryValue(this.#raw.arena, this.#current());
+  }
+
+  get keyLength(): number {
+    return this.#raw.arena.i32[this.#current() >> 2] >>> 6;
+  }
+
+  get valueLength(): number {
+    const length = this.#raw.arena.i32[(this.#current() >> 2) + 1];
+    return length === TOMBSTONE ? 0 : length;
+  }
+
+  copyKey(target: Uint8Array, offset = 0): number {
+    const off = this.#current();
+    const arena = this.#raw.arena;
+    const w = arena.i32[off >> 2];
+    return copyOut(arena, off + ENTRY_HEADER_SIZE + ((w & 63) << 2), w >>> 6, target, offset);
+  }
+
+  copyValue(target: Uint8Array, offset = 0): number {
+    const off = this.#current();
+    const arena = this.#raw.arena;
+    const i32 = arena.i32;
+    const w = i32[off >> 2];
+    const length = i32[(off >> 2) + 1];
+    const at = off + ENTRY_HEADER_SIZE + ((w & 63) << 2) + (w >>> 6);
+    return copyOut(arena, at, length === TOMBSTONE ? 0 : length, target, offset);
+  }
+
+  compareKey(key: Uint8Array): number {
+    assertBytes(key, 'key');
+    const off = this.#current();
+    const arena = this.#raw.arena;
+    const w = arena.i32[off >> 2];
+    const c = compareKeyToArena(
+      key,
+      arena.bytes,
+      off + ENTRY_HEADER_SIZE + ((w & 63) << 2),
+      w >>> 6,
+    );
+    return 0 - c;
+  }
+
+  first(): void {
+    this.#raw.first();
+    this.#skipForward();
+  }
+
+  last(): void {
+    this.#raw.last();
+    this.#skipBackward();
+  }
+
+  seek(key: Uint8Array): void {
+    assertBytes(key, 'key');
+    this.#raw.seek(key, MAX_SEQ);
+    this.#skipForward();
+  }
+
+  seekForPrev(key: Uint8Array): void {
+    assertBytes(key, 'key');
+    this.#raw.seekForPrev(key, -1);
+    this.#skipBackward();
+  }
+
+  next(): void {
+    if (this.#raw.entry === 0) return;
+    this.#raw.next();
+    this.#skipForward();
+  }
+
+  prev(): void {
+    if (this.#raw.entry === 0) return;
+    this.#raw.prev();
+    this.#skipBackward();
+  }
+
+  #current(): number {
+    const off = this.#raw.entry;
+    if (off === 0) {
+      throw new MemrepError('MEMREP_INVALID_CURSOR', 'the cursor is not positioned on an entry');
+    }
+    return off;
+  }
+
+  #skipForward(): void {
+    const raw = this.#raw;
+    const snapshot = this.#snapshot;
+    while (raw.entry !== 0 && raw.arena.f64[(raw.entry >> 3) + 1] > snapshot) raw.next();
+  }
+
+  #skipBackward(): void {
+    const raw = this.#raw;
+    const snapshot = this.#snapshot;
+    while (raw.entry !== 0 && raw.arena.f64[(raw.entry >> 3) + 1] > snapshot) raw.prev();
+  }
+}
+
+/**
+ * Copies `length` arena bytes at `at` into `target` at `offset`; returns `length`. A target
+ * that cannot hold them is a `RangeError` (`MEMREP_INVALID_ARGUMENT`) with nothing written.
+ */
+function copyOut(
+  arena: Arena,
+  at: number,
+  length: number,
+  target: Uint8Array,
+  offset: number,
+): number {
+  assertBytes(target, 'target');
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw invalidArgument(`offset must be a non-negative integer; got ${String(offset)}`);
+  }
+  if (offset + length > target.length) {
+    throw new MemrepRangeError(
+      `the target holds ${target.length - Math.min(offset, target.length)} bytes from offset ` +
+        `${offset}; this copy needs ${length}`,
+      'MEMREP_INVALID_ARGUMENT',
+    );
+  }
+  // A loop, not `set(subarray)`: the subarray would be an allocation per copy.
+  const bytes = arena.bytes;
+  for (let i = 0; i < length; i++) target[offset + i] = bytes[at + i];
+  return length;
+}
