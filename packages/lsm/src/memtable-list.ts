@@ -1,13 +1,16 @@
 import {
+  type Cursor,
   type Entry,
   MemrepError,
+  type RangeOptions,
+  type RangeTombstone,
   type ReadOptions,
   type Table,
   type TableMut,
   type TableOptions,
   WriteBatch,
 } from '@memrep/core';
-import { invalidArgument } from '@memrep/core/backend';
+import { invalidArgument, resolveSnapshot } from '@memrep/core/backend';
 import type { MemtableLog } from './log.js';
 import { MergedTables } from './merged.js';
 
@@ -459,9 +462,42 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     return this.#view.find(key, this.#snapshotOf(options));
   }
 
+  /** Live keys and values over every table, in key order or reversed (`RangeOptions`). */
+  range(options?: RangeOptions): IterableIterator<[Uint8Array, Uint8Array]> {
+    return this.#view.range(options, this.#visibleSeq);
+  }
+
+  keys(options?: RangeOptions): IterableIterator<Uint8Array> {
+    return this.#view.keys(options, this.#visibleSeq);
+  }
+
+  values(options?: RangeOptions): IterableIterator<Uint8Array> {
+    return this.#view.values(options, this.#visibleSeq);
+  }
+
+  prefix(prefix: Uint8Array, options?: RangeOptions): IterableIterator<[Uint8Array, Uint8Array]> {
+    return this.#view.prefix(prefix, options, this.#visibleSeq);
+  }
+
+  [Symbol.iterator](): IterableIterator<[Uint8Array, Uint8Array]> {
+    return this.range();
+  }
+
+  /**
+   * Every entry of every table in internal order (a merge's or a flush's walk), as of
+   * `options.snapshot`, default the visible seq.
+   */
+  cursor(options?: ReadOptions): Cursor {
+    return this.#view.cursor({ snapshot: this.#snapshotOf(options) });
+  }
+
+  /** Range tombstones of every table visible at the snapshot, by start then seq descending. */
+  rangeTombstones(options?: ReadOptions): RangeTombstone[] {
+    return this.#view.rangeTombstones(this.#snapshotOf(options));
+  }
+
   #snapshotOf(options: ReadOptions | undefined): number {
-    const snapshot = options?.snapshot;
-    return snapshot === undefined ? this.#visibleSeq : snapshot;
+    return resolveSnapshot(options, this.#visibleSeq);
   }
 }
 
