@@ -1,0 +1,680 @@
+import { join, resolve } from 'node:path';
+import { invalidArgument, MemrepError, WriteBatch } from '@memrep/core/backend';
+import { nodeFileSystem, type WalFile, type WalFileSystem } from './file-system.js';
+import { BLOCK_SIZE, encodeRecord, framedSize, type LogDrop, LogReader } from './format.js';
+
+/**
+ * When an append's promise resolves:
+ * - `'none'`: once its bytes are written to the OS (survives a process crash, not a power loss);
+ * - `'group'`: once its bytes are on disk (`fdatasync`), sharing one write and one sync with
+ *   the appends that queued while the previous group was being written (group commit);
+ * - `'always'`: once its bytes are on disk, through a write and an `fdatasync` of its own.
+ */
+export type SyncPolicy = 'none' | 'group' | 'always';
+
+/**
+ * What recovery accepts (RocksDB's `WALRecoveryMode`):
+ * - `'pointInTime'`: replays every record up to the first bad one and drops the rest;
+ * - `'tolerateTail'`: drops only a torn tail (bad bytes with no good record after them, in the
+ *   newest log); anything else rejects with `MEMREP_CORRUPTION`;
+ * - `'absolute'`: any bad byte rejects with `MEMREP_CORRUPTION`.
+ */
+export type RecoveryMode = 'pointInTime' | 'tolerateTail' | 'absolute';
+
+export interface WalOptions {
+  /** Default policy of `append`. Default `'group'`. */
+  sync?: SyncPolicy;
+  /** Default `'pointInTime'`. */
+  recovery?: RecoveryMode;
+  /**
+   * Most bytes one group commit writes (more queued appends wait for the next group); one
+   * record larger than this is written alone. Default 1 MiB (RocksDB's
+   * `max_write_batch_group_size_bytes`).
+   */
+  groupCommitBytes?: number;
+  /** Create the directory if it is missing. Default true. */
+  createIfMissing?: boolean;
+  /**
+   * Called once per recovered batch, oldest first, with the number of the log that holds it,
+   * after recovery has validated every log and made the directory consistent. An exception
+   * rejects `open` (the directory stays as recovery left it).
+   */
+  replay?: (batch: WriteBatch, logNumber: number) => void;
+  /** The file layer. Default the real one over `node:fs`. */
+  fs?: WalFileSystem;
+}
+
+export interface AppendOptions {
+  /** Overrides the log's default policy for this append. */
+  sync?: SyncPolicy;
+}
+
+/** A byte range recovery did not replay, and why. */
+export interface WalDrop extends LogDrop {
+  readonly logNumber: number;
+}
+
+/** What `open` found and did. */
+export interface RecoveryReport {
+  /** Numbers of the logs read, oldest first. */
+  readonly logs: readonly number[];
+  /** Batches replayed. */
+  readonly batches: number;
+  /** The seq of the last operation replayed (`sequence + count - 1` of the newest batch); 0 if none. */
+  readonly lastSequence: number;
+  /** Everything skipped, in log order (empty after a clean shutdown). */
+  readonly dropped: readonly WalDrop[];
+  /** Logs cut back to their last good record: `{ logNumber, length }` (the new length). */
+  readonly truncated: readonly { readonly logNumber: number; readonly length: number }[];
+  /** Logs after a `'pointInTime'` stop, renamed to `NNNNNN.log.dropped` and never read again. */
+  readonly setAside: readonly number[];
+}
+
+const LOG_NAME = /^(\d{6,})\.log$/;
+const DROPPED_NAME = /^(\d{6,})\.log\.dropped$/;
+const SYNC_CODE = { none: 0, group: 1, always: 2 } as const;
+/** Directories open in this process, per file layer (a simulated crash's file layer is a new one). */
+const openDirsByFs = new WeakMap<WalFileSystem, Set<string>>();
+
+function openDirsOf(fs: WalFileSystem): Set<string> {
+  let dirs = openDirsByFs.get(fs);
+  if (!dirs) openDirsByFs.set(fs, (dirs = new Set()));
+  return dirs;
+}
+
+/** The file name of log `n`: `000001.log`. */
+export function logFileName(n: number): string {
+  return `${String(n).padStart(6, '0')}.log`;
+}
+
+class LogState {
+  readonly number: number;
+  readonly path: string;
+  file: WalFile | null = null;
+  /** Bytes framed so far (the file's length once everything is written). */
+  framed = 0;
+  /** Bytes written to the file. */
+  written = 0;
+  /** Bytes made durable. */
+  synced = 0;
+  /** Framed bytes not yet written: file offsets `[written, framed)`. */
+  buffer = new Uint8Array(64 * 1024);
+  ends: number[] = [];
+  syncs: number[] = [];
+  resolves: (() => void)[] = [];
+  rejects: ((error: Error) => void)[] = [];
+  head = 0;
+  readonly opened: { resolve: (n: number) => void; reject: (error: Error) => void }[] = [];
+
+  constructor(dir: string, number: number) {
+    this.number = number;
+    this.path = join(dir, logFileName(number));
+  }
+}
+
+interface ControlOp {
+  readonly upTo: number;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * A write-ahead log in a directory: one log file per memtable generation (`000001.log`, ...),
+ * each a sequence of records in LevelDB's format, one record per `WriteBatch` (its `rep` as
+ * is). A single instance owns the directory.
+ *
+ * Invariants:
+ * 1. Appends reach the file in call order, and an append's promise resolves only after every
+ *    earlier append to the log has been written (and, for a syncing append, made durable):
+ *    what survives a crash is a prefix of the appends, never one with a hole.
+ * 2. A log file is created exclusively and the directory synced before any append to it is
+ *    acknowledged; a log is synced before the next one is created, and only the newest log is
+ *    ever appended to (each `open` starts a new one).
+ * 3. Recovery leaves no bad bytes in place: a torn tail is cut off and logs after a
+ *    `'pointInTime'` stop are set aside before the first append, so an acknowledged append
+ *    is never hidden behind them at the next recovery.
+ * 4. After any file-system failure the log refuses further work (`MEMREP_IO`), as RocksDB
+ *    and Pebble do after a failed sync: the bytes of a failed group are cut off if the file
+ *    still allows it, and a later `open` recovers what is on disk.
+ */
+export class WriteAheadLog {
+  /** The directory, resolved. */
+  readonly dir: string;
+  /** What recovery found and did at `open`. */
+  readonly recovery: RecoveryReport;
+  readonly #fs: WalFileSystem;
+  readonly #sync: number;
+  readonly #groupBytes: number;
+  /** Logs being written, oldest first: the last is current; earlier ones await retiring. */
+  readonly #logs: LogState[];
+  /** Live log numbers on disk, oldest first (recovered, retired and current). */
+  readonly #onDisk: number[];
+  readonly #control: ControlOp[] = [];
+  #nextNumber: number;
+  #running = false;
+  #scheduled = false;
+  #closed = false;
+  #done = false;
+  #closePromise: Promise<void> | null = null;
+  #closing: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  #error: MemrepError | null = null;
+
+  private constructor(
+    dir: string,
+    fs: WalFileSystem,
+    options: Required<Pick<WalOptions, 'sync' | 'groupCommitBytes'>>,
+    recovery: RecoveryReport,
+    onDisk: number[],
+    current: LogState,
+  ) {
+    this.dir = dir;
+    this.#fs = fs;
+    this.#sync = SYNC_CODE[options.sync];
+    this.#groupBytes = options.groupCommitBytes;
+    this.recovery = recovery;
+    this.#onDisk = onDisk;
+    this.#logs = [current];
+    this.#nextNumber = current.number + 1;
+  }
+
+  /**
+   * Opens (and recovers) the log directory `dir`: reads every log oldest first, applies the
+   * recovery mode, cuts off a torn tail and sets aside what a `'pointInTime'` stop dropped,
+   * creates a new log for appends, then replays the batches through `options.replay`.
+   *
+   * Errors (rejected before any file changes, except `MEMREP_IO` mid-way, which a later
+   * `open` recovers from):
+   * - `MEMREP_INVALID_ARGUMENT` for a bad option;
+   * - `MEMREP_LOCKED` if this process has the directory open already;
+   * - `MEMREP_NOT_FOUND` if it is missing and `createIfMissing` is false;
+   * - `MEMREP_CORRUPTION` when the recovery mode does not accept what the logs hold;
+   * - `MEMREP_IO` when a file operation fails.
+   */
+  static async open(dir: string, options: WalOptions = {}): Promise<WriteAheadLog> {
+    if (typeof dir !== 'string' || dir.length === 0) {
+      throw invalidArgument('the log directory must be a non-empty string');
+    }
+    const sync = options.sync ?? 'group';
+    assertSyncPolicy(sync, 'sync');
+    const mode = options.recovery ?? 'pointInTime';
+    if (mode !== 'pointInTime' && mode !== 'tolerateTail' && mode !== 'absolute') {
+      throw invalidArgument(
+        `recovery must be 'pointInTime', 'tolerateTail' or 'absolute'; got ${String(mode)}`,
+      );
+    }
+    const groupCommitBytes = options.groupCommitBytes ?? 1 << 20;
+    if (!Number.isInteger(groupCommitBytes) || groupCommitBytes < 1) {
+      throw invalidArgument(`groupCommitBytes must be a positive integer; got ${groupCommitBytes}`);
+    }
+    if (options.replay !== undefined && typeof options.replay !== 'function') {
+      throw invalidArgument('replay must be a function');
+    }
+    const fs = options.fs ?? nodeFileSystem;
+    const resolved = resolve(dir);
+    const openDirs = openDirsOf(fs);
+    if (openDirs.has(resolved)) {
+      throw new MemrepError('MEMREP_LOCKED', `the log directory ${resolved} is open already`);
+    }
+    openDirs.add(resolved);
+    try {
+      const { report, batches, onDisk, next } = await recover(
+        fs,
+        resolved,
+        mode,
+        options.createIfMissing ?? true,
+      );
+      const current = new LogState(resolved, next);
+      current.file = await io(`create ${current.path}`, fs.createExclusive(current.path));
+      await io(`sync directory ${resolved}`, fs.syncDir(resolved));
+      onDisk.push(next);
+      const wal = new WriteAheadLog(
+        resolved,
+        fs,
+        { sync, groupCommitBytes },
+        report,
+        onDisk,
+        current,
+      );
+      if (options.replay !== undefined) {
+        try {
+          for (const { batch, logNumber } of batches) options.replay(batch, logNumber);
+        } catch (error) {
+          await current.file.close().catch(() => {});
+          throw error;
+        }
+      }
+      return wal;
+    } catch (error) {
+      openDirs.delete(resolved);
+      throw error;
+    }
+  }
+
+  /** The number of the log appends go to now. */
+  get logNumber(): number {
+    return this.#logs[this.#logs.length - 1].number;
+  }
+
+  /** Numbers of the logs on disk that `deleteUpTo` has not removed, oldest first. */
+  get logNumbers(): readonly number[] {
+    return this.#onDisk.slice();
+  }
+
+  /**
+   * Appends `batch` (its `rep`, copied before this returns: the caller may reuse the batch at
+   * once) to the current log as one record. Resolves per the sync policy (`options.sync`,
+   * else the log's); see `SyncPolicy`.
+   *
+   * REQUIRES: the batch's sequence set as the caller wants it replayed (the log does not
+   * look at it).
+   *
+   * Errors (rejected before anything is queued): `MEMREP_INVALID_ARGUMENT` unless `batch` is
+   * a `WriteBatch` and `options.sync` a policy; `MEMREP_CLOSED` after `close()`; `MEMREP_IO`
+   * after a failure. Rejected later with `MEMREP_IO` if its write or sync fails: nothing of it
+   * is then acknowledged, and no byte of it that recovery would accept is left behind unless
+   * the file refused to be cut back (then a later recovery may replay it whole, never in part).
+   */
+  append(batch: WriteBatch, options?: AppendOptions): Promise<void> {
+    if (!(batch instanceof WriteBatch)) {
+      return Promise.reject(invalidArgument('append takes a WriteBatch'));
+    }
+    let sync = this.#sync;
+    if (options !== undefined && options.sync !== undefined) {
+      try {
+        assertSyncPolicy(options.sync, 'options.sync');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      sync = SYNC_CODE[options.sync];
+    }
+    const refused = this.#refusal();
+    if (refused) return Promise.reject(refused);
+    const log = this.#logs[this.#logs.length - 1];
+    const rep = batch.rep;
+    const size = framedSize(rep.length, log.framed % BLOCK_SIZE);
+    const at = log.framed - log.written;
+    if (at + size > log.buffer.length) {
+      const grown = new Uint8Array(Math.max(at + size, log.buffer.length * 2));
+      grown.set(log.buffer.subarray(0, at));
+      log.buffer = grown;
+    }
+    encodeRecord(rep, log.framed % BLOCK_SIZE, log.buffer, at);
+    log.framed += size;
+    return new Promise<void>((resolve, reject) => {
+      log.ends.push(log.framed);
+      log.syncs.push(sync);
+      log.resolves.push(resolve);
+      log.rejects.push(reject);
+      this.#kick();
+    });
+  }
+
+  /**
+   * Starts a new log (for a new memtable) and resolves with its number once it exists on
+   * disk. Appends called after `rotate()` go to the new log; the old one is synced and closed
+   * first, whatever the sync policy.
+   *
+   * Errors: `MEMREP_CLOSED`, `MEMREP_IO` (rejected before anything changes); `MEMREP_IO` later.
+   */
+  rotate(): Promise<number> {
+    const refused = this.#refusal();
+    if (refused) return Promise.reject(refused);
+    const log = new LogState(this.dir, this.#nextNumber++);
+    this.#logs.push(log);
+    return new Promise<number>((resolve, reject) => {
+      log.opened.push({ resolve, reject });
+      this.#kick();
+    });
+  }
+
+  /**
+   * Deletes every log numbered `upTo` or below (after their memtables are flushed), then syncs
+   * the directory. Waits for rotations called before it.
+   *
+   * Errors (rejected before anything changes): `MEMREP_INVALID_ARGUMENT` unless `upTo` is an
+   * integer below `logNumber` (the current log cannot go); `MEMREP_CLOSED`; `MEMREP_IO`.
+   */
+  deleteUpTo(upTo: number): Promise<void> {
+    if (!Number.isSafeInteger(upTo) || upTo < 0 || upTo >= this.logNumber) {
+      return Promise.reject(
+        invalidArgument(
+          `deleteUpTo takes an integer below the current log number ${this.logNumber}; got ${upTo}`,
+        ),
+      );
+    }
+    const refused = this.#refusal();
+    if (refused) return Promise.reject(refused);
+    return new Promise<void>((resolve, reject) => {
+      this.#control.push({ upTo, resolve, reject });
+      this.#kick();
+    });
+  }
+
+  /**
+   * Waits for every queued append, rotation and deletion, syncs the current log, closes it
+   * and releases the directory. Later calls reject with `MEMREP_CLOSED`; a second `close()`
+   * resolves with the first. Rejects with `MEMREP_IO` if the log had failed (the files are
+   * still closed and the directory released).
+   */
+  close(): Promise<void> {
+    if (this.#closePromise) return this.#closePromise;
+    this.#closed = true;
+    this.#closePromise = new Promise<void>((resolve, reject) => {
+      this.#closing.push({ resolve, reject });
+      this.#kick();
+    });
+    return this.#closePromise;
+  }
+
+  #refusal(): MemrepError | null {
+    if (this.#closed) return new MemrepError('MEMREP_CLOSED', `the log ${this.dir} is closed`);
+    if (this.#error) {
+      return new MemrepError(
+        'MEMREP_IO',
+        `the log ${this.dir} failed earlier and takes no more writes (${this.#error.message}); reopen it to recover`,
+      );
+    }
+    return null;
+  }
+
+  #kick(): void {
+    if (this.#running || this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      if (!this.#running) void this.#pump();
+    });
+  }
+
+  async #pump(): Promise<void> {
+    this.#running = true;
+    try {
+      for (;;) {
+        if (this.#error || this.#done) break;
+        const log = this.#logs[0];
+        if (log.file === null) await this.#openLog(log);
+        else if (this.#control.length > 0 && this.#logs.length === 1) await this.#runControl();
+        else if (log.head < log.ends.length) await this.#writeGroup(log);
+        else if (this.#logs.length > 1) await this.#retire(log);
+        else if (this.#closing.length > 0) await this.#finishClose(log);
+        else break;
+      }
+    } catch (error) {
+      this.#fail(error);
+    }
+    if (this.#error) await this.#failPending();
+    this.#running = false;
+  }
+
+  async #writeGroup(log: LogState): Promise<void> {
+    const first = log.head;
+    let last = first;
+    if (log.syncs[first] !== SYNC_CODE.always) {
+      const limit = log.written + this.#groupBytes;
+      while (
+        last + 1 < log.ends.length &&
+        log.syncs[last + 1] !== SYNC_CODE.always &&
+        log.ends[last + 1] <= limit
+      ) {
+        last++;
+      }
+    }
+    const start = log.written;
+    const end = log.ends[last];
+    let sync = false;
+    for (let i = first; i <= last; i++) if (log.syncs[i] !== SYNC_CODE.none) sync = true;
+    const path = log.path;
+    try {
+      await io(`write ${path}`, log.file!.write(log.buffer, 0, end - start, start));
+      log.written = end;
+      if (sync) {
+        await io(`fdatasync ${path}`, log.file!.datasync());
+        log.synced = end;
+      }
+    } catch (error) {
+      await this.#fs.truncate(path, start).catch(() => {});
+      throw error;
+    }
+    log.buffer.copyWithin(0, end - start, log.framed - start);
+    log.head = last + 1;
+    for (let i = first; i <= last; i++) log.resolves[i]();
+    if (log.head === log.ends.length) {
+      log.ends.length = log.syncs.length = log.resolves.length = log.rejects.length = 0;
+      log.head = 0;
+      if (log.buffer.length > 1 << 22) log.buffer = new Uint8Array(64 * 1024);
+    }
+  }
+
+  async #retire(log: LogState): Promise<void> {
+    const path = log.path;
+    if (log.synced < log.written) await io(`fdatasync ${path}`, log.file!.datasync());
+    log.synced = log.written;
+    await io(`close ${path}`, log.file!.close());
+    this.#logs.shift();
+  }
+
+  async #openLog(log: LogState): Promise<void> {
+    const path = log.path;
+    log.file = await io(`create ${path}`, this.#fs.createExclusive(path));
+    this.#onDisk.push(log.number);
+    await io(`sync directory ${this.dir}`, this.#fs.syncDir(this.dir));
+    for (const waiter of log.opened.splice(0)) waiter.resolve(log.number);
+  }
+
+  async #runControl(): Promise<void> {
+    const op = this.#control[0];
+    const doomed = this.#onDisk.filter((n) => n <= op.upTo);
+    for (const n of doomed) {
+      const path = join(this.dir, logFileName(n));
+      await io(`unlink ${path}`, this.#fs.unlink(path));
+      this.#onDisk.splice(this.#onDisk.indexOf(n), 1);
+    }
+    if (doomed.length > 0) await io(`sync directory ${this.dir}`, this.#fs.syncDir(this.dir));
+    this.#control.shift();
+    op.resolve();
+  }
+
+  async #finishClose(log: LogState): Promise<void> {
+    const path = log.path;
+    if (log.synced < log.written) await io(`fdatasync ${path}`, log.file!.datasync());
+    log.synced = log.written;
+    await io(`close ${path}`, log.file!.close());
+    this.#done = true;
+    openDirsOf(this.#fs).delete(this.dir);
+    for (const waiter of this.#closing.splice(0)) waiter.resolve();
+  }
+
+  #fail(error: unknown): void {
+    this.#error =
+      error instanceof MemrepError && error.code === 'MEMREP_IO'
+        ? error
+        : new MemrepError('MEMREP_IO', `the log ${this.dir} failed: ${String(error)}`);
+  }
+
+  async #failPending(): Promise<void> {
+    const error = this.#error!;
+    for (const log of this.#logs) {
+      for (let i = log.head; i < log.ends.length; i++) log.rejects[i](error);
+      log.ends.length = log.syncs.length = log.resolves.length = log.rejects.length = 0;
+      log.head = 0;
+      for (const waiter of log.opened.splice(0)) waiter.reject(error);
+    }
+    for (const op of this.#control.splice(0)) op.reject(error);
+    if (this.#closing.length > 0) {
+      for (const log of this.#logs) await log.file?.close().catch(() => {});
+      openDirsOf(this.#fs).delete(this.dir);
+      for (const waiter of this.#closing.splice(0)) waiter.reject(error);
+    }
+  }
+}
+
+function assertSyncPolicy(sync: unknown, name: string): asserts sync is SyncPolicy {
+  if (sync !== 'none' && sync !== 'group' && sync !== 'always') {
+    throw invalidArgument(`${name} must be 'none', 'group' or 'always'; got ${String(sync)}`);
+  }
+}
+
+async function io<T>(what: string, operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    if (error instanceof MemrepError && error.code === 'MEMREP_IO') throw error;
+    throw new MemrepError(
+      'MEMREP_IO',
+      `${what} failed: ${(error as Error)?.message ?? String(error)}`,
+    );
+  }
+}
+
+interface ParsedLog {
+  readonly number: number;
+  readonly length: number;
+  readonly records: { batch: WriteBatch; offset: number; end: number }[];
+  readonly drops: LogDrop[];
+}
+
+interface Recovered {
+  report: RecoveryReport;
+  batches: { batch: WriteBatch; logNumber: number }[];
+  onDisk: number[];
+  next: number;
+}
+
+async function recover(
+  fs: WalFileSystem,
+  dir: string,
+  mode: RecoveryMode,
+  createIfMissing: boolean,
+): Promise<Recovered> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') {
+      throw new MemrepError('MEMREP_IO', `readdir ${dir} failed: ${String(error)}`);
+    }
+    if (!createIfMissing) {
+      throw new MemrepError('MEMREP_NOT_FOUND', `the log directory ${dir} does not exist`);
+    }
+    await io(`mkdir ${dir}`, fs.mkdir(dir));
+    await io(`sync directory ${dir}`, fs.syncDir(join(dir, '..')));
+    names = [];
+  }
+  const numbers: number[] = [];
+  let highest = 0;
+  for (const name of names) {
+    const live = LOG_NAME.exec(name);
+    const dropped = live ?? DROPPED_NAME.exec(name);
+    if (!dropped) continue;
+    const n = Number(dropped[1]);
+    if (live) numbers.push(n);
+    if (n > highest) highest = n;
+  }
+  numbers.sort((a, b) => a - b);
+
+  const logs: ParsedLog[] = [];
+  for (const number of numbers) {
+    const path = join(dir, logFileName(number));
+    const bytes = await io(`read ${path}`, fs.readFile(path));
+    const drops: LogDrop[] = [];
+    const records: ParsedLog['records'] = [];
+    const reader = new LogReader(bytes, (drop) => drops.push(drop));
+    for (let rep = reader.next(); rep !== null; rep = reader.next()) {
+      const offset = reader.recordOffset;
+      try {
+        records.push({ batch: WriteBatch.fromRep(rep), offset, end: reader.recordEnd });
+      } catch (error) {
+        if ((error as MemrepError).code !== 'MEMREP_CORRUPTION') throw error;
+        drops.push({
+          offset,
+          bytes: reader.recordEnd - offset,
+          reason: `record is not a write batch (${(error as Error).message})`,
+        });
+      }
+    }
+    drops.sort((a, b) => a.offset - b.offset);
+    logs.push({ number, length: bytes.length, records, drops });
+  }
+
+  const stopAt = logs.findIndex((log) => log.drops.length > 0);
+  const stop = stopAt < 0 ? null : logs[stopAt];
+  const stopOffset = stop ? stop.drops[0].offset : 0;
+  if (stop) {
+    const tail = stopAt === logs.length - 1 && !stop.records.some((r) => r.offset > stopOffset);
+    if (mode === 'absolute' || (mode === 'tolerateTail' && !tail)) {
+      const first = stop.drops[0];
+      throw new MemrepError(
+        'MEMREP_CORRUPTION',
+        `log ${logFileName(stop.number)} in ${dir} is corrupt at offset ${first.offset} ` +
+          `(${first.reason}, ${first.bytes} bytes${tail ? ', a torn tail' : ', not at the tail'}); ` +
+          `recovery mode '${mode}' does not accept it`,
+      );
+    }
+  }
+
+  const batches: Recovered['batches'] = [];
+  const dropped: WalDrop[] = [];
+  const truncated: { logNumber: number; length: number }[] = [];
+  const setAside: number[] = [];
+  let lastSequence = 0;
+  for (let i = 0; i < logs.length; i++) {
+    const log = logs[i];
+    if (stop && i > stopAt) {
+      setAside.push(log.number);
+      dropped.push({
+        logNumber: log.number,
+        offset: 0,
+        bytes: log.length,
+        reason: `log follows a bad record in ${logFileName(stop.number)}`,
+      });
+      continue;
+    }
+    let keptEnd = 0;
+    for (const record of log.records) {
+      if (log === stop && record.offset > stopOffset) {
+        dropped.push({
+          logNumber: log.number,
+          offset: record.offset,
+          bytes: record.end - record.offset,
+          reason: 'record follows a bad record',
+        });
+        continue;
+      }
+      batches.push({ batch: record.batch, logNumber: log.number });
+      keptEnd = record.end;
+      const { sequence, count } = record.batch;
+      if (count > 0 && sequence + count - 1 > lastSequence) lastSequence = sequence + count - 1;
+    }
+    if (log === stop) {
+      for (const drop of log.drops) dropped.push({ logNumber: log.number, ...drop });
+      if (keptEnd < log.length) truncated.push({ logNumber: log.number, length: keptEnd });
+    }
+  }
+  dropped.sort((a, b) => a.logNumber - b.logNumber || a.offset - b.offset);
+
+  // Set later logs aside before cutting the stop log: cut first, a crash could leave the later
+  // logs readable after the cut, replayed across the hole.
+  for (const n of setAside) {
+    const path = join(dir, logFileName(n));
+    await io(`rename ${path}`, fs.rename(path, `${path}.dropped`));
+  }
+  if (setAside.length > 0) await io(`sync directory ${dir}`, fs.syncDir(dir));
+  for (const { logNumber, length } of truncated) {
+    const path = join(dir, logFileName(logNumber));
+    await io(`truncate ${path}`, fs.truncate(path, length));
+  }
+  const onDisk = numbers.filter((n) => !setAside.includes(n));
+  return {
+    report: {
+      logs: numbers,
+      batches: batches.length,
+      lastSequence,
+      dropped,
+      truncated,
+      setAside,
+    },
+    batches,
+    onDisk,
+    next: highest + 1,
+  };
+}

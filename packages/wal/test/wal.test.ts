@@ -1,0 +1,337 @@
+import type { WriteBatch } from '@memrep/core';
+import { describe, expect, it } from 'vitest';
+import { logFileName, WriteAheadLog } from '../src/index.js';
+import { FaultFileSystem } from '../src/testing.js';
+import { batchOf } from './helpers.js';
+
+const DIR = '/wal';
+
+async function reopen(fs: FaultFileSystem) {
+  const seqs: number[] = [];
+  const wal = await WriteAheadLog.open(DIR, {
+    fs,
+    recovery: 'absolute',
+    replay: (b) => seqs.push(b.sequence),
+  });
+  return { wal, seqs };
+}
+
+function count(fs: FaultFileSystem, op: string, from = 0): number {
+  return fs.history.slice(from).filter((o) => o === op).length;
+}
+
+describe('WriteAheadLog: the directory', () => {
+  it('creates the directory and its first log exclusively, syncing the directory', async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs });
+    expect(wal.logNumber).toBe(1);
+    expect(wal.logNumbers).toEqual([1]);
+    expect(fs.history).toEqual(['syncDir', 'create', 'syncDir']);
+    expect(await fs.readdir(DIR)).toEqual(['000001.log']);
+    await wal.close();
+  });
+
+  it('each open starts a new log after the highest number found, set-aside logs included', async () => {
+    const fs = new FaultFileSystem();
+    fs.put(`${DIR}/000007.log.dropped`, new Uint8Array(0));
+    fs.put(`${DIR}/000003.log`, new Uint8Array(0));
+    const wal = await WriteAheadLog.open(DIR, { fs });
+    expect(wal.logNumber).toBe(8);
+    expect(wal.logNumbers).toEqual([3, 8]);
+    await wal.close();
+  });
+
+  it('rotate starts a new log: later appends go to it, the old one is synced and closed first', async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs, sync: 'none' });
+    const a = wal.append(batchOf(1));
+    const rotated = wal.rotate();
+    const b = wal.append(batchOf(2));
+    expect(wal.logNumber).toBe(2);
+    const from = fs.history.length;
+    expect(await rotated).toBe(2);
+    await Promise.all([a, b]);
+    expect(fs.history.slice(from)).toEqual(['write', 'datasync', 'create', 'syncDir', 'write']);
+    expect(wal.logNumbers).toEqual([1, 2]);
+    await wal.close();
+    const logs: number[] = [];
+    const again = await WriteAheadLog.open(DIR, { fs: fs.crash(), replay: (_, n) => logs.push(n) });
+    expect(logs).toEqual([1, 2]);
+    await again.close();
+  });
+
+  it('deleteUpTo removes the older logs and syncs the directory; the current log cannot go', async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs });
+    await wal.append(batchOf(1));
+    await wal.rotate();
+    await wal.append(batchOf(2));
+    await wal.rotate();
+    await expect(wal.deleteUpTo(3)).rejects.toMatchObject({ code: 'MEMREP_INVALID_ARGUMENT' });
+    await expect(wal.deleteUpTo(1.5)).rejects.toMatchObject({ code: 'MEMREP_INVALID_ARGUMENT' });
+    expect(wal.logNumbers).toEqual([1, 2, 3]);
+    const from = fs.history.length;
+    await wal.deleteUpTo(1);
+    expect(fs.history.slice(from)).toEqual(['unlink', 'syncDir']);
+    expect(wal.logNumbers).toEqual([2, 3]);
+    await wal.close();
+    const { wal: again, seqs } = await reopen(fs.crash());
+    expect(seqs).toEqual([2]);
+    await again.close();
+  });
+
+  it('deleteUpTo waits for a rotation called before it', async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs });
+    void wal.append(batchOf(1));
+    void wal.rotate();
+    await wal.deleteUpTo(1);
+    expect(wal.logNumbers).toEqual([2]);
+    await wal.close();
+  });
+
+  it('a second open of the same directory in this process is MEMREP_LOCKED until close', async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs });
+    await expect(WriteAheadLog.open(DIR, { fs })).rejects.toMatchObject({ code: 'MEMREP_LOCKED' });
+    await wal.close();
+    const again = await WriteAheadLog.open(DIR, { fs });
+    await again.close();
+  });
+
+  it('createIfMissing false: a missing directory is MEMREP_NOT_FOUND', async () => {
+    await expect(
+      WriteAheadLog.open(DIR, { fs: new FaultFileSystem(), createIfMissing: false }),
+    ).rejects.toMatchObject({ code: 'MEMREP_NOT_FOUND' });
+  });
+
+  it('bad options are MEMREP_INVALID_ARGUMENT before anything is touched', async () => {
+    const fs = new FaultFileSystem();
+    const bad = [
+      { sync: 'sometimes' },
+      { recovery: 'best' },
+      { groupCommitBytes: 0 },
+      { groupCommitBytes: 1.5 },
+      { replay: 42 },
+    ];
+    for (const options of bad) {
+      await expect(WriteAheadLog.open(DIR, { fs, ...(options as object) })).rejects.toMatchObject({
+        code: 'MEMREP_INVALID_ARGUMENT',
+      });
+    }
+    await expect(WriteAheadLog.open('', { fs })).rejects.toMatchObject({
+      code: 'MEMREP_INVALID_ARGUMENT',
+    });
+    expect(fs.history).toEqual([]);
+  });
+
+  it('a replay callback that throws rejects open and releases the directory', async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs });
+    await wal.append(batchOf(1));
+    await wal.close();
+    await expect(
+      WriteAheadLog.open(DIR, {
+        fs,
+        replay: () => {
+          throw new Error('boom');
+        },
+      }),
+    ).rejects.toThrow('boom');
+    const { wal: again, seqs } = await reopen(fs);
+    expect(seqs).toEqual([1]);
+    await again.close();
+  });
+});
+
+describe('WriteAheadLog: appends and sync policies', () => {
+  it("'always': one write and one fdatasync per append, resolved after the sync", async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs, sync: 'always' });
+    const from = fs.history.length;
+    await Promise.all(Array.from({ length: 5 }, (_, i) => wal.append(batchOf(i + 1))));
+    expect(fs.history.slice(from)).toEqual(Array(5).fill(['write', 'datasync']).flat());
+    await wal.close();
+  });
+
+  it("'group': appends queued during a sync share one write and one fdatasync", async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs });
+    const from = fs.history.length;
+    await Promise.all(Array.from({ length: 64 }, (_, i) => wal.append(batchOf(i + 1))));
+    expect(count(fs, 'datasync', from)).toBe(1);
+    expect(count(fs, 'write', from)).toBe(1);
+    await wal.close();
+    const { wal: again, seqs } = await reopen(fs.crash());
+    expect(seqs).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
+    await again.close();
+  });
+
+  it("'group' caps a group at groupCommitBytes", async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs, groupCommitBytes: 1000 });
+    const from = fs.history.length;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => wal.append(batchOf(i + 1, 1, 200))));
+    expect(count(fs, 'write', from)).toBe(5);
+    expect(count(fs, 'datasync', from)).toBe(5);
+    await wal.close();
+  });
+
+  it("'group': an append resolves only after its bytes are synced", async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs });
+    let resolvedBeforeSync = false;
+    const p = wal.append(batchOf(1)).then(() => {
+      resolvedBeforeSync = count(fs, 'datasync') === 0;
+    });
+    await p;
+    expect(resolvedBeforeSync).toBe(false);
+    const { wal: w2, seqs } = await (async () => {
+      const crashed = fs.crash();
+      return reopen(crashed);
+    })();
+    expect(seqs).toEqual([1]);
+    await w2.close();
+  });
+
+  it("'none': resolves once written to the OS; a process crash keeps it, a power loss may not", async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs, sync: 'none' });
+    const from = fs.history.length;
+    await wal.append(batchOf(1));
+    expect(fs.history.slice(from)).toEqual(['write']);
+    const processCrash = fs.crash({ keepUnsynced: (_, n) => n });
+    const { wal: a, seqs } = await reopen(processCrash);
+    expect(seqs).toEqual([1]);
+    await a.close();
+    const powerLoss = fs.crash();
+    const { wal: b, seqs: none } = await reopen(powerLoss);
+    expect(none).toEqual([]);
+    await b.close();
+  });
+
+  it('a per-append sync option overrides the default', async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs, sync: 'none' });
+    const from = fs.history.length;
+    await wal.append(batchOf(1), { sync: 'always' });
+    expect(fs.history.slice(from)).toEqual(['write', 'datasync']);
+    await wal.close();
+  });
+
+  it('close syncs what was written without a sync', async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs, sync: 'none' });
+    await wal.append(batchOf(1));
+    await wal.close();
+    const { wal: again, seqs } = await reopen(fs.crash());
+    expect(seqs).toEqual([1]);
+    await again.close();
+  });
+
+  it('the caller may reuse the batch as soon as append returns', async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs });
+    const batch = batchOf(1);
+    const p = wal.append(batch);
+    batch.clear();
+    batch.put(new Uint8Array([9]), new Uint8Array([9]));
+    batch.sequence = 99;
+    await p;
+    await wal.close();
+    const got: WriteBatch[] = [];
+    const again = await WriteAheadLog.open(DIR, { fs, replay: (b) => got.push(b) });
+    expect(got.map((b) => b.sequence)).toEqual([1]);
+    expect(got[0].rep).toEqual(batchOf(1).rep);
+    await again.close();
+  });
+
+  it('bad arguments reject with MEMREP_INVALID_ARGUMENT and queue nothing', async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs });
+    const from = fs.history.length;
+    await expect(wal.append({} as WriteBatch)).rejects.toMatchObject({
+      code: 'MEMREP_INVALID_ARGUMENT',
+    });
+    await expect(wal.append(batchOf(1), { sync: 'often' as 'none' })).rejects.toMatchObject({
+      code: 'MEMREP_INVALID_ARGUMENT',
+    });
+    await wal.close();
+    expect(fs.history.slice(from)).toEqual([]);
+  });
+
+  it('after close every call rejects with MEMREP_CLOSED; a second close resolves', async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs });
+    const pending = wal.append(batchOf(1));
+    const closed = wal.close();
+    await expect(wal.append(batchOf(2))).rejects.toMatchObject({ code: 'MEMREP_CLOSED' });
+    await expect(wal.rotate()).rejects.toMatchObject({ code: 'MEMREP_CLOSED' });
+    await pending;
+    await closed;
+    await wal.close();
+    const { wal: again, seqs } = await reopen(fs.crash());
+    expect(seqs).toEqual([1]);
+    await again.close();
+  });
+});
+
+describe('WriteAheadLog: failures', () => {
+  for (const op of ['write', 'datasync'] as const) {
+    it(`a failed ${op} rejects the group with MEMREP_IO, leaves none of it for recovery, and refuses later work`, async () => {
+      const fs = new FaultFileSystem();
+      const wal = await WriteAheadLog.open(DIR, { fs });
+      await wal.append(batchOf(1));
+      fs.failNext(op);
+      const results = await Promise.allSettled([
+        wal.append(batchOf(2, 1, 5000)),
+        wal.append(batchOf(3)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'MEMREP_IO' });
+      await expect(wal.append(batchOf(4))).rejects.toMatchObject({ code: 'MEMREP_IO' });
+      await expect(wal.rotate()).rejects.toMatchObject({ code: 'MEMREP_IO' });
+      await expect(wal.close()).rejects.toMatchObject({ code: 'MEMREP_IO' });
+      const { wal: again, seqs } = await reopen(fs.crash({ keepUnsynced: (_, n) => n }));
+      expect(seqs).toEqual([1]);
+      await again.close();
+    });
+  }
+
+  it('a failed create during rotate rejects the rotation with MEMREP_IO', async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs });
+    fs.failNext('create');
+    await expect(wal.rotate()).rejects.toMatchObject({ code: 'MEMREP_IO' });
+    await expect(wal.append(batchOf(1))).rejects.toMatchObject({ code: 'MEMREP_IO' });
+    await wal.close().catch(() => {});
+    const again = await WriteAheadLog.open(DIR, { fs });
+    await again.close();
+  });
+
+  it('the real file system: a log written and reopened on disk', async () => {
+    const { mkdtemp, rm, readdir } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'memrep-wal-'));
+    try {
+      const wal = await WriteAheadLog.open(join(dir, 'log'));
+      await Promise.all([wal.append(batchOf(1)), wal.append(batchOf(2), { sync: 'always' })]);
+      expect(await wal.rotate()).toBe(2);
+      await wal.append(batchOf(3), { sync: 'none' });
+      await wal.deleteUpTo(1);
+      await wal.close();
+      expect((await readdir(join(dir, 'log'))).sort()).toEqual([logFileName(2)]);
+      const seqs: number[] = [];
+      const again = await WriteAheadLog.open(join(dir, 'log'), {
+        recovery: 'absolute',
+        replay: (b) => seqs.push(b.sequence),
+      });
+      expect(seqs).toEqual([3]);
+      expect(again.logNumber).toBe(3);
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
