@@ -1,5 +1,6 @@
 export type { MemtableLog, RecoveredBatch } from './log.js';
 export { MergedTables } from './merged.js';
+export { type ListWalOptions, WalLog } from './wal-log.js';
 export {
   DEFAULT_MAX_IMMUTABLE,
   DEFAULT_WRITE_BUFFER_SIZE,

@@ -23,8 +23,11 @@ export interface MemtableLog {
   rotate(): number;
   /** Removes every log numbered below `logNumber`: what they hold is flushed. */
   release(logNumber: number): Promise<void>;
-  /** The batches of every log still held, oldest first. */
-  recover(): AsyncIterable<RecoveredBatch> | Iterable<RecoveredBatch>;
+  /**
+   * The batches of every log still held, oldest first. Absent for a log that replays while it
+   * opens (`@memrep/wal`: the list's `wal` option).
+   */
+  recover?(): AsyncIterable<RecoveredBatch> | Iterable<RecoveredBatch>;
   close(): Promise<void>;
 }
 

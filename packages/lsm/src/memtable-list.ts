@@ -12,6 +12,7 @@ import {
 } from '@memrep/core';
 import { invalidArgument, resolveSnapshot } from '@memrep/core/backend';
 import type { MemtableLog } from './log.js';
+import { type ListWalOptions, WalLog } from './wal-log.js';
 import { MergedTables } from './merged.js';
 
 /** Bytes counted per entry on top of its key and value when sizing the active table. */
@@ -47,7 +48,13 @@ export interface MemtableListOptions<O extends TableOptions = TableOptions> {
    * Without it, frozen tables stay in the list.
    */
   flush?: (table: Table, info: FlushInfo) => Promise<void> | void;
-  /** A write-ahead log: a write is acknowledged (and visible) once logged. */
+  /**
+   * A write-ahead log in a directory (`@memrep/wal`), opened and replayed by `open`: a write is
+   * acknowledged (and visible) once logged, synced when it asks to be. A string is the
+   * directory. Give this or `log`, not both.
+   */
+  wal?: string | ListWalOptions;
+  /** A log of your own: a write is acknowledged (and visible) once it acknowledges it. */
   log?: MemtableLog;
 }
 
@@ -89,7 +96,7 @@ export class MemtableList<O extends TableOptions = TableOptions> {
   readonly #writeBufferSize: number;
   readonly #maxImmutable: number;
   readonly #flush: MemtableListOptions<O>['flush'];
-  readonly #log: MemtableLog | undefined;
+  #log: MemtableLog | undefined;
   /** Newest first: the active table, then frozen ones. */
   #held: readonly Held[];
   #view: MergedTables;
@@ -139,7 +146,18 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     options: MemtableListOptions<O>,
   ): Promise<MemtableList<O>> {
     const list = new MemtableList(options);
-    if (list.#log !== undefined) await list.#recover(list.#log);
+    if (options.wal !== undefined) {
+      if (options.log !== undefined) throw invalidArgument('give wal or log, not both');
+      const walOptions = typeof options.wal === 'string' ? { dir: options.wal } : options.wal;
+      if (walOptions === null || typeof walOptions !== 'object') {
+        throw invalidArgument('wal must be a directory or { dir, ...options }');
+      }
+      const log = await WalLog.open(walOptions, (batch, n) => list.#replay(batch, n));
+      list.#log = log;
+      if (list.#held[0].table.count === 0) list.#install([{ table: list.#held[0].table, firstLog: log.current }]);
+    } else if (list.#log?.recover !== undefined) {
+      for await (const { logNumber, batch } of list.#log.recover()) list.#replay(batch, logNumber);
+    }
     return list;
   }
 
@@ -398,29 +416,26 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     return this.#createTable(this.#tableOptions);
   }
 
-  async #recover(log: MemtableLog): Promise<void> {
-    let first = true;
-    for await (const { logNumber, batch } of log.recover()) {
-      if (first) {
-        this.#install([{ table: this.#held[0].table, firstLog: logNumber }]);
-        first = false;
-      }
-      const seq = batch.sequence;
-      if (seq <= this.#lastSeq && this.#lastSeq >= 0) {
-        throw new MemrepError(
-          'MEMREP_CORRUPTION',
-          `log ${logNumber} replays a batch at seq ${seq}, not above the seq ${this.#lastSeq} before it`,
-        );
-      }
-      this.#lastSeq = seq - 1;
-      this.#replaying = logNumber;
-      try {
-        this.#apply(batch);
-      } finally {
-        this.#replaying = 0;
-      }
-      this.#visibleSeq = this.#lastSeq;
+  /** Applies one logged batch while opening (no log rotation, no waiting for a flush). */
+  #replay(batch: WriteBatch, logNumber: number): void {
+    if (this.#lastSeq < 0 && this.#held.length === 1 && this.#held[0].table.count === 0) {
+      this.#install([{ table: this.#held[0].table, firstLog: logNumber }]);
     }
+    const seq = batch.sequence;
+    if (this.#lastSeq >= 0 && seq <= this.#lastSeq) {
+      throw new MemrepError(
+        'MEMREP_CORRUPTION',
+        `log ${logNumber} replays a batch at seq ${seq}, not above the seq ${this.#lastSeq} before it`,
+      );
+    }
+    this.#lastSeq = seq - 1;
+    this.#replaying = logNumber;
+    try {
+      this.#apply(batch);
+    } finally {
+      this.#replaying = 0;
+    }
+    this.#visibleSeq = this.#lastSeq;
   }
 
   // ---- snapshots ---------------------------------------------------------------------------
