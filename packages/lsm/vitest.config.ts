@@ -1,0 +1,3 @@
+import { memrepProject } from '../../vitest.shared.js';
+
+export default memrepProject('lsm');
