@@ -7,10 +7,9 @@ export const MAX_ARENA_SIZE = 2 ** 31 - 8;
 const ENTRY_OVERHEAD = 128;
 const ARENA_SLACK = 64 * 2 ** 20;
 
-/** A memrep table as the bench uses it: the `TableMut` contract plus the declared capabilities. */
+/** A memrep table as the bench uses it: the `TableMut` contract (capabilities and `share()` in it). */
 export interface BackendTable extends TableMut {
   readonly supports?: { readonly share: boolean };
-  share?(): unknown;
 }
 
 /** What a backend package exports (SPEC: every backend exports `createTable(options?)`). */
