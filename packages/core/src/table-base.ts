@@ -375,6 +375,17 @@ export abstract class TableBase implements TableMut {
     if (length > max) throw limitExceeded('maxKeySize', max, length);
   }
 
+  /**
+   * Kit: a raw cursor over this table's entries, for a reader that merges several tables (a
+   * memtable list's `MergingCursor` under `VisibleIterator`). With `bounds` (and the
+   * `prefix` of a `prefix()` read) it is the cursor `range` would walk, possibly over a
+   * narrower index (one hash bucket); without, every entry. Unpositioned; not in the user's
+   * contract.
+   */
+  rawCursor(bounds?: RangeBounds, prefix?: Uint8Array): RawCursor {
+    return bounds === undefined ? this.openRawCursor() : this.openRangeCursor(bounds, prefix);
+  }
+
   // ---- range tombstones --------------------------------------------------------------------
 
   /** The fragmented range tombstones, or null when the table holds none. */

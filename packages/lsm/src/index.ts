@@ -1,6 +1,4 @@
 export type { MemtableLog, RecoveredBatch } from './log.js';
-export { MergedTables } from './merged.js';
-export { type ListWalOptions, WalLog } from './wal-log.js';
 export {
   DEFAULT_MAX_IMMUTABLE,
   DEFAULT_WRITE_BUFFER_SIZE,
@@ -10,3 +8,5 @@ export {
   type MemtableListOptions,
   type Snapshot,
 } from './memtable-list.js';
+export { MergedTables } from './merged.js';
+export { type ListWalOptions, WalLog } from './wal-log.js';

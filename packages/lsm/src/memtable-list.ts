@@ -12,8 +12,8 @@ import {
 } from '@memrep/core';
 import { invalidArgument, resolveSnapshot } from '@memrep/core/backend';
 import type { MemtableLog } from './log.js';
-import { type ListWalOptions, WalLog } from './wal-log.js';
 import { MergedTables } from './merged.js';
+import { type ListWalOptions, WalLog } from './wal-log.js';
 
 /** Bytes counted per entry on top of its key and value when sizing the active table. */
 export const ENTRY_OVERHEAD = 32;
@@ -122,12 +122,22 @@ export class MemtableList<O extends TableOptions = TableOptions> {
       throw invalidArgument(`options must be an object; got ${String(options)}`);
     }
     if (typeof options.createTable !== 'function') {
-      throw invalidArgument('createTable must be a function returning a TableMut (a backend\'s createTable)');
+      throw invalidArgument(
+        "createTable must be a function returning a TableMut (a backend's createTable)",
+      );
     }
     this.#createTable = options.createTable;
     this.#tableOptions = options.tableOptions;
-    this.#writeBufferSize = positiveInteger(options.writeBufferSize, 'writeBufferSize', DEFAULT_WRITE_BUFFER_SIZE);
-    this.#maxImmutable = positiveInteger(options.maxImmutable, 'maxImmutable', DEFAULT_MAX_IMMUTABLE);
+    this.#writeBufferSize = positiveInteger(
+      options.writeBufferSize,
+      'writeBufferSize',
+      DEFAULT_WRITE_BUFFER_SIZE,
+    );
+    this.#maxImmutable = positiveInteger(
+      options.maxImmutable,
+      'maxImmutable',
+      DEFAULT_MAX_IMMUTABLE,
+    );
     if (options.flush !== undefined && typeof options.flush !== 'function') {
       throw invalidArgument('flush must be a function (table, info) => Promise<void>');
     }
@@ -154,7 +164,8 @@ export class MemtableList<O extends TableOptions = TableOptions> {
       }
       const log = await WalLog.open(walOptions, (batch, n) => list.#replay(batch, n));
       list.#log = log;
-      if (list.#held[0].table.count === 0) list.#install([{ table: list.#held[0].table, firstLog: log.current }]);
+      if (list.#held[0].table.count === 0)
+        list.#install([{ table: list.#held[0].table, firstLog: log.current }]);
     } else if (list.#log?.recover !== undefined) {
       for await (const { logNumber, batch } of list.#log.recover()) list.#replay(batch, logNumber);
     }
@@ -219,7 +230,8 @@ export class MemtableList<O extends TableOptions = TableOptions> {
   async write(batch: WriteBatch, options?: { sync?: boolean }): Promise<number> {
     if (!(batch instanceof WriteBatch)) throw invalidArgument('batch must be a WriteBatch');
     const sync = options?.sync ?? false;
-    if (typeof sync !== 'boolean') throw invalidArgument(`sync must be a boolean; got ${String(sync)}`);
+    if (typeof sync !== 'boolean')
+      throw invalidArgument(`sync must be a boolean; got ${String(sync)}`);
     this.#assertWritable();
     while (this.#flush !== undefined && this.#held.length - 1 >= this.#maxImmutable) {
       await this.#flushProgress();

@@ -1,11 +1,4 @@
-import type {
-  Cursor,
-  Entry,
-  RangeOptions,
-  RangeTombstone,
-  ReadOptions,
-  Table,
-} from '@memrep/core';
+import type { Cursor, Entry, RangeOptions, RangeTombstone, ReadOptions, Table } from '@memrep/core';
 import {
   assertBytes,
   FragmentedRangeTombstones,
@@ -97,7 +90,10 @@ export class MergedTables {
   }
 
   /** Live keys and values in key order (or reversed), as of `options.snapshot ?? snapshot`. */
-  range(options: RangeOptions | undefined, snapshot: number): IterableIterator<[Uint8Array, Uint8Array]> {
+  range(
+    options: RangeOptions | undefined,
+    snapshot: number,
+  ): IterableIterator<[Uint8Array, Uint8Array]> {
     return this.#iterate(normalizeRange(options, snapshot), YIELD_ENTRIES);
   }
 

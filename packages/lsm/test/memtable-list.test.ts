@@ -40,7 +40,7 @@ describe('MemtableList: writes and point reads', () => {
     expect(str(list.get(k('key7')))).toBe('v7');
   });
 
-  it('a newer table\'s range tombstone hides an older table\'s entries, not newer ones', async () => {
+  it("a newer table's range tombstone hides an older table's entries, not newer ones", async () => {
     const list = await MemtableList.open({ createTable, writeBufferSize: 100 });
     for (let i = 0; i < 10; i++) await list.put(k(`k${i}`), k('old'));
     list.rotate();
@@ -78,12 +78,16 @@ describe('MemtableList: writes and point reads', () => {
   });
 
   it('rejects bad arguments with MEMREP_INVALID_ARGUMENT', async () => {
-    await expect(MemtableList.open(null as never)).rejects.toMatchObject({ code: 'MEMREP_INVALID_ARGUMENT' });
+    await expect(MemtableList.open(null as never)).rejects.toMatchObject({
+      code: 'MEMREP_INVALID_ARGUMENT',
+    });
     await expect(MemtableList.open({} as never)).rejects.toThrow(TypeError);
     await expect(MemtableList.open({ createTable, writeBufferSize: 0 })).rejects.toThrow(TypeError);
     await expect(MemtableList.open({ createTable, maxImmutable: 1.5 })).rejects.toThrow(TypeError);
     const list = await MemtableList.open({ createTable });
-    await expect(list.write({} as never)).rejects.toMatchObject({ code: 'MEMREP_INVALID_ARGUMENT' });
+    await expect(list.write({} as never)).rejects.toMatchObject({
+      code: 'MEMREP_INVALID_ARGUMENT',
+    });
     await expect(list.write(new WriteBatch(), { sync: 1 as never })).rejects.toThrow(TypeError);
   });
 
@@ -242,7 +246,11 @@ describe('MemtableList: with a log', () => {
     await list.deleteRange(k('k10'), k('k20'));
     await list.write(new WriteBatch().put(k('k15'), k('back')).delete(k('k00')));
     const seq = list.visibleSeq;
-    const reopened = await MemtableList.open({ createTable, log: new FakeLog(log.logs), writeBufferSize: 120 });
+    const reopened = await MemtableList.open({
+      createTable,
+      log: new FakeLog(log.logs),
+      writeBufferSize: 120,
+    });
     expect(reopened.visibleSeq).toBe(seq);
     expect(reopened.get(k('k00'))).toBeUndefined();
     expect(str(reopened.get(k('k01')))).toBe('v1');
@@ -274,7 +282,11 @@ describe('MemtableList: with a log', () => {
     await list.put(k('b'), k('2'));
     const again = new FakeLog(log.logs);
     const gate = deferred();
-    const reopened = await MemtableList.open({ createTable, log: again, flush: () => gate.promise });
+    const reopened = await MemtableList.open({
+      createTable,
+      log: again,
+      flush: () => gate.promise,
+    });
     await reopened.put(k('c'), k('3'));
     reopened.rotate();
     await tick();

@@ -47,7 +47,9 @@ type Write =
   /** A range delete; start >= end must throw MEMREP_INVALID_ARGUMENT on both sides. */
   /** With `ordered`, start and end are put in order first (an equal pair stays an error). */
   | { op: 'deleteRange'; start: KeyRef; end: KeyRef; ordered: boolean; seq: number | undefined }
-  | { op: 'batch'; ops: BatchOpRef[]; seq: number | undefined };
+  | { op: 'batch'; ops: BatchOpRef[]; seq: number | undefined }
+  /** A batch whose last put repeats the (key, seq) of the n-th entry held: all of it must fail. */
+  | { op: 'batchAgain'; ops: BatchOpRef[]; nth: number };
 
 type BatchOpRef =
   | { op: 'put'; key: KeyRef; value: Uint8Array }
@@ -70,6 +72,14 @@ const batchOpArbitrary: fc.Arbitrary<BatchOpRef> = fc.oneof(
 );
 
 const writeArbitrary: fc.Arbitrary<Write> = fc.oneof(
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('batchAgain' as const),
+      ops: fc.array(batchOpArbitrary, { minLength: 1, maxLength: 4 }),
+      nth: fc.nat(),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -150,17 +160,24 @@ function applyWrite(
     if (write.ordered && compareKeysOf(start, end) > 0) [start, end] = [end, start];
     modelWrite = () => model.deleteRange(start, end, write.seq);
     tableWrite = () => table.deleteRange(start, end, write.seq);
-  } else if (write.op === 'batch') {
+  } else if (write.op === 'batch' || write.op === 'batchAgain') {
     const ops = batchOps(pool, write.ops);
+    let seq = write.op === 'batch' ? write.seq : undefined;
+    if (write.op === 'batchAgain') {
+      const held = model.entries[write.nth % Math.max(1, model.entries.length)];
+      if (held === undefined || held.seq < ops.length) return;
+      ops.push({ op: 'put', key: held.key, value: new Uint8Array(1) });
+      seq = held.seq - (ops.length - 1);
+    }
     const batch = new WriteBatch();
     for (const o of ops) {
       if (o.op === 'put') batch.put(o.key, o.value);
       else if (o.op === 'delete') batch.delete(o.key);
       else batch.deleteRange(o.start, o.end);
     }
-    modelWrite = () => model.write(ops, write.seq);
+    modelWrite = () => model.write(ops, seq);
     tableWrite = () => {
-      const first = table.write(batch, write.seq);
+      const first = table.write(batch, seq);
       expect(batch.sequence, 'batch.sequence after write').toBe(first);
       return first;
     };
