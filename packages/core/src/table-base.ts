@@ -191,11 +191,6 @@ export abstract class TableBase implements TableMut {
   /** What this backend can do; the conformance suite tests what it says. */
   abstract get capabilities(): Capabilities;
 
-  /** @deprecated The old name of `capabilities`, kept for callers not yet moved to it. */
-  get supports(): Capabilities {
-    return this.capabilities;
-  }
-
   /**
    * A structured-clonable handle for the backend's static `attach` in a worker thread. Here:
    * throws `MEMREP_UNSUPPORTED`; a backend with `capabilities.share` overrides it.

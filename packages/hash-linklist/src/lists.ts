@@ -49,6 +49,8 @@ export class BucketLists extends SkipListCore {
   loadSlot(pseudo: number): number {
     const w = (pseudo >> 2) + NEXT0_WORD;
     if (!this.concurrent) return this.arena.i32[w];
+    // A slot of a directory the writer grew since this reader's views were made lies past them.
+    if (w >= this.arena.i32.length) this.arena.refresh();
     const s = Atomics.load(this.arena.i32, w);
     if (s !== 0) this.cover(s & ~1);
     return s;

@@ -26,7 +26,11 @@ describe('options', () => {
     const table = createTable();
     expect(table.skipListThreshold).toBe(DEFAULT_SKIP_LIST_THRESHOLD);
     expect(table.bucketCount).toBe(INITIAL_BUCKET_COUNT);
-    expect(table.supports).toEqual({ share: true });
+    expect(table.capabilities).toEqual({
+      share: true,
+      shareRequiresFrozen: false,
+      concurrentWrites: false,
+    });
     expect(table.memoryUsage).toBeLessThan(512 * 1024);
     table.put(utf8('k'), utf8('v'));
     expect(table.get(utf8('k'))).toEqual(utf8('v'));
@@ -234,7 +238,7 @@ describe('sharing', () => {
 
   it('a function extractor cannot be posted to a worker: share is declared absent', () => {
     const table = createTable({ prefixExtractor: (k) => k.length });
-    expect(table.supports.share).toBe(false);
+    expect(table.capabilities.share).toBe(false);
     expect(() => table.share()).toThrow(code('MEMREP_UNSUPPORTED'));
   });
 
