@@ -1,6 +1,13 @@
 export { ChunkLog } from './chunks.js';
 export { BucketCursor, type BucketSource, type HeadList, openMergeCursor } from './merge.js';
-export { buildSortedOrder, IndexCursor, type OrderSource, type SortedOrder } from './order.js';
+export {
+  buildSortedOrder,
+  DELTA_MIN,
+  IndexCursor,
+  LiveOrder,
+  type OrderSource,
+  type SortedOrder,
+} from './order.js';
 export {
   bucketOfPrefix,
   commonPrefixLength,

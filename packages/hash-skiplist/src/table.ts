@@ -30,7 +30,13 @@ import {
   SLOT_WORDS,
   scanHeads,
 } from './merge.js';
-import { buildSortedOrder, IndexCursor, type OrderSource, type SortedOrder } from './order.js';
+import {
+  buildSortedOrder,
+  IndexCursor,
+  LiveOrder,
+  type OrderSource,
+  type SortedOrder,
+} from './order.js';
 import {
   bucketOfPrefix,
   commonPrefixLength,
@@ -66,8 +72,8 @@ export interface HashSkipListOptions extends TableOptions {
   bucketMaxHeight?: number;
   /**
    * How reads across buckets get key order: `'index'` sorts every entry's offset once, on the
-   * first such read after a write, and keeps the sort until the next write (4 bytes an
-   * entry, in `memoryUsage`); `'merge'` merges the buckets through a heap on every read (no
+   * first such read, and then keeps the sort up to date with the writes since, merging them
+   * in on the next such read (`LiveOrder`: about 4 bytes an entry, in `memoryUsage`); `'merge'` merges the buckets through a heap on every read (no
    * memory, but a seek costs a search in every bucket); `'auto'` (default) merges while at
    * most 16 buckets hold entries and sorts from then on.
    */
@@ -161,7 +167,9 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   readonly #extract: ((key: Uint8Array) => number) | undefined;
   readonly #state: number;
   readonly headBytes: number;
-  #order: SortedOrder | undefined;
+  /** The writer's order, kept up to date as it writes (`LiveOrder`); a reader's last sort. */
+  #order: LiveOrder | undefined;
+  #readerOrder: SortedOrder | undefined;
   /** The writer's list of non-empty buckets' heads (readers scan the bucket array). */
   #heads = new Int32Array(16);
   #headCount = 0;
@@ -250,15 +258,24 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   }
 
   /**
-   * Every entry's offset in internal order, sorted on the first call after a write and kept
-   * until the next one (see `SortedOrder`).
+   * Every entry's offset in internal order: sorted on the first call, then on the writer kept
+   * up to date from the writes since (`LiveOrder`); a reader in another thread sorts again
+   * after writes (see `SortedOrder`).
    */
   sortedOrder(): SortedOrder {
-    let order = this.#order;
-    if (order === undefined || order.count !== this.count) {
-      order = buildSortedOrder(this);
-      this.#order = order;
+    if (this.concurrent) {
+      let order = this.#readerOrder;
+      if (order === undefined || order.count !== this.count) {
+        order = buildSortedOrder(this);
+        this.#readerOrder = order;
+      }
+      return order;
     }
+    let order = this.#order;
+    if (order === undefined) {
+      order = new LiveOrder(buildSortedOrder(this));
+      this.#order = order;
+    } else if (order.count !== this.count) order.flush(this.arena, this.count);
     return order;
   }
 
@@ -336,6 +353,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     const arena = this.arena;
     const w = this.bucketWord + bucket * SLOT_WORDS;
     let head = arena.i32[w];
+    let node: number;
     if (head === 0) {
       // Checked up front so that a full arena leaves no stray head behind.
       const valueLength = value === undefined ? 0 : value.length;
@@ -349,7 +367,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
         );
       }
       head = this.list.allocateHead(this.bucketMaxHeight);
-      const node = this.list.insert(head, key, value, seq, true);
+      node = this.list.insert(head, key, value, seq, true);
       const i32 = arena.i32;
       i32[w + SLOT_FIRST] = node;
       i32[w + SLOT_FIRST_PREFIX] = keyPrefix32(key);
@@ -362,7 +380,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       }
       this.#heads[this.#headCount++] = head;
     } else {
-      (this.#chunks as ChunkLog).insert(this.list, head, key, value, seq, fresh);
+      node = (this.#chunks as ChunkLog).insert(this.list, head, key, value, seq, fresh);
       const i32 = arena.i32;
       const first = i32[(head >> 2) + NEXT0_WORD];
       if (i32[w + SLOT_FIRST] !== first) {
@@ -372,7 +390,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       i32[w + SLOT_SECOND] = i32[(first >> 2) + NEXT0_WORD];
     }
     if (!fresh) Atomics.add(arena.i32, (this.#state >> 2) + STATE_UNORDERED_WORD, 1);
-    this.#order = undefined;
+    if (this.#order !== undefined && !this.#order.add(node)) this.#order = undefined;
   }
 
   /** A new bucket's head and tallest node, plus the chunk the bucket may open (chunks.ts). */
@@ -419,7 +437,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   protected override indexMemory(): number {
     const order = this.#order;
     const log = this.#chunks === undefined ? 0 : this.#chunks.logBytes;
-    return this.#heads.byteLength + log + (order === undefined ? 0 : order.offsets.byteLength);
+    const sorted = order !== undefined ? order.bytes : (this.#readerOrder?.offsets.byteLength ?? 0);
+    return this.#heads.byteLength + log + sorted;
   }
 
   #totalOrderCursor(snapshot: number): RawCursor {
