@@ -18,6 +18,7 @@ export {
 } from './prefix.js';
 export {
   createTable,
+  DEFAULT_HASH_BLOCK_SIZE,
   defaultBucketCount,
   defaultBucketMaxHeight,
   type HashSkipListHandle,
@@ -26,4 +27,5 @@ export {
   MAX_BUCKET_COUNT,
   MAX_BUCKET_HEIGHT,
   MERGE_MAX_BUCKETS,
+  UNSIZED_BUCKET_COUNT,
 } from './table.js';

@@ -3,7 +3,6 @@ import {
   AttachSlot,
   type Capabilities,
   compareKeyToEntry,
-  DEFAULT_MAX_SIZE,
   entryPrefix32,
   entrySeq,
   entrySize,
@@ -60,8 +59,10 @@ export interface HashSkipListOptions extends TableOptions {
   prefixExtractor?: PrefixExtractor;
   /**
    * Buckets, an integer in [1, 2^22]; the bucket array takes 16 bytes a bucket in the arena.
-   * Default: one per 256 bytes of `maxSize`, a power of two in [16, 2^20] (2^20, 16 MiB, for
-   * the default 1 GiB). Fixed for the table's life.
+   * Default: sized from `maxSize` when it is given (the write-buffer size hint: one bucket per
+   * 256 bytes of it, a power of two in [16, 2^20], so 16 MiB of buckets for 1 GiB), else
+   * 2^14 (256 KiB). Fixed for the table's life: give `maxSize` (or `bucketCount`) for a table
+   * that will hold many entries, or its point reads walk long buckets.
    */
   bucketCount?: number;
   /**
@@ -107,11 +108,21 @@ const SWEEP_BYTES_PER_ENTRY = 256;
 /** Holds the handle while `HashSkipListTable.attach` runs the constructor. */
 const attaching = new AttachSlot<HashSkipListHandle>('HashSkipListTable.share()');
 
+/** Buckets of a table given no `maxSize` (no size hint): 256 KiB of bucket array. */
+export const UNSIZED_BUCKET_COUNT = 2 ** 14;
 /**
- * One bucket per 256 bytes of `maxSize` (about one per entry of a full arena of 16-byte keys and
- * 100-byte values, so most buckets hold one entry), a power of two in [16, 2^20].
+ * The arena's default growth step for this table: 256 KiB instead of the arena's 4 MiB, so that
+ * an empty table reserves little (the arena grows in place, a block at a time).
  */
-export function defaultBucketCount(maxSize: number): number {
+export const DEFAULT_HASH_BLOCK_SIZE = 256 * 1024;
+
+/**
+ * The bucket count for a `maxSize` hint: one bucket per 256 bytes of it (about one per entry
+ * of a full arena of 16-byte keys and 100-byte values, so most buckets hold one entry), a
+ * power of two in [16, 2^20]; without a hint (`undefined`), `UNSIZED_BUCKET_COUNT`.
+ */
+export function defaultBucketCount(maxSize: number | undefined): number {
+  if (maxSize === undefined) return UNSIZED_BUCKET_COUNT;
   let count = 16;
   while (count < 2 ** 20 && count * 2 * 256 <= maxSize) count *= 2;
   return count;
@@ -189,8 +200,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       this.concurrent = true;
     } else {
       const fixed = resolvePrefixExtractor(options?.prefixExtractor);
-      const maxSize = options?.maxSize ?? DEFAULT_MAX_SIZE;
-      const bucketCount = options?.bucketCount ?? defaultBucketCount(maxSize);
+      const bucketCount = options?.bucketCount ?? defaultBucketCount(options?.maxSize);
       if (!Number.isInteger(bucketCount) || bucketCount < 1 || bucketCount > MAX_BUCKET_COUNT) {
         throw invalidArgument(
           `bucketCount must be an integer in [1, ${MAX_BUCKET_COUNT}]; got ${String(bucketCount)}`,
@@ -214,7 +224,10 @@ export class HashSkipListTable extends TableBase implements OrderSource {
           `totalOrder must be 'auto', 'index' or 'merge'; got ${String(totalOrder)}`,
         );
       }
-      super(new Arena(options), options);
+      super(
+        new Arena({ ...options, blockSize: options?.blockSize ?? DEFAULT_HASH_BLOCK_SIZE }),
+        options,
+      );
       this.totalOrder = totalOrder;
       if (!this.arena.fits(STATE_SIZE + bucketCount * SLOT_BYTES)) {
         throw invalidArgument(

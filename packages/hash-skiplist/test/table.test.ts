@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   createTable,
+  DEFAULT_HASH_BLOCK_SIZE,
   DELTA_MIN,
   defaultBucketCount,
   defaultBucketMaxHeight,
   HashSkipListTable,
+  UNSIZED_BUCKET_COUNT,
 } from '../src/index.js';
 import { singleBucketPrefixLength } from '../src/prefix.js';
 
@@ -64,8 +66,8 @@ describe('prefix extraction', () => {
 describe('options', () => {
   it('defaults make createTable() alone work', () => {
     const table = createTable();
-    expect(table.bucketCount).toBe(2 ** 20);
-    expect(table.bucketMaxHeight).toBe(2);
+    expect(table.bucketCount).toBe(UNSIZED_BUCKET_COUNT);
+    expect(table.bucketMaxHeight).toBe(5);
     expect(table.totalOrder).toBe('auto');
     expect(table.capabilities).toEqual({
       share: true,
@@ -76,7 +78,22 @@ describe('options', () => {
     expect(text(table.get(s('k')))).toBe('v');
   });
 
+  it('an empty table reserves little: 2^14 buckets without a size hint, and a 256 KiB block', () => {
+    const empty = createTable();
+    expect(empty.bucketCount).toBe(UNSIZED_BUCKET_COUNT);
+    expect(empty.arena.blockSize).toBe(DEFAULT_HASH_BLOCK_SIZE);
+    expect(empty.memoryUsage).toBeLessThanOrEqual(2 ** 20);
+    // A 4 MiB write buffer: the table is well under its threshold until it holds entries.
+    const small = createTable({ maxSize: 4 * 2 ** 20 });
+    expect(small.memoryUsage).toBeLessThanOrEqual(2 ** 20);
+    let i = 0;
+    while (small.memoryUsage < 4 * 2 ** 20) small.put(s(`key${i++}`), new Uint8Array(100));
+    expect(i).toBeGreaterThan(20_000);
+    expect(createTable({ blockSize: 2 ** 22 }).arena.blockSize).toBe(2 ** 22);
+  });
+
   it('the bucket count follows maxSize and the tower height follows the bucket count', () => {
+    expect(defaultBucketCount(undefined)).toBe(UNSIZED_BUCKET_COUNT);
     expect(defaultBucketCount(64 * 1024)).toBe(256);
     expect(defaultBucketCount(1024)).toBe(16);
     expect(defaultBucketCount(360 * 2 ** 20)).toBe(2 ** 20);
