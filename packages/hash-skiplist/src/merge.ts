@@ -5,7 +5,7 @@ import {
   MergingCursor,
   type RawCursor,
 } from '@memrep/core/backend';
-import { HEAD_HEIGHT_WORD, NEXT0_WORD, type SkipListCore } from '@memrep/skiplist';
+import { HEAD_HEIGHT_WORD, type SkipListCore } from '@memrep/skiplist';
 
 /** What a cursor over the buckets reads: the bucket array and the table's change counters. */
 export interface BucketSource {

@@ -197,7 +197,10 @@ describe('total order across buckets', () => {
       const from = key();
       const forward = sorted.filter((m) => m >= from).slice(0, 10);
       expect(keys(table.range({ gte: s(from), limit: 10 }))).toEqual(forward);
-      const backward = sorted.filter((m) => m <= from).reverse().slice(0, 10);
+      const backward = sorted
+        .filter((m) => m <= from)
+        .reverse()
+        .slice(0, 10);
       expect(keys(table.range({ lte: s(from), limit: 10, reverse: true }))).toEqual(backward);
       const order = table.sortedOrder();
       if (order.length !== lastLength) merges++;
