@@ -19,6 +19,7 @@ export {
 export {
   createTable,
   DEFAULT_HASH_BLOCK_SIZE,
+  defaultBlockSize,
   defaultBucketCount,
   defaultBucketMaxHeight,
   type HashSkipListHandle,

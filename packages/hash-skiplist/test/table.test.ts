@@ -3,6 +3,7 @@ import {
   createTable,
   DEFAULT_HASH_BLOCK_SIZE,
   DELTA_MIN,
+  defaultBlockSize,
   defaultBucketCount,
   defaultBucketMaxHeight,
   HashSkipListTable,
@@ -90,6 +91,11 @@ describe('options', () => {
     while (small.memoryUsage < 4 * 2 ** 20) small.put(s(`key${i++}`), new Uint8Array(100));
     expect(i).toBeGreaterThan(20_000);
     expect(createTable({ blockSize: 2 ** 22 }).arena.blockSize).toBe(2 ** 22);
+    expect(small.arena.blockSize).toBe(DEFAULT_HASH_BLOCK_SIZE);
+    expect(defaultBlockSize(undefined)).toBe(DEFAULT_HASH_BLOCK_SIZE);
+    expect(defaultBlockSize(64 * 2 ** 20)).toBe(2 ** 20);
+    expect(defaultBlockSize(2 ** 30)).toBe(4 * 2 ** 20);
+    expect(createTable({ maxSize: 2 ** 30 }).arena.blockSize).toBe(4 * 2 ** 20);
   });
 
   it('the bucket count follows maxSize and the tower height follows the bucket count', () => {
