@@ -47,8 +47,8 @@ export class ChunkLog {
 
   /**
    * Inserts (key, value, seq) into the bucket at `head`, placed in the bucket's chunks, and
-   * logs the chunk the insert opened, if it did. Throws as `SkipListCore.insert`, having
-   * changed nothing (the chunk state and the log included).
+   * logs the chunk the insert opened, if it did; returns the new entry's offset. Throws as
+   * `SkipListCore.insert`, having changed nothing (the chunk state and the log included).
    */
   insert(
     list: SkipListCore,
@@ -57,13 +57,14 @@ export class ChunkLog {
     value: Uint8Array | undefined,
     seq: number,
     fresh: boolean,
-  ): void {
+  ): number {
     const word = (head >> 2) + HEAD_OWNER_WORD;
     const before = this.#arena.i32[word + 1];
     const node = list.insert(head, key, value, seq, fresh, word, null, MAX_CHUNK_SIZE);
     const after = this.#arena.i32[word + 1];
     // A chunk opened: the node is its first allocation. A bucket's first chunk is not logged.
     if (after !== before && (before & 7) !== 0) this.#record(head, node, after & ~7);
+    return node;
   }
 
   /**

@@ -1,6 +1,13 @@
 export { ChunkLog } from './chunks.js';
 export { BucketCursor, type BucketSource, type HeadList, openMergeCursor } from './merge.js';
-export { buildSortedOrder, IndexCursor, type OrderSource, type SortedOrder } from './order.js';
+export {
+  buildSortedOrder,
+  DELTA_MIN,
+  IndexCursor,
+  LiveOrder,
+  type OrderSource,
+  type SortedOrder,
+} from './order.js';
 export {
   bucketOfPrefix,
   commonPrefixLength,
@@ -11,6 +18,8 @@ export {
 } from './prefix.js';
 export {
   createTable,
+  DEFAULT_HASH_BLOCK_SIZE,
+  defaultBlockSize,
   defaultBucketCount,
   defaultBucketMaxHeight,
   type HashSkipListHandle,
@@ -19,4 +28,5 @@ export {
   MAX_BUCKET_COUNT,
   MAX_BUCKET_HEIGHT,
   MERGE_MAX_BUCKETS,
+  UNSIZED_BUCKET_COUNT,
 } from './table.js';

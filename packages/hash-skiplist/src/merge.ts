@@ -5,7 +5,7 @@ import {
   MergingCursor,
   type RawCursor,
 } from '@memrep/core/backend';
-import type { SkipListCore } from '@memrep/skiplist';
+import { HEAD_HEIGHT_WORD, type SkipListCore } from '@memrep/skiplist';
 
 /** What a cursor over the buckets reads: the bucket array and the table's change counters. */
 export interface BucketSource {
@@ -231,7 +231,7 @@ class BucketChildren implements MergeChildren {
       const head = heads.offsets[i];
       if (on[i] !== head) {
         on[i] = head;
-        cursors[i] = source.list.openCursor(head);
+        cursors[i] = new ChildCursor(source, head);
       }
     }
     cursors.length = heads.length;
@@ -243,3 +243,126 @@ class BucketChildren implements MergeChildren {
     return isStale(this.#source, this.#seen);
   }
 }
+
+/** A list at most this tall steps back from a buffer of its level-0 walk (`ChildCursor`). */
+export const BUFFERED_PREV_HEIGHT = 2;
+
+/**
+ * A merge child: the skip-list core's cursor over one bucket, with a cheaper `prev` in short
+ * lists. The core's `prev` searches for the node's predecessor from the head, which in a
+ * list of height 1 or 2 is a walk of most of the bucket: a reverse scan would cost
+ * O(n^2 / buckets). Here a `prev` that misses walks level 0 from the head once, keeping every
+ * node up to the current one, and later `prev`s step back through that buffer.
+ *
+ * Invariant: the buffer is used only while `buffer[at]` is the current entry and the cursor
+ * has not moved otherwise since; any other move drops it. Entries never move, so the buffered
+ * nodes stay in order; a node linked between them since the walk is missed only by a cursor
+ * that does not have to see it (one that re-seeks on writes it could see: `openMergeCursor`,
+ * invariant 2, re-positions it and so drops the buffer; a reader in another thread may or may
+ * not see a racing write).
+ */
+class ChildCursor implements RawCursor {
+  entry = 0;
+  readonly arena: Arena;
+  readonly #source: BucketSource;
+  readonly #head: number;
+  readonly #inner: RawCursor;
+  #buffer: Int32Array = EMPTY_NODES;
+  /** Index of the current entry in `#buffer`, or -1 while there is no buffer. */
+  #at = -1;
+  /** The entry came from the buffer: `#inner` is elsewhere until the next positioning. */
+  #detached = false;
+
+  constructor(source: BucketSource, head: number) {
+    this.arena = source.arena;
+    this.#source = source;
+    this.#head = head;
+    this.#inner = source.list.openCursor(head);
+  }
+
+  first(): void {
+    this.#inner.first();
+    this.#moved();
+  }
+
+  last(): void {
+    this.#inner.last();
+    this.#moved();
+  }
+
+  seek(key: Uint8Array, seq: number): void {
+    this.#inner.seek(key, seq);
+    this.#moved();
+  }
+
+  seekForPrev(key: Uint8Array, seq: number): void {
+    this.#inner.seekForPrev(key, seq);
+    this.#moved();
+  }
+
+  next(): void {
+    if (this.#detached) {
+      this.#at = -1;
+      if (this.entry !== 0) this.entry = this.#source.list.next(this.entry);
+      return;
+    }
+    this.#inner.next();
+    this.#moved();
+  }
+
+  prev(): void {
+    const cur = this.entry;
+    if (cur === 0) return;
+    if (this.#at > 0 && this.#buffer[this.#at] === cur) {
+      this.#at--;
+      this.entry = this.#buffer[this.#at];
+      return;
+    }
+    if (this.#at === 0 && this.#buffer[0] === cur) {
+      this.#at = -1;
+      this.entry = 0;
+      return;
+    }
+    const arena = this.#source.arena;
+    const concurrent = this.#source.concurrent;
+    const hw = (this.#head >> 2) + HEAD_HEIGHT_WORD;
+    const height = concurrent ? Atomics.load(arena.i32, hw) : arena.i32[hw];
+    if (height <= BUFFERED_PREV_HEIGHT && this.#walkTo(cur)) return;
+    this.#at = -1;
+    if (this.#detached) this.entry = this.#source.list.prev(this.#head, cur);
+    else {
+      this.#inner.prev();
+      this.entry = this.#inner.entry;
+    }
+  }
+
+  /** Buffers level 0 up to `node` and steps to the node before it; false if not found. */
+  #walkTo(node: number): boolean {
+    const list = this.#source.list;
+    let buffer = this.#buffer;
+    let n = 0;
+    let x = list.first(this.#head);
+    for (; x !== 0 && x !== node; x = list.next(x)) {
+      if (n === buffer.length) {
+        const bigger = new Int32Array(Math.max(64, n * 2));
+        bigger.set(buffer);
+        buffer = bigger;
+      }
+      buffer[n++] = x;
+    }
+    this.#buffer = buffer;
+    if (x !== node) return false;
+    this.#at = n - 1;
+    this.#detached = true;
+    this.entry = n === 0 ? 0 : buffer[n - 1];
+    return true;
+  }
+
+  #moved(): void {
+    this.#at = -1;
+    this.#detached = false;
+    this.entry = this.#inner.entry;
+  }
+}
+
+const EMPTY_NODES = new Int32Array(0);

@@ -29,6 +29,14 @@ export interface SortedOrder {
   readonly length: number;
   /** The table's `count` when the gather started: the index holds at least those entries. */
   readonly count: number;
+  /**
+   * Entries added since the sort, in internal order, held apart from `offsets` (a writer's
+   * `LiveOrder`); every entry is in exactly one of the two. Empty for `buildSortedOrder`'s.
+   */
+  readonly delta: Int32Array;
+  readonly deltaLength: number;
+  /** Moves on whenever the order changes in place: a cursor holding it finds its place again. */
+  readonly version: number;
 }
 
 export function buildSortedOrder(source: BucketSource): SortedOrder {
@@ -81,7 +89,125 @@ export function buildSortedOrder(source: BucketSource): SortedOrder {
     if (j - i > 1) sortRun(arena, offsets, tmpOffsets, i, j);
     i = j;
   }
-  return { offsets: n === capacity ? offsets : offsets.slice(0, n), length: n, count };
+  return {
+    offsets: n === capacity ? offsets : offsets.slice(0, n),
+    length: n,
+    count,
+    delta: NO_NODES,
+    deltaLength: 0,
+    version: 0,
+  };
+}
+
+const NO_NODES = new Int32Array(0);
+/** A `LiveOrder`'s delta is merged into its sorted run once it holds more than this... */
+export const DELTA_MIN = 1024;
+/** ...and more than 1/DELTA_SHARE of the run. */
+const DELTA_SHARE = 16;
+
+/**
+ * The writer's sorted order kept up to date as it writes, LSM-style: a write appends its
+ * entry's offset to `pending` (one store); the next ordered read (`flush`) inserts the pending
+ * offsets into the small sorted `delta` (a binary search and a shift each), and once the delta
+ * outgrows max(DELTA_MIN, length / 16) it is merged into the sorted run in one pass. A write
+ * then costs O(1), a read after k writes O(k (log d + d)) plus the merges' amortized
+ * O(n / d) per write, instead of the O(n) gather and sort of a rebuild.
+ *
+ * Invariants:
+ * 1. After `flush`, every entry the table holds is in exactly one of `offsets[0, length)` and
+ *    `delta[0, deltaLength)`, each in internal order, and `count` is the table's count.
+ * 2. Every in-place change moves `version` on (cursors re-find their place by key and seq).
+ * 3. `pending` holds at most `pendingLimit` offsets: `add` says false past it, and the table
+ *    drops the order (a rebuild is cheaper than that many inserts).
+ */
+export class LiveOrder implements SortedOrder {
+  offsets: Int32Array;
+  length: number;
+  count: number;
+  delta: Int32Array = new Int32Array(64);
+  deltaLength = 0;
+  version = 0;
+  #pending: Int32Array = new Int32Array(64);
+  #pendingLength = 0;
+
+  constructor(order: SortedOrder) {
+    this.offsets = order.offsets;
+    this.length = order.length;
+    this.count = order.count;
+  }
+
+  /** Bytes the order takes (the writer's memory, counted in the table's `memoryUsage`). */
+  get bytes(): number {
+    return this.offsets.byteLength + this.delta.byteLength + this.#pending.byteLength;
+  }
+
+  /** Most offsets `pending` takes before the order is dropped instead. */
+  get pendingLimit(): number {
+    return Math.max(DELTA_MIN, this.length >> 3);
+  }
+
+  /** Queues a new entry's offset; false when the queue is full (invariant 3). */
+  add(node: number): boolean {
+    const n = this.#pendingLength;
+    if (n >= this.pendingLimit) return false;
+    if (n === this.#pending.length) this.#pending = grown(this.#pending, n * 2);
+    this.#pending[n] = node;
+    this.#pendingLength = n + 1;
+    return true;
+  }
+
+  /** Places the pending offsets (invariant 1) as of the table's `count`. */
+  flush(arena: Arena, count: number): void {
+    const { bytes, i32, f64 } = arena;
+    const pending = this.#pending;
+    let delta = this.delta;
+    let d = this.deltaLength;
+    for (let p = 0; p < this.#pendingLength; p++) {
+      const node = pending[p];
+      const keyOff = entryKeyOffset(i32, node);
+      const klen = entryKeyLength(i32, node);
+      const seq = entrySeq(f64, node);
+      const at = searchEntries(bytes, i32, f64, delta, 0, d, bytes, keyOff, klen, seq, false);
+      if (d === delta.length) delta = grown(delta, d * 2);
+      delta.copyWithin(at + 1, at, d);
+      delta[at] = node;
+      d++;
+    }
+    this.delta = delta;
+    this.deltaLength = d;
+    this.#pendingLength = 0;
+    this.count = count;
+    this.version++;
+    if (d > DELTA_MIN && d * DELTA_SHARE > this.length) this.#merge(arena);
+  }
+
+  /** Merges the delta into the sorted run: a binary search from the last place per entry. */
+  #merge(arena: Arena): void {
+    const { bytes, i32, f64 } = arena;
+    const run = this.offsets;
+    const m = this.length;
+    const delta = this.delta;
+    const d = this.deltaLength;
+    const out = new Int32Array(m + d);
+    let from = 0;
+    let k = 0;
+    for (let j = 0; j < d; j++) {
+      const node = delta[j];
+      const keyOff = entryKeyOffset(i32, node);
+      const klen = entryKeyLength(i32, node);
+      const seq = entrySeq(f64, node);
+      const at = searchEntries(bytes, i32, f64, run, from, m, bytes, keyOff, klen, seq, false);
+      out.set(run.subarray(from, at), k);
+      k += at - from;
+      out[k++] = node;
+      from = at;
+    }
+    out.set(run.subarray(from, m), k);
+    this.offsets = out;
+    this.length = m + d;
+    this.deltaLength = 0;
+    this.version++;
+  }
 }
 
 /** Whether the arena's views reach past the key of the entry at `node`. */
@@ -173,8 +299,13 @@ export interface OrderSource extends BucketSource {
 
 /**
  * A raw cursor over a `SortedOrder`: binary search to seek, an index step to move. When a
- * write it could have to see lands (see `openMergeCursor`, invariant 2), it takes the table's new
- * order and finds its place again by its (key, seq).
+ * write it could have to see lands (see `openMergeCursor`, invariant 2), or the order changed
+ * in place (`version`), it takes the table's current order and finds its place again by its
+ * (key, seq).
+ *
+ * Invariant: the cursor stands at index `#i` of the run and `#j` of the delta, and its entry
+ * is the lesser of `offsets[#i]` and `delta[#j]` (those that exist): the entries before it
+ * are exactly `offsets[0, #i)` and `delta[0, #j)`. With an empty delta this is the run alone.
  */
 export class IndexCursor implements RawCursor {
   entry = 0;
@@ -182,7 +313,11 @@ export class IndexCursor implements RawCursor {
   readonly #source: OrderSource;
   readonly #seen: Staleness;
   #order: SortedOrder | undefined;
-  #i = -1;
+  #version = -1;
+  #i = 0;
+  #j = 0;
+  /** Whether the entry is the delta's (`delta[#j]`) rather than the run's. */
+  #inDelta = false;
   /** Where run-ahead loads land, so that they are not dead code. */
   #sink = 0;
 
@@ -193,62 +328,80 @@ export class IndexCursor implements RawCursor {
   }
 
   first(): void {
-    this.#at(this.#sync(), 0);
+    this.#sync();
+    this.#i = 0;
+    this.#j = 0;
+    this.#pick();
   }
 
   last(): void {
     const order = this.#sync();
-    this.#at(order, order.length - 1);
+    this.#i = order.length;
+    this.#j = order.deltaLength;
+    this.#back();
   }
 
   seek(key: Uint8Array, seq: number): void {
     const order = this.#sync();
-    this.#at(order, lowerBound(this.#source.arena, order, key, 0, key.length, seq, false));
+    const arena = this.#source.arena;
+    this.#i = lowerBound(arena, order.offsets, order.length, key, 0, key.length, seq, false);
+    this.#j = lowerBound(arena, order.delta, order.deltaLength, key, 0, key.length, seq, false);
+    this.#pick();
   }
 
   seekForPrev(key: Uint8Array, seq: number): void {
     const order = this.#sync();
+    const arena = this.#source.arena;
     // The last entry at or before (key, seq) is the one before the first after it.
-    this.#at(order, lowerBound(this.#source.arena, order, key, 0, key.length, seq, true) - 1);
+    this.#i = lowerBound(arena, order.offsets, order.length, key, 0, key.length, seq, true);
+    this.#j = lowerBound(arena, order.delta, order.deltaLength, key, 0, key.length, seq, true);
+    this.#back();
   }
 
   next(): void {
     const cur = this.entry;
     if (cur === 0) return;
     const order = this.#order as SortedOrder;
-    if (isStale(this.#source, this.#seen)) {
-      const fresh = this.#sync();
-      this.#at(fresh, this.#find(fresh, cur, true));
+    if (order.version !== this.#version || isStale(this.#source, this.#seen)) {
+      this.#find(this.#sync(), cur, true);
+      this.#pick();
       return;
     }
-    const i = this.#i + 1;
-    this.#at(order, i);
-    const ahead = i + RUN_AHEAD;
-    if (ahead < order.length) this.#sink ^= this.#source.arena.i32[order.offsets[ahead] >> 2];
+    if (this.#inDelta) this.#j++;
+    else {
+      this.#i++;
+      const ahead = this.#i + RUN_AHEAD;
+      if (ahead < order.length) this.#sink ^= this.#source.arena.i32[order.offsets[ahead] >> 2];
+    }
+    this.#pick();
   }
 
   prev(): void {
     const cur = this.entry;
     if (cur === 0) return;
     const order = this.#order as SortedOrder;
-    if (isStale(this.#source, this.#seen)) {
-      const fresh = this.#sync();
-      this.#at(fresh, this.#find(fresh, cur, false) - 1);
+    if (order.version !== this.#version || isStale(this.#source, this.#seen)) {
+      this.#find(this.#sync(), cur, false);
+      this.#back();
       return;
     }
-    const i = this.#i - 1;
-    this.#at(order, i);
-    const ahead = i - RUN_AHEAD;
-    if (ahead >= 0) this.#sink ^= this.#source.arena.i32[order.offsets[ahead] >> 2];
+    this.#back();
+    const ahead = this.#i - RUN_AHEAD;
+    if (!this.#inDelta && ahead >= 0) {
+      this.#sink ^= this.#source.arena.i32[order.offsets[ahead] >> 2];
+    }
   }
 
-  /** The first index at (`after`: after) the entry `node` in internal order. */
-  #find(order: SortedOrder, node: number, after: boolean): number {
+  /** Stands at the first indexes at (`after`: after) the entry `node` in internal order. */
+  #find(order: SortedOrder, node: number, after: boolean): void {
     const arena = this.#source.arena;
     const i32 = arena.i32;
     const keyOff = entryKeyOffset(i32, node);
     const klen = entryKeyLength(i32, node);
-    return lowerBound(arena, order, arena.bytes, keyOff, klen, entrySeq(arena.f64, node), after);
+    const seq = entrySeq(arena.f64, node);
+    const b = arena.bytes;
+    this.#i = lowerBound(arena, order.offsets, order.length, b, keyOff, klen, seq, after);
+    this.#j = lowerBound(arena, order.delta, order.deltaLength, b, keyOff, klen, seq, after);
   }
 
   #sync(): SortedOrder {
@@ -256,28 +409,50 @@ export class IndexCursor implements RawCursor {
     markSeen(source, this.#seen);
     const order = source.sortedOrder();
     this.#order = order;
+    this.#version = order.version;
     return order;
   }
 
-  #at(order: SortedOrder, i: number): void {
-    if (i >= 0 && i < order.length) {
-      this.#i = i;
-      this.entry = order.offsets[i];
+  /** The entry at (#i, #j): the lesser of the two candidates (the invariant). */
+  #pick(): void {
+    const order = this.#order as SortedOrder;
+    const a = this.#i < order.length ? order.offsets[this.#i] : 0;
+    const b = this.#j < order.deltaLength ? order.delta[this.#j] : 0;
+    const { bytes, i32, f64 } = this.#source.arena;
+    const inDelta = b !== 0 && (a === 0 || compareEntries(bytes, i32, f64, b, a, 0) < 0);
+    this.#inDelta = inDelta;
+    this.entry = inDelta ? b : a;
+  }
+
+  /** Steps back to the greater of `offsets[#i - 1]` and `delta[#j - 1]`, or to nothing. */
+  #back(): void {
+    const order = this.#order as SortedOrder;
+    const a = this.#i > 0 ? order.offsets[this.#i - 1] : 0;
+    const b = this.#j > 0 ? order.delta[this.#j - 1] : 0;
+    const { bytes, i32, f64 } = this.#source.arena;
+    if (b !== 0 && (a === 0 || compareEntries(bytes, i32, f64, b, a, 0) > 0)) {
+      this.#j--;
+      this.#inDelta = true;
+      this.entry = b;
+    } else if (a !== 0) {
+      this.#i--;
+      this.#inDelta = false;
+      this.entry = a;
     } else {
-      this.#i = -1;
       this.entry = 0;
     }
   }
 }
 
 /**
- * The first index whose entry is at or after (key, seq) in internal order (key greater, or key
- * equal and entry seq <= seq), or with `after` strictly after it (entry seq < seq). The key is
- * `len` bytes at `keyOff` in `key` (a caller's key, or the arena's bytes).
+ * The first index of `run[0, length)` whose entry is at or after (key, seq) in internal order
+ * (key greater, or key equal and entry seq <= seq), or with `after` strictly after it (entry
+ * seq < seq). The key is `len` bytes at `keyOff` in `key` (a caller's key, or the arena's).
  */
 function lowerBound(
   arena: Arena,
-  order: SortedOrder,
+  run: Int32Array,
+  length: number,
   key: Uint8Array,
   keyOff: number,
   len: number,
@@ -285,17 +460,5 @@ function lowerBound(
   after: boolean,
 ): number {
   const { bytes, i32, f64 } = arena;
-  return searchEntries(
-    bytes,
-    i32,
-    f64,
-    order.offsets,
-    0,
-    order.length,
-    key,
-    keyOff,
-    len,
-    seq,
-    after,
-  );
+  return searchEntries(bytes, i32, f64, run, 0, length, key, keyOff, len, seq, after);
 }

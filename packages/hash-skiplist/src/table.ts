@@ -3,7 +3,6 @@ import {
   AttachSlot,
   type Capabilities,
   compareKeyToEntry,
-  DEFAULT_MAX_SIZE,
   entryPrefix32,
   entrySeq,
   entrySize,
@@ -30,7 +29,13 @@ import {
   SLOT_WORDS,
   scanHeads,
 } from './merge.js';
-import { buildSortedOrder, IndexCursor, type OrderSource, type SortedOrder } from './order.js';
+import {
+  buildSortedOrder,
+  IndexCursor,
+  LiveOrder,
+  type OrderSource,
+  type SortedOrder,
+} from './order.js';
 import {
   bucketOfPrefix,
   commonPrefixLength,
@@ -54,8 +59,10 @@ export interface HashSkipListOptions extends TableOptions {
   prefixExtractor?: PrefixExtractor;
   /**
    * Buckets, an integer in [1, 2^22]; the bucket array takes 16 bytes a bucket in the arena.
-   * Default: one per 256 bytes of `maxSize`, a power of two in [16, 2^20] (2^20, 16 MiB, for
-   * the default 1 GiB). Fixed for the table's life.
+   * Default: sized from `maxSize` when it is given (the write-buffer size hint: one bucket per
+   * 256 bytes of it, a power of two in [16, 2^20], so 16 MiB of buckets for 1 GiB), else
+   * 2^14 (256 KiB). Fixed for the table's life: give `maxSize` (or `bucketCount`) for a table
+   * that will hold many entries, or its point reads walk long buckets.
    */
   bucketCount?: number;
   /**
@@ -66,8 +73,8 @@ export interface HashSkipListOptions extends TableOptions {
   bucketMaxHeight?: number;
   /**
    * How reads across buckets get key order: `'index'` sorts every entry's offset once, on the
-   * first such read after a write, and keeps the sort until the next write (4 bytes an
-   * entry, in `memoryUsage`); `'merge'` merges the buckets through a heap on every read (no
+   * first such read, and then keeps the sort up to date with the writes since, merging them
+   * in on the next such read (`LiveOrder`: about 4 bytes an entry, in `memoryUsage`); `'merge'` merges the buckets through a heap on every read (no
    * memory, but a seek costs a search in every bucket); `'auto'` (default) merges while at
    * most 16 buckets hold entries and sorts from then on.
    */
@@ -101,11 +108,32 @@ const SWEEP_BYTES_PER_ENTRY = 256;
 /** Holds the handle while `HashSkipListTable.attach` runs the constructor. */
 const attaching = new AttachSlot<HashSkipListHandle>('HashSkipListTable.share()');
 
+/** Buckets of a table given no `maxSize` (no size hint): 256 KiB of bucket array. */
+export const UNSIZED_BUCKET_COUNT = 2 ** 14;
 /**
- * One bucket per 256 bytes of `maxSize` (about one per entry of a full arena of 16-byte keys and
- * 100-byte values, so most buckets hold one entry), a power of two in [16, 2^20].
+ * The arena's default growth step for a table given no `maxSize`: 256 KiB instead of the
+ * arena's 4 MiB, so that an empty table reserves little (the arena grows in place, a block at
+ * a time). With a `maxSize` hint it is 1/64 of it, a power of two in [256 KiB, 4 MiB]: big
+ * tables keep big steps (random gets over a 1M table measured about 10% slower with 256 KiB
+ * steps than 4 MiB ones, in one process, on a loaded machine).
  */
-export function defaultBucketCount(maxSize: number): number {
+export const DEFAULT_HASH_BLOCK_SIZE = 256 * 1024;
+
+/** The default `blockSize` for a `maxSize` hint (see `DEFAULT_HASH_BLOCK_SIZE`). */
+export function defaultBlockSize(maxSize: number | undefined): number {
+  let size = DEFAULT_HASH_BLOCK_SIZE;
+  if (maxSize === undefined) return size;
+  while (size < 4 * 1024 * 1024 && size * 2 * 64 <= maxSize) size *= 2;
+  return size;
+}
+
+/**
+ * The bucket count for a `maxSize` hint: one bucket per 256 bytes of it (about one per entry
+ * of a full arena of 16-byte keys and 100-byte values, so most buckets hold one entry), a
+ * power of two in [16, 2^20]; without a hint (`undefined`), `UNSIZED_BUCKET_COUNT`.
+ */
+export function defaultBucketCount(maxSize: number | undefined): number {
+  if (maxSize === undefined) return UNSIZED_BUCKET_COUNT;
   let count = 16;
   while (count < 2 ** 20 && count * 2 * 256 <= maxSize) count *= 2;
   return count;
@@ -161,7 +189,9 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   readonly #extract: ((key: Uint8Array) => number) | undefined;
   readonly #state: number;
   readonly headBytes: number;
-  #order: SortedOrder | undefined;
+  /** The writer's order, kept up to date as it writes (`LiveOrder`); a reader's last sort. */
+  #order: LiveOrder | undefined;
+  #readerOrder: SortedOrder | undefined;
   /** The writer's list of non-empty buckets' heads (readers scan the bucket array). */
   #heads = new Int32Array(16);
   #headCount = 0;
@@ -181,8 +211,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       this.concurrent = true;
     } else {
       const fixed = resolvePrefixExtractor(options?.prefixExtractor);
-      const maxSize = options?.maxSize ?? DEFAULT_MAX_SIZE;
-      const bucketCount = options?.bucketCount ?? defaultBucketCount(maxSize);
+      const bucketCount = options?.bucketCount ?? defaultBucketCount(options?.maxSize);
       if (!Number.isInteger(bucketCount) || bucketCount < 1 || bucketCount > MAX_BUCKET_COUNT) {
         throw invalidArgument(
           `bucketCount must be an integer in [1, ${MAX_BUCKET_COUNT}]; got ${String(bucketCount)}`,
@@ -206,7 +235,13 @@ export class HashSkipListTable extends TableBase implements OrderSource {
           `totalOrder must be 'auto', 'index' or 'merge'; got ${String(totalOrder)}`,
         );
       }
-      super(new Arena(options), options);
+      super(
+        new Arena({
+          ...options,
+          blockSize: options?.blockSize ?? defaultBlockSize(options?.maxSize),
+        }),
+        options,
+      );
       this.totalOrder = totalOrder;
       if (!this.arena.fits(STATE_SIZE + bucketCount * SLOT_BYTES)) {
         throw invalidArgument(
@@ -250,15 +285,24 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   }
 
   /**
-   * Every entry's offset in internal order, sorted on the first call after a write and kept
-   * until the next one (see `SortedOrder`).
+   * Every entry's offset in internal order: sorted on the first call, then on the writer kept
+   * up to date from the writes since (`LiveOrder`); a reader in another thread sorts again
+   * after writes (see `SortedOrder`).
    */
   sortedOrder(): SortedOrder {
-    let order = this.#order;
-    if (order === undefined || order.count !== this.count) {
-      order = buildSortedOrder(this);
-      this.#order = order;
+    if (this.concurrent) {
+      let order = this.#readerOrder;
+      if (order === undefined || order.count !== this.count) {
+        order = buildSortedOrder(this);
+        this.#readerOrder = order;
+      }
+      return order;
     }
+    let order = this.#order;
+    if (order === undefined) {
+      order = new LiveOrder(buildSortedOrder(this));
+      this.#order = order;
+    } else if (order.count !== this.count) order.flush(this.arena, this.count);
     return order;
   }
 
@@ -336,6 +380,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     const arena = this.arena;
     const w = this.bucketWord + bucket * SLOT_WORDS;
     let head = arena.i32[w];
+    let node: number;
     if (head === 0) {
       // Checked up front so that a full arena leaves no stray head behind.
       const valueLength = value === undefined ? 0 : value.length;
@@ -349,7 +394,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
         );
       }
       head = this.list.allocateHead(this.bucketMaxHeight);
-      const node = this.list.insert(head, key, value, seq, true);
+      node = this.list.insert(head, key, value, seq, true);
       const i32 = arena.i32;
       i32[w + SLOT_FIRST] = node;
       i32[w + SLOT_FIRST_PREFIX] = keyPrefix32(key);
@@ -362,7 +407,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       }
       this.#heads[this.#headCount++] = head;
     } else {
-      (this.#chunks as ChunkLog).insert(this.list, head, key, value, seq, fresh);
+      node = (this.#chunks as ChunkLog).insert(this.list, head, key, value, seq, fresh);
       const i32 = arena.i32;
       const first = i32[(head >> 2) + NEXT0_WORD];
       if (i32[w + SLOT_FIRST] !== first) {
@@ -372,7 +417,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       i32[w + SLOT_SECOND] = i32[(first >> 2) + NEXT0_WORD];
     }
     if (!fresh) Atomics.add(arena.i32, (this.#state >> 2) + STATE_UNORDERED_WORD, 1);
-    this.#order = undefined;
+    if (this.#order !== undefined && !this.#order.add(node)) this.#order = undefined;
   }
 
   /** A new bucket's head and tallest node, plus the chunk the bucket may open (chunks.ts). */
@@ -419,7 +464,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   protected override indexMemory(): number {
     const order = this.#order;
     const log = this.#chunks === undefined ? 0 : this.#chunks.logBytes;
-    return this.#heads.byteLength + log + (order === undefined ? 0 : order.offsets.byteLength);
+    const sorted = order !== undefined ? order.bytes : (this.#readerOrder?.offsets.byteLength ?? 0);
+    return this.#heads.byteLength + log + sorted;
   }
 
   #totalOrderCursor(snapshot: number): RawCursor {

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   createTable,
+  DEFAULT_HASH_BLOCK_SIZE,
+  DELTA_MIN,
+  defaultBlockSize,
   defaultBucketCount,
   defaultBucketMaxHeight,
   HashSkipListTable,
+  UNSIZED_BUCKET_COUNT,
 } from '../src/index.js';
 import { singleBucketPrefixLength } from '../src/prefix.js';
 
@@ -63,8 +67,8 @@ describe('prefix extraction', () => {
 describe('options', () => {
   it('defaults make createTable() alone work', () => {
     const table = createTable();
-    expect(table.bucketCount).toBe(2 ** 20);
-    expect(table.bucketMaxHeight).toBe(2);
+    expect(table.bucketCount).toBe(UNSIZED_BUCKET_COUNT);
+    expect(table.bucketMaxHeight).toBe(5);
     expect(table.totalOrder).toBe('auto');
     expect(table.capabilities).toEqual({
       share: true,
@@ -75,7 +79,27 @@ describe('options', () => {
     expect(text(table.get(s('k')))).toBe('v');
   });
 
+  it('an empty table reserves little: 2^14 buckets without a size hint, and a 256 KiB block', () => {
+    const empty = createTable();
+    expect(empty.bucketCount).toBe(UNSIZED_BUCKET_COUNT);
+    expect(empty.arena.blockSize).toBe(DEFAULT_HASH_BLOCK_SIZE);
+    expect(empty.memoryUsage).toBeLessThanOrEqual(2 ** 20);
+    // A 4 MiB write buffer: the table is well under its threshold until it holds entries.
+    const small = createTable({ maxSize: 4 * 2 ** 20 });
+    expect(small.memoryUsage).toBeLessThanOrEqual(2 ** 20);
+    let i = 0;
+    while (small.memoryUsage < 4 * 2 ** 20) small.put(s(`key${i++}`), new Uint8Array(100));
+    expect(i).toBeGreaterThan(20_000);
+    expect(createTable({ blockSize: 2 ** 22 }).arena.blockSize).toBe(2 ** 22);
+    expect(small.arena.blockSize).toBe(DEFAULT_HASH_BLOCK_SIZE);
+    expect(defaultBlockSize(undefined)).toBe(DEFAULT_HASH_BLOCK_SIZE);
+    expect(defaultBlockSize(64 * 2 ** 20)).toBe(2 ** 20);
+    expect(defaultBlockSize(2 ** 30)).toBe(4 * 2 ** 20);
+    expect(createTable({ maxSize: 2 ** 30 }).arena.blockSize).toBe(4 * 2 ** 20);
+  });
+
   it('the bucket count follows maxSize and the tower height follows the bucket count', () => {
+    expect(defaultBucketCount(undefined)).toBe(UNSIZED_BUCKET_COUNT);
     expect(defaultBucketCount(64 * 1024)).toBe(256);
     expect(defaultBucketCount(1024)).toBe(16);
     expect(defaultBucketCount(360 * 2 ** 20)).toBe(2 ** 20);
@@ -136,8 +160,8 @@ describe('total order across buckets', () => {
     expect(c.valid).toBe(false);
   });
 
-  it('the sorted index is built on the first ordered read, counted in memoryUsage, and dropped by a write', () => {
-    const table = createTable({ bucketCount: 64, totalOrder: 'index', maxSize: 2 ** 20 });
+  it('the sorted index is built on the first ordered read, counted in memoryUsage, and kept up to date by writes', () => {
+    const table = createTable({ bucketCount: 64, totalOrder: 'index', maxSize: 2 ** 22 });
     fill(table);
     const before = table.memoryUsage;
     expect(keys(table.range({ limit: 1 }))).toEqual(['k000']);
@@ -145,8 +169,67 @@ describe('total order across buckets', () => {
     const order = table.sortedOrder();
     expect(table.sortedOrder()).toBe(order);
     table.put(s('a'), s('x'));
-    expect(table.memoryUsage).toBeLessThan(before + 200 * 4);
     expect(keys(table.range({ limit: 1 }))).toEqual(['a']);
+    expect(table.sortedOrder()).toBe(order);
+    expect([order.length, order.deltaLength]).toEqual([200, 1]);
+    // More writes between two ordered reads than the queue takes: the order is dropped, rebuilt.
+    for (let i = 0; i <= DELTA_MIN; i++) table.put(s(`q${i}`), s('v'));
+    const rebuilt = table.sortedOrder();
+    expect(rebuilt).not.toBe(order);
+    expect([rebuilt.length, rebuilt.deltaLength]).toEqual([200 + 1 + DELTA_MIN + 1, 0]);
+  });
+
+  it('ordered reads interleaved with writes equal a sorted model, across delta merges, both ways', () => {
+    const table = createTable({ bucketCount: 256, totalOrder: 'index', maxSize: 2 ** 24 });
+    const model = new Map<string, string>();
+    let x = 12345;
+    const rand = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % n;
+    };
+    const key = () => `k${String(rand(4000)).padStart(4, '0')}`;
+    let merges = 0;
+    let lastLength = 0;
+    for (let round = 0; round < 3000; round++) {
+      const k = key();
+      if (rand(10) === 0) {
+        table.delete(s(k));
+        model.delete(k);
+      } else {
+        table.put(s(k), s(`v${round}`));
+        model.set(k, `v${round}`);
+      }
+      const sorted = [...model.keys()].sort();
+      const from = key();
+      const forward = sorted.filter((m) => m >= from).slice(0, 10);
+      expect(keys(table.range({ gte: s(from), limit: 10 }))).toEqual(forward);
+      const backward = sorted
+        .filter((m) => m <= from)
+        .reverse()
+        .slice(0, 10);
+      expect(keys(table.range({ lte: s(from), limit: 10, reverse: true }))).toEqual(backward);
+      const order = table.sortedOrder();
+      if (order.length !== lastLength) merges++;
+      lastLength = order.length;
+      if (round % 500 === 499) expect(keys(table.range())).toEqual(sorted);
+    }
+    expect(merges).toBeGreaterThan(1);
+  });
+
+  it('a snapshot iterator finds its place again when another read changes the order in place', () => {
+    const table = createTable({ bucketCount: 64, totalOrder: 'index', maxSize: 2 ** 22 });
+    fill(table);
+    expect(keys(table.range({ limit: 1 }))).toEqual(['k000']);
+    for (let i = 0; i < 100; i += 2) table.put(s(`k${String(i).padStart(3, '0')}a`), s('d'));
+    const expected = keys(table.range());
+    const it = table.keys();
+    const seen: (string | undefined)[] = [];
+    for (let i = 0; i < 120; i++) seen.push(text(it.next().value));
+    // Later writes land in the delta ahead of the iterator's place; the read flushes them.
+    for (let i = 0; i < 100; i += 2) table.put(s(`k${String(i).padStart(3, '0')}b`), s('d'));
+    expect(keys(table.range({ limit: 1 }))).toEqual(['k000']);
+    for (const k of it) seen.push(text(k));
+    expect(seen).toEqual(expected);
   });
 
   it('an iterator keeps walking while fresh writes land, and shows a write at or below its snapshot', () => {
