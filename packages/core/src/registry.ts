@@ -44,9 +44,7 @@ interface PackageJson {
  * `packageJson` (a file URL or path), in the order the dependencies are listed; dependencies
  * without one (or whose package.json cannot be resolved) are left out.
  */
-export function memrepDeclarations(
-  packageJson: string | URL,
-): {
+export function memrepDeclarations(packageJson: string | URL): {
   /** The dependency's name, as listed in `dependencies`. */
   packageName: string;
   /** Its package.json's `memrep` field, as written (not validated). */
