@@ -22,17 +22,40 @@ export interface ModelEntry {
   readonly value: Uint8Array | undefined;
 }
 
+/** A range delete the model holds: it hides entries in `[start, end)` of lower seq. */
 export interface ModelRangeTombstone {
+  /** First key covered (inclusive); the model's own copy. */
   readonly start: Uint8Array;
+  /** First key past the range (exclusive); after `start`. */
   readonly end: Uint8Array;
+  /** Seq it was written at. */
   readonly seq: number;
 }
 
 /** One operation of a batch, as `WriteBatch` holds it. */
 export type ModelBatchOp =
-  | { op: 'put'; key: Uint8Array; value: Uint8Array }
-  | { op: 'delete'; key: Uint8Array }
-  | { op: 'deleteRange'; start: Uint8Array; end: Uint8Array };
+  | {
+      /** A put. */
+      op: 'put';
+      /** Key written. */
+      key: Uint8Array;
+      /** Value written. */
+      value: Uint8Array;
+    }
+  | {
+      /** A point delete (a tombstone). */
+      op: 'delete';
+      /** Key deleted. */
+      key: Uint8Array;
+    }
+  | {
+      /** A range delete. */
+      op: 'deleteRange';
+      /** First key deleted (inclusive). */
+      start: Uint8Array;
+      /** First key past the range (exclusive); must sort after `start`. */
+      end: Uint8Array;
+    };
 
 /** What the model throws where the contract says a table throws; `code` is the same code. */
 export class ModelError extends Error {
@@ -71,6 +94,10 @@ export class TableModel {
     return this.entries.length + this.rangeTombstoneList.length;
   }
 
+  /**
+   * Records a range tombstone over `[start, end)` at `seq` (default `lastSeq + 1`); returns the seq.
+   * Throws `ModelError` `MEMREP_INVALID_ARGUMENT` unless `start` sorts before `end`, before any change.
+   */
   deleteRange(start: Uint8Array, end: Uint8Array, seq?: number): number {
     if (compareKeys(start, end) >= 0) {
       throw new ModelError('MEMREP_INVALID_ARGUMENT', 'a range delete needs start < end');

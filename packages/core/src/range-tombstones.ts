@@ -85,6 +85,10 @@ export function rangeTombstoneCount(arena: Arena, head: number): number {
  * table's range tombstone hides an older table's entries.
  */
 export interface RangeTombstoneCoverage {
+  /**
+   * The highest seq <= `snapshot` of a range tombstone whose `[start, end)` holds the key
+   * `bytes[offset, offset + length)`; -1 when none does. Reads only; allocates nothing.
+   */
   coveringSeq(bytes: Uint8Array, offset: number, length: number, snapshot: number): number;
 }
 
@@ -188,6 +192,7 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
     return this.#fragments;
   }
 
+  /** See {@link RangeTombstoneCoverage.coveringSeq}: a binary search over the fragments. */
   coveringSeq(bytes: Uint8Array, offset: number, length: number, snapshot: number): number {
     if (snapshot < this.#minSeq) return -1;
     const n = this.#fragments;

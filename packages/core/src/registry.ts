@@ -20,12 +20,15 @@ export interface DeclaredBackend {
   readonly name: string;
   /** The package to import: it exports `createTable(options?)` and `tableClass`. */
   readonly packageName: string;
+  /** Export name of its table class in that package (its static `attach` shares a table). */
   readonly tableClass: string;
 }
 
 /** What a package.json's `memrep` field may hold. */
 export interface MemrepDeclaration {
+  /** The name users pick the backend by; a package without it declares no backend. */
   readonly backend?: string;
+  /** Export name of the backend's table class; required with `backend`, else it is not a backend. */
   readonly tableClass?: string;
   /** A database adapter over the backends (the bench runs it on each), by export name. */
   readonly levelAdapter?: string;
@@ -41,9 +44,12 @@ interface PackageJson {
  * `packageJson` (a file URL or path), in the order the dependencies are listed; dependencies
  * without one (or whose package.json cannot be resolved) are left out.
  */
-export function memrepDeclarations(
-  packageJson: string | URL,
-): { packageName: string; declaration: MemrepDeclaration }[] {
+export function memrepDeclarations(packageJson: string | URL): {
+  /** The dependency's name, as listed in `dependencies`. */
+  packageName: string;
+  /** Its package.json's `memrep` field, as written (not validated). */
+  declaration: MemrepDeclaration;
+}[] {
   const own = JSON.parse(readFileSync(packageJson, 'utf8')) as PackageJson;
   const require = createRequire(packageJson);
   const found: { packageName: string; declaration: MemrepDeclaration }[] = [];

@@ -31,22 +31,27 @@ export function allocateMeta(arena: Arena): number {
   return meta;
 }
 
+/** Entries the table holds, point and range tombstones included (invariant 1). */
 export function metaCount(arena: Arena, meta: number): number {
   return arena.f64[(meta + COUNT_BYTE) >> 3];
 }
 
+/** Key and value bytes (range bounds) of the entries held (invariant 1). */
 export function metaDataSize(arena: Arena, meta: number): number {
   return arena.f64[(meta + DATA_SIZE_BYTE) >> 3];
 }
 
+/** Highest seq written, -1 while empty (invariant 1). */
 export function metaLastSeq(arena: Arena, meta: number): number {
   return arena.f64[(meta + LAST_SEQ_BYTE) >> 3];
 }
 
+/** Whether the table is frozen; an atomic load, so a reader in another thread sees a freeze. */
 export function metaFrozen(arena: Arena, meta: number): boolean {
   return Atomics.load(arena.i32, (meta + FROZEN_BYTE) >> 2) === 1;
 }
 
+/** Marks the table frozen for every reader of the arena (atomic store). Irreversible; the caller checks it is not frozen already if that matters. */
 export function setMetaFrozen(arena: Arena, meta: number): void {
   Atomics.store(arena.i32, (meta + FROZEN_BYTE) >> 2, 1);
 }
@@ -56,6 +61,10 @@ export function metaRangeTombstones(arena: Arena, meta: number): number {
   return Atomics.load(arena.i32, (meta + RANGE_TOMBSTONES_BYTE) >> 2);
 }
 
+/**
+ * Publishes `record` as the newest range tombstone record (atomic store).
+ * REQUIRES: `record` and every record it links to are fully written (invariant 2).
+ */
 export function setMetaRangeTombstones(arena: Arena, meta: number, record: number): void {
   Atomics.store(arena.i32, (meta + RANGE_TOMBSTONES_BYTE) >> 2, record);
 }

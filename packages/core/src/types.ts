@@ -77,8 +77,11 @@ export interface Cursor {
 
 /** A range tombstone: it hides every entry in `[start, end)` whose seq is below `seq`. */
 export interface RangeTombstone {
+  /** First key covered (inclusive). */
   start: Uint8Array;
+  /** First key past the range (exclusive); bytewise after `start`. */
   end: Uint8Array;
+  /** Seq the range delete was written at; it hides entries of lower seq only. */
   seq: number;
 }
 

@@ -98,6 +98,10 @@ export class WriteBatch {
     return readUint32(rep, 0) + readUint32(rep, 4) * 2 ** 32;
   }
 
+  /**
+   * Writes `seq` into the header (bytes 0..7, little-endian); the records are not touched.
+   * Throws `MEMREP_INVALID_ARGUMENT` unless `seq` is an integer in [0, 2^53), before any change.
+   */
   set sequence(seq: number) {
     assertSeq(seq);
     writeUint32(this.#rep, 0, seq >>> 0);
@@ -177,8 +181,11 @@ export class WriteBatch {
 export const BATCH_HEADER_SIZE = 12;
 /** Most bytes a batch's encoding may take (2^31 - 1). */
 export const MAX_BATCH_BYTES = 2 ** 31 - 1;
+/** Record tag of a point delete: the tag, then the key as a varint-prefixed slice. */
 export const TAG_DELETE = 0x00;
+/** Record tag of a put: the tag, then the key and the value, each a varint-prefixed slice. */
 export const TAG_PUT = 0x01;
+/** Record tag of a range delete: the tag, then start and end (end exclusive) as slices (RocksDB's `kTypeRangeDeletion`). */
 export const TAG_RANGE_DELETE = 0x0f;
 
 /**
@@ -189,6 +196,7 @@ export const TAG_RANGE_DELETE = 0x0f;
  * end if the header's count disagrees.
  */
 export class WriteBatchReader {
+  /** The encoding walked (header included), as given; read, never copied or changed. */
   readonly bytes: Uint8Array;
   /** The header's operation count. */
   readonly count: number;
@@ -196,10 +204,15 @@ export class WriteBatchReader {
   readonly sequence: number;
   /** Index of the current record, -1 before the first `next()`. */
   index = -1;
+  /** Tag of the current record: `TAG_PUT`, `TAG_DELETE` or `TAG_RANGE_DELETE`. */
   tag = 0;
+  /** Offset in `bytes` of the current record's key (a range delete's start). */
   keyOffset = 0;
+  /** Length of the current record's key. */
   keyLength = 0;
+  /** Offset in `bytes` of the current record's value (a range delete's end; just past the key for a delete). */
   valueOffset = 0;
+  /** Length of the current record's value; 0 for a delete. */
   valueLength = 0;
   #at = BATCH_HEADER_SIZE;
   /** `bytes.buffer` and `bytes.byteOffset`, read once: each getter costs a call per view. */

@@ -2,6 +2,7 @@ import { type Arena, entryKey, type RawCursor } from '@memrep/core/backend';
 
 /** What a `GuardedCursor` asks its table for. */
 export interface GuardedSource {
+  /** The table's arena: every entry offset a cursor yields lies in it. */
   readonly arena: Arena;
   /** The directory generation now (odd while the writer relinks the buckets). */
   readonly generation: number;

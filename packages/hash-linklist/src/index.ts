@@ -1,4 +1,4 @@
-export { GuardedCursor } from './cursor.js';
+export { GuardedCursor, type GuardedSource } from './cursor.js';
 export { BucketLists } from './lists.js';
 export {
   createTable,

@@ -94,9 +94,13 @@ export interface HashLinkListOptions extends TableOptions {
 
 /** The structured-clonable handle `share()` returns, for `HashLinkListTable.attach`. */
 export interface HashLinkListHandle extends TableHandle {
+  /** Arena offset of the table's state words (generation, directory, bucket count, non-empty buckets). */
   readonly state: number;
+  /** The fixed prefix length keys hash by (`share()` refuses a function extractor). */
   readonly prefixLength: number;
+  /** The writer's `skipListThreshold`. */
   readonly skipListThreshold: number;
+  /** The writer's `maxBucketCount`. */
   readonly maxBucketCount: number;
 }
 
@@ -163,7 +167,9 @@ export class HashLinkListTable
   implements BucketSource, OrderSource, GuardedSource
 {
   readonly concurrent: boolean;
+  /** Entries past which a bucket turns from a sorted list into a skip list; in [1, 65534]. */
   readonly skipListThreshold: number;
+  /** Most buckets the directory grows to: a power of two in [1, 2^22]. */
   readonly maxBucketCount: number;
   readonly headBytes = HEAD_BYTES;
   readonly #lists: BucketLists;
@@ -262,10 +268,12 @@ export class HashLinkListTable
 
   // ---- what the reused cursors read (BucketSource, OrderSource, GuardedSource) --------------
 
+  /** The bucket lists over this table's arena: how cursors walk one bucket's sorted list. */
   get list(): BucketLists {
     return this.#lists;
   }
 
+  /** Buckets in the current directory: 16 at first, growing 4x up to `maxBucketCount`. */
   get bucketCount(): number {
     return this.concurrent
       ? Atomics.load(this.arena.i32, this.#stateWord + STATE_BUCKET_COUNT)
@@ -511,6 +519,7 @@ export class HashLinkListTable
     }
   }
 
+  /** A cursor over every bucket, in key order, that survives directory growths. */
   protected openRawCursor(): RawCursor {
     return new GuardedCursor(this, undefined, 0, Number.POSITIVE_INFINITY);
   }

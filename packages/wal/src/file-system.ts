@@ -9,6 +9,7 @@ export interface WalFile {
   write(bytes: Uint8Array, start: number, end: number, position: number): Promise<void>;
   /** Makes every byte written so far durable (`fdatasync`). */
   datasync(): Promise<void>;
+  /** Releases the handle without syncing; bytes not yet `datasync`ed may still be lost. REQUIRES: no write under way. */
   close(): Promise<void>;
 }
 
@@ -23,6 +24,7 @@ export interface WalFileSystem {
   mkdir(dir: string): Promise<void>;
   /** Names in `dir`; rejects with an `ENOENT` error if it does not exist. */
   readdir(dir: string): Promise<string[]>;
+  /** The whole file at `path` as it is now (durable or not); rejects with an `ENOENT` error if it does not exist. */
   readFile(path: string): Promise<Uint8Array>;
   /** Creates a new empty file for writing; rejects if `path` exists (`O_CREAT | O_EXCL`). */
   createExclusive(path: string): Promise<WalFile>;

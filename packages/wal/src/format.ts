@@ -15,11 +15,17 @@ import { crc32cExtend, maskCrc, unmaskCrc } from './crc32c.js';
  * exactly 7 left, a non-empty record starts with an empty FIRST fragment there.
  */
 export const BLOCK_SIZE = 32768;
+/** Bytes of a fragment header (checksum, length, type) before its payload. */
 export const HEADER_SIZE = 7;
+/** Fragment type of preallocated or zero-filled space; a reader skips it and writes none. */
 export const TYPE_ZERO = 0;
+/** Fragment type of a record held whole in one fragment. */
 export const TYPE_FULL = 1;
+/** Fragment type of the first fragment of a record that spans blocks. */
 export const TYPE_FIRST = 2;
+/** Fragment type of an inner fragment of a record that spans three or more blocks. */
 export const TYPE_MIDDLE = 3;
+/** Fragment type of the fragment that ends a record begun by a FIRST. */
 export const TYPE_LAST = 4;
 
 /** Bytes `encodeRecord` writes for a payload of `length` bytes starting at `blockOffset`. */
@@ -90,8 +96,11 @@ export function encodeRecord(
 
 /** What a reader skipped: `bytes` bytes from file offset `offset`, and why (LevelDB's `Reporter`). */
 export interface LogDrop {
+  /** File offset of the first skipped byte. */
   readonly offset: number;
+  /** Count of bytes skipped from `offset`. */
   readonly bytes: number;
+  /** Why, in LevelDB's words (`checksum mismatch`, `bad record length`, `truncated ...` for a torn tail). */
   readonly reason: string;
 }
 

@@ -21,6 +21,7 @@ export type SyncPolicy = 'none' | 'group' | 'always';
  */
 export type RecoveryMode = 'pointInTime' | 'tolerateTail' | 'absolute';
 
+/** How `Wal.open` opens a log directory and how appends reach the disk by default. */
 export interface WalOptions {
   /** Default policy of `append`. Default `'group'`. */
   sync?: SyncPolicy;
@@ -44,6 +45,7 @@ export interface WalOptions {
   fs?: WalFileSystem;
 }
 
+/** Per-append overrides of the log's `WalOptions`. */
 export interface AppendOptions {
   /** Overrides the log's default policy for this append. */
   sync?: SyncPolicy;
@@ -51,6 +53,7 @@ export interface AppendOptions {
 
 /** A byte range recovery did not replay, and why. */
 export interface WalDrop extends LogDrop {
+  /** Number of the log file (`NNNNNN.log`) the range lies in; `offset` is within that file. */
   readonly logNumber: number;
 }
 
@@ -65,7 +68,12 @@ export interface RecoveryReport {
   /** Everything skipped, in log order (empty after a clean shutdown). */
   readonly dropped: readonly WalDrop[];
   /** Logs cut back to their last good record: `{ logNumber, length }` (the new length). */
-  readonly truncated: readonly { readonly logNumber: number; readonly length: number }[];
+  readonly truncated: readonly {
+    /** Number of the log file cut. */
+    readonly logNumber: number;
+    /** Its length in bytes after the cut: the end of its last replayed record. */
+    readonly length: number;
+  }[];
   /** Logs after a `'pointInTime'` stop, renamed to `NNNNNN.log.dropped` and never read again. */
   readonly setAside: readonly number[];
 }
