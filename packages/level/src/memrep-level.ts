@@ -1,11 +1,12 @@
 import { compareBytes, WriteBatch } from '@memrep/core';
+import type { Snapshot } from '@memrep/lsm';
 import { AbstractLevel, AbstractSnapshot } from 'abstract-level';
 import { loadBackend } from './backends.js';
 import { toBytes } from './bytes.js';
+import type { CursorMode, KeyRange, LevelCursor } from './cursor.js';
 import { MemrepIterator, MemrepKeyIterator, MemrepValueIterator } from './iterators.js';
-import { Memtables, type MemtablesStats } from './memtables.js';
-import type { KeyRange, LiveCursor } from './merge.js';
 import { type MemrepLevelOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { LevelTables, type MemtablesStats } from './tables.js';
 
 /** Options of the private API: already encoded to the `view` format by abstract-level. */
 interface PrivateOptions {
@@ -18,6 +19,16 @@ interface PrivateOptions {
   limit?: number;
   keys?: boolean;
   values?: boolean;
+}
+
+interface WriteOptions {
+  sync?: unknown;
+}
+
+function syncOf(options: WriteOptions | undefined): boolean {
+  const sync = options?.sync ?? false;
+  if (typeof sync !== 'boolean') throw new TypeError(`sync must be a boolean; got ${String(sync)}`);
+  return sync;
 }
 
 interface PrivateOperation {
@@ -40,16 +51,18 @@ export class MemrepSnapshot extends (AbstractSnapshot as unknown as new (options
 }) => AbstractSnapshot) {
   /** The memrep sequence number this snapshot reads at. */
   readonly seq: number;
-  readonly [kMemtables]: Memtables;
+  readonly [kMemtables]: LevelTables;
+  readonly #pin: Snapshot;
 
-  constructor(options: { owner: object }, memtables: Memtables) {
+  constructor(options: { owner: object }, tables: LevelTables) {
     super(options);
-    this[kMemtables] = memtables;
-    this.seq = memtables.pin();
+    this[kMemtables] = tables;
+    this.#pin = tables.snapshot();
+    this.seq = this.#pin.seq;
   }
 
   async _close(): Promise<void> {
-    this[kMemtables].unpin(this.seq);
+    this.#pin.release();
   }
 }
 
@@ -90,7 +103,7 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
   VDefault
 > {
   readonly #options: ResolvedOptions;
-  #memtables: Memtables | null = null;
+  #memtables: LevelTables | null = null;
   /**
    * The last iterator of each kind, kept reachable so that V8 keeps their hidden classes across
    * full GCs (as `TableBase` does for its iterators and cursors): with no instance left, a GC
@@ -137,14 +150,14 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
    */
   async compact(): Promise<void> {
     if (this.status === 'opening') return this.deferAsync(() => this.compact());
-    this.#open().compactAll();
+    await this.#open().compact(true);
   }
 
   async _open(): Promise<void> {
     if (this.#memtables !== null) return;
     const backend = this.#options.backend;
     const factory = typeof backend === 'function' ? backend : await loadBackend(backend);
-    this.#memtables = new Memtables(factory, this.#options);
+    this.#memtables = await LevelTables.open(factory, this.#options);
   }
 
   async _get(key: Uint8Array, options: PrivateOptions): Promise<Uint8Array | undefined> {
@@ -178,22 +191,25 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
     return found;
   }
 
-  async _put(key: Uint8Array, value: Uint8Array): Promise<void> {
-    this.#writeOne(toBytes(key), toBytes(value));
+  async _put(key: Uint8Array, value: Uint8Array, options: WriteOptions): Promise<void> {
+    await this.#memtables!.write(
+      new WriteBatch().put(toBytes(key), toBytes(value)),
+      syncOf(options),
+    );
   }
 
-  async _del(key: Uint8Array): Promise<void> {
-    this.#writeOne(toBytes(key), undefined);
+  async _del(key: Uint8Array, options: WriteOptions): Promise<void> {
+    await this.#memtables!.write(new WriteBatch().delete(toBytes(key)), syncOf(options));
   }
 
-  async _batch(operations: PrivateOperation[]): Promise<void> {
+  async _batch(operations: PrivateOperation[], options: WriteOptions): Promise<void> {
     const batch = new WriteBatch();
     for (let i = 0; i < operations.length; i++) {
       const op = operations[i];
       if (op.type === 'put') batch.put(toBytes(op.key), toBytes(op.value));
       else batch.delete(toBytes(op.key));
     }
-    this.#memtables!.write(batch);
+    if (batch.count > 0) await this.#memtables!.write(batch, syncOf(options));
   }
 
   /**
@@ -208,59 +224,69 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
     const range = toRange(options);
     const limit = options.limit ?? -1;
     if (limit < 0 && options.snapshot == null) {
-      if (range.lower === undefined && range.upper === undefined && memtables.dropAll()) return;
+      if (range.lower === undefined && range.upper === undefined && (await this.#dropAll())) {
+        return;
+      }
       const start =
         range.lower === undefined ? EMPTY : successorIf(range.lower, range.lowerExclusive);
       const end =
         range.upper === undefined
           ? this.#endAfterLastKey(memtables, range)
           : successorIf(range.upper, !range.upperExclusive);
-      if (end !== undefined && compareBytes(start, end) < 0) memtables.deleteRange(start, end);
+      if (end !== undefined && compareBytes(start, end) < 0) {
+        await memtables.write(new WriteBatch().deleteRange(start, end), false);
+      }
       return;
     }
-    const cursor = memtables.cursor(this.#snapshotSeq(memtables, options), range);
+    const cursor = memtables.cursor(this.#snapshotSeq(memtables, options), range, 'keys');
     let remaining = limit < 0 ? Number.POSITIVE_INFINITY : limit;
     const chunk = new WriteBatch();
     try {
-      while (remaining > 0 && cursor.next(false)) {
-        chunk.delete(cursor.key);
+      while (remaining > 0 && cursor.next()) {
+        chunk.delete(cursor.key!);
         remaining--;
         if (chunk.count === CLEAR_CHUNK) {
-          memtables.write(chunk);
+          await memtables.write(chunk, false);
           chunk.clear();
           await breathe();
         }
       }
-      memtables.write(chunk);
+      if (chunk.count > 0) await memtables.write(chunk, false);
     } finally {
       cursor.release();
     }
   }
 
   /** Just past the last live key in `range` (unbounded above), or undefined when it holds none. */
-  #endAfterLastKey(memtables: Memtables, range: KeyRange): Uint8Array | undefined {
-    const cursor = memtables.cursor(memtables.visibleSeq, { ...range, reverse: true });
+  #endAfterLastKey(memtables: LevelTables, range: KeyRange): Uint8Array | undefined {
+    const cursor = memtables.cursor(memtables.visibleSeq, { ...range, reverse: true }, 'keys');
     try {
-      return cursor.next(false) ? successorIf(cursor.key, true) : undefined;
+      return cursor.next() ? successorIf(cursor.key!, true) : undefined;
     } finally {
       cursor.release();
     }
   }
 
   _iterator(options: PrivateOptions): MemrepIterator {
-    const iterator = new MemrepIterator(this, options as never, this.#cursor(options));
+    const mode: CursorMode =
+      options.values === false ? 'keys' : options.keys === false ? 'values' : 'entries';
+    const iterator = new MemrepIterator(this, options as never, this.#cursor(options, mode));
     this.#last.iterator = iterator;
     return iterator;
   }
 
   _keys(options: PrivateOptions): MemrepKeyIterator {
-    const iterator = new MemrepKeyIterator(this, options as never, this.#cursor(options));
+    const iterator = new MemrepKeyIterator(this, options as never, this.#cursor(options, 'keys'));
     this.#last.keys = iterator;
     return iterator;
   }
 
   _values(options: PrivateOptions): MemrepValueIterator {
-    const iterator = new MemrepValueIterator(this, options as never, this.#cursor(options));
+    const iterator = new MemrepValueIterator(
+      this,
+      options as never,
+      this.#cursor(options, 'values'),
+    );
     this.#last.values = iterator;
     return iterator;
   }
@@ -269,16 +295,29 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
     return new MemrepSnapshot(options, this.#memtables!);
   }
 
-  #writeOne(key: Uint8Array, value: Uint8Array | undefined): void {
-    this.#memtables!.writeOne(key, value);
-  }
-
-  #cursor(options: PrivateOptions): LiveCursor {
+  /**
+   * Drops every table whole when no snapshot is pinned (the fast whole-database clear) and
+   * returns true; returns false, having dropped nothing, when a snapshot still needs the data
+   * or a write made meanwhile shares a run with it.
+   */
+  async #dropAll(): Promise<boolean> {
     const memtables = this.#memtables!;
-    return memtables.cursor(this.#snapshotSeq(memtables, options), toRange(options));
+    if (memtables.list.pinnedSnapshots.length > 0) return false;
+    const cutoff = memtables.list.lastSeq;
+    await memtables.compact(false);
+    if (memtables.list.pinnedSnapshots.length > 0) return false;
+    if (memtables.list.tables.some((t) => t.count > 0)) return false;
+    if (memtables.runs.some((t) => t.lastSeq > cutoff)) return false;
+    await memtables.dropRuns();
+    return true;
   }
 
-  #snapshotSeq(memtables: Memtables, options: PrivateOptions): number {
+  #cursor(options: PrivateOptions, mode: CursorMode): LevelCursor {
+    const memtables = this.#memtables!;
+    return memtables.cursor(this.#snapshotSeq(memtables, options), toRange(options), mode);
+  }
+
+  #snapshotSeq(memtables: LevelTables, options: PrivateOptions): number {
     const snapshot = options.snapshot;
     if (snapshot == null) return memtables.visibleSeq;
     if (snapshot instanceof MemrepSnapshot && snapshot[kMemtables] === memtables) {
@@ -287,7 +326,7 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
     throw new TypeError('snapshot must be one created by this database (db.snapshot())');
   }
 
-  #open(): Memtables {
+  #open(): LevelTables {
     if (this.status !== 'open' || this.#memtables === null) {
       throw Object.assign(new Error('Database is not open'), { code: 'LEVEL_DATABASE_NOT_OPEN' });
     }

@@ -25,8 +25,8 @@ export interface MemrepLevelOptions<K = string, V = string> extends AbstractData
    */
   backend?: BackendName | TableFactory;
   /**
-   * When the active memtable's `memoryUsage` reaches this many bytes it is frozen and a new
-   * one takes the writes (default 4 MiB).
+   * When the active memtable holds this many bytes (its keys and values plus `@memrep/lsm`'s
+   * `ENTRY_OVERHEAD` an entry) it is frozen and a new one takes the writes (default 4 MiB).
    */
   writeBufferSize?: number;
   /**
