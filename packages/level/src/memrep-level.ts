@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { compareBytes, WriteBatch } from '@memrep/core';
 import type { Snapshot } from '@memrep/lsm';
 import { AbstractLevel, AbstractSnapshot } from 'abstract-level';
@@ -6,6 +7,7 @@ import { toBytes } from './bytes.js';
 import type { CursorMode, KeyRange, LevelCursor } from './cursor.js';
 import { MemrepIterator, MemrepKeyIterator, MemrepValueIterator } from './iterators.js';
 import { type MemrepLevelOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { Store, WAL_DIR } from './store.js';
 import { LevelTables, type MemtablesStats } from './tables.js';
 
 /** Options of the private API: already encoded to the `view` format by abstract-level. */
@@ -68,7 +70,7 @@ export class MemrepSnapshot extends (AbstractSnapshot as unknown as new (options
 
 type Manifest = ConstructorParameters<typeof AbstractLevel>[0];
 
-function manifest(): Manifest {
+function manifest(durable: boolean): Manifest {
   return {
     // Every read pins a seq; an iterator also keeps the tables it started on.
     implicitSnapshots: true,
@@ -76,10 +78,11 @@ function manifest(): Manifest {
     seek: true,
     has: true,
     getSync: true,
-    // In memory, without a location: every instance starts empty.
-    permanence: false,
-    createIfMissing: false,
-    errorIfExists: false,
+    // With a location the database is in its directory (the log and checkpoints); without one
+    // it is in memory and every instance starts empty.
+    permanence: durable,
+    createIfMissing: durable,
+    errorIfExists: durable,
     encodings: { view: true },
     // Every read is synchronous under its promise: there is nothing in flight to abort.
     signals: { iterators: false },
@@ -104,6 +107,9 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
 > {
   readonly #options: ResolvedOptions;
   #memtables: LevelTables | null = null;
+  readonly #location: string | undefined;
+  readonly #fs: MemrepLevelOptions['fs'];
+  #store: Store | null = null;
   /**
    * The last iterator of each kind, kept reachable so that V8 keeps their hidden classes across
    * full GCs (as `TableBase` does for its iterators and cursors): with no instance left, a GC
@@ -117,7 +123,10 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
   };
 
   constructor(options?: MemrepLevelOptions<KDefault, VDefault>);
-  /** The location is ignored: the database lives in memory (as memory-level's signature). */
+  /**
+   * A durable database in the directory `location`: writes go through a write-ahead log,
+   * frozen memtables are written out as checkpoints, `open()` recovers (README: durability).
+   */
   constructor(location: string, options?: MemrepLevelOptions<KDefault, VDefault>);
   constructor(
     locationOrOptions?: string | MemrepLevelOptions<KDefault, VDefault>,
@@ -128,10 +137,34 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
         ? locationOrOptions
         : maybeOptions) ?? {};
     const resolved = resolveOptions(options as MemrepLevelOptions<unknown, unknown>);
-    const { backend, writeBufferSize, maxFrozenTables, autoCompaction, tableOptions, ...forward } =
-      options;
-    super(manifest(), forward);
+    const location = typeof locationOrOptions === 'string' ? locationOrOptions : undefined;
+    if (
+      locationOrOptions !== undefined &&
+      typeof locationOrOptions !== 'string' &&
+      location === undefined &&
+      typeof locationOrOptions !== 'object'
+    ) {
+      throw new TypeError(`location must be a directory path; got ${String(locationOrOptions)}`);
+    }
+    if (location === '') throw new TypeError('location must be a non-empty directory path');
+    const {
+      backend,
+      writeBufferSize,
+      maxFrozenTables,
+      autoCompaction,
+      tableOptions,
+      fs,
+      ...forward
+    } = options;
+    super(manifest(location !== undefined), forward);
     this.#options = resolved;
+    this.#location = location;
+    this.#fs = fs;
+  }
+
+  /** The directory of a durable database; undefined in memory. */
+  get location(): string | undefined {
+    return this.#location;
   }
 
   /** An explicit snapshot: reads with it see the database as of `snapshot.seq`. */
@@ -153,11 +186,50 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
     await this.#open().compact(true);
   }
 
-  async _open(): Promise<void> {
+  async _open(options: { createIfMissing?: boolean; errorIfExists?: boolean }): Promise<void> {
     if (this.#memtables !== null) return;
     const backend = this.#options.backend;
     const factory = typeof backend === 'function' ? backend : await loadBackend(backend);
-    this.#memtables = await LevelTables.open(factory, this.#options);
+    const location = this.#location;
+    if (location === undefined) {
+      this.#memtables = await LevelTables.open(factory, this.#options);
+      return;
+    }
+    const resolved = this.#options;
+    const { store, runs } = await Store.open(
+      location,
+      {
+        createIfMissing: options.createIfMissing !== false,
+        errorIfExists: options.errorIfExists === true,
+        fs: this.#fs,
+      },
+      (bytes) => factory(resolved.tableOptionsFor(bytes)),
+    );
+    try {
+      const tables = await LevelTables.open(factory, resolved, {
+        wal: { dir: join(location, WAL_DIR), fs: this.#fs },
+        runs,
+      });
+      tables.onRuns = (r) => store.checkpoint(r, tables.ranges);
+      this.#memtables = tables;
+      this.#store = store;
+    } catch (error) {
+      await store.unlock();
+      throw error;
+    }
+  }
+
+  async _close(): Promise<void> {
+    const store = this.#store;
+    if (store === null) return;
+    const tables = this.#memtables!;
+    this.#memtables = null;
+    this.#store = null;
+    try {
+      await tables.close();
+    } finally {
+      await store.unlock();
+    }
   }
 
   async _get(key: Uint8Array, options: PrivateOptions): Promise<Uint8Array | undefined> {

@@ -1,5 +1,5 @@
 import type { Table, TableMut, WriteBatch } from '@memrep/core';
-import { MemtableList, MergedTables, type Snapshot } from '@memrep/lsm';
+import { type ListWalOptions, MemtableList, MergedTables, type Snapshot } from '@memrep/lsm';
 import { mergeTables } from './compaction.js';
 import { type CursorMode, type KeyRange, LevelCursor } from './cursor.js';
 import type { ResolvedOptions, TableFactory } from './options.js';
@@ -54,32 +54,52 @@ export class LevelTables {
   #viewRuns: readonly TableMut[] | null = null;
   #view: MergedTables = new MergedTables([]);
   #compactions = 0;
+  /** The seqs `[from, to]` of the writes each run holds (a merge may have dropped some). */
+  readonly ranges = new Map<Table, readonly [number, number]>();
+  /** The highest seq the runs cover. */
+  #covered: number;
+  /** Keep a merge that came out empty, as a run: a checkpoint of it records what it covers. */
+  readonly #keepEmpty: boolean;
   /** Called with the new runs after a flush or compaction changed them (the checkpointer). */
-  onRuns: ((runs: readonly TableMut[], flushed: Table | null) => Promise<void> | void) | null =
-    null;
+  onRuns: ((runs: readonly TableMut[]) => Promise<void> | void) | null = null;
 
-  private constructor(list: MemtableList, factory: TableFactory, options: ResolvedOptions) {
+  private constructor(
+    list: MemtableList,
+    factory: TableFactory,
+    options: ResolvedOptions,
+    covered: number,
+    keepEmpty: boolean,
+  ) {
     this.list = list;
     this.#factory = factory;
     this.#options = options;
+    this.#covered = covered;
+    this.#keepEmpty = keepEmpty;
   }
 
   static async open(
     factory: TableFactory,
     options: ResolvedOptions,
-    extra: { wal?: string; lastSeq?: number; runs?: readonly TableMut[] } = {},
+    extra: {
+      wal?: ListWalOptions;
+      /** Runs recovered from checkpoints, newest first, each with the seqs it covers. */
+      runs?: readonly { table: TableMut; from: number; to: number }[];
+    } = {},
   ): Promise<LevelTables> {
     let tables: LevelTables | null = null;
+    const runs = extra.runs ?? [];
+    const covered = runs.length > 0 ? runs[0].to : -1;
     const list = await MemtableList.open({
       createTable: () => factory(options.tableOptionsFor(options.writeBufferSize)),
       writeBufferSize: options.writeBufferSize,
       maxImmutable: 2,
       flush: (table) => (tables as LevelTables).#flush(table),
       wal: extra.wal,
-      lastSeq: extra.lastSeq,
+      lastSeq: covered,
     });
-    tables = new LevelTables(list, factory, options);
-    if (extra.runs !== undefined) tables.#runs = extra.runs;
+    tables = new LevelTables(list, factory, options, covered, extra.wal !== undefined);
+    tables.#runs = runs.map((r) => r.table);
+    for (const r of runs) tables.ranges.set(r.table, [r.from, r.to]);
     return tables;
   }
 
@@ -135,14 +155,20 @@ export class LevelTables {
     const runs = this.#runs;
     if (runs.length >= 2 || (runs.length === 1 && runs[0].count > 0)) {
       this.#merge(0, runs.length, this.#pins());
-      await this.onRuns?.(this.#runs, null);
+      await this.onRuns?.(this.#runs);
     }
   }
 
   /** Drops every run (after a whole clear that no snapshot can see past). */
   async dropRuns(): Promise<void> {
-    this.#runs = [];
-    await this.onRuns?.(this.#runs, null);
+    this.ranges.clear();
+    if (this.#keepEmpty && this.#runs.length > 0) {
+      const empty = this.#factory(this.#options.tableOptionsFor(0));
+      empty.freeze();
+      this.ranges.set(empty, [0, this.#covered]);
+      this.#runs = [empty];
+    } else this.#runs = [];
+    await this.onRuns?.(this.#runs);
   }
 
   stats(): MemtablesStats {
@@ -171,13 +197,19 @@ export class LevelTables {
   }
 
   async #flush(table: Table): Promise<void> {
+    const before = this.#runs;
+    const covered = this.#covered;
     this.#flushing = table;
+    this.ranges.set(table, [covered + 1, table.lastSeq]);
+    this.#covered = table.lastSeq;
     this.#runs = [table as TableMut, ...this.#runs];
     if (this.#options.autoCompaction) this.#compact(this.#pins());
     try {
-      await this.onRuns?.(this.#runs, table);
+      await this.onRuns?.(this.#runs);
     } catch (error) {
-      this.#runs = this.#runs.filter((t) => t !== table);
+      // The table stays in the list (and its log on disk); the runs go back to what they were.
+      this.#runs = before;
+      this.#covered = covered;
       this.#flushing = null;
       throw error;
     }
@@ -237,11 +269,11 @@ export class LevelTables {
       throw error;
     }
     out.freeze();
-    this.#runs = [
-      ...runs.slice(0, start),
-      ...(written > 0 ? [out] : []),
-      ...runs.slice(start + count),
-    ];
+    const from = this.ranges.get(group[group.length - 1])?.[0] ?? 0;
+    this.ranges.set(out, [from, this.ranges.get(group[0])?.[1] ?? this.#covered]);
+    for (const t of group) this.ranges.delete(t);
+    const kept = written > 0 || this.#keepEmpty ? [out] : [];
+    this.#runs = [...runs.slice(0, start), ...kept, ...runs.slice(start + count)];
     this.#compactions++;
     return true;
   }
