@@ -209,8 +209,8 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
       const tables = await LevelTables.open(factory, resolved, {
         wal: { dir: join(location, WAL_DIR), fs: this.#fs },
         runs,
+        onRuns: (r, ranges) => store.checkpoint(r, ranges),
       });
-      tables.onRuns = (r) => store.checkpoint(r, tables.ranges);
       this.#memtables = tables;
       this.#store = store;
     } catch (error) {

@@ -27,6 +27,12 @@ export interface MemtablesStats {
   compactions: number;
 }
 
+/** What the checkpointer is called with after the runs changed. */
+export type OnRuns = (
+  runs: readonly TableMut[],
+  ranges: ReadonlyMap<Table, readonly [number, number]>,
+) => Promise<void> | void;
+
 /** Per-entry bytes counted on top of dataSize when sizing runs for compaction (lsm's measure). */
 const ENTRY_SIZE_ESTIMATE = 32;
 
@@ -61,7 +67,7 @@ export class LevelTables {
   /** Keep a merge that came out empty, as a run: a checkpoint of it records what it covers. */
   readonly #keepEmpty: boolean;
   /** Called with the new runs after a flush or compaction changed them (the checkpointer). */
-  onRuns: ((runs: readonly TableMut[]) => Promise<void> | void) | null = null;
+  #onRuns: OnRuns | null = null;
 
   private constructor(
     list: MemtableList,
@@ -84,22 +90,35 @@ export class LevelTables {
       wal?: ListWalOptions;
       /** Runs recovered from checkpoints, newest first, each with the seqs it covers. */
       runs?: readonly { table: TableMut; from: number; to: number }[];
+      /** Called after a flush or compaction changed the runs (the checkpointer); a flush waits for it. */
+      onRuns?: OnRuns;
     } = {},
   ): Promise<LevelTables> {
     let tables: LevelTables | null = null;
+    // Recovery may rotate (and so flush) before the list is returned: such a flush waits for
+    // the tables to exist.
+    let ready: () => void = () => {};
+    const created = new Promise<void>((resolve) => {
+      ready = resolve;
+    });
     const runs = extra.runs ?? [];
     const covered = runs.length > 0 ? runs[0].to : -1;
     const list = await MemtableList.open({
       createTable: () => factory(options.tableOptionsFor(options.writeBufferSize)),
       writeBufferSize: options.writeBufferSize,
       maxImmutable: 2,
-      flush: (table) => (tables as LevelTables).#flush(table),
+      flush: async (table) => {
+        await created;
+        return (tables as LevelTables).#flush(table);
+      },
       wal: extra.wal,
       lastSeq: covered,
     });
     tables = new LevelTables(list, factory, options, covered, extra.wal !== undefined);
     tables.#runs = runs.map((r) => r.table);
     for (const r of runs) tables.ranges.set(r.table, [r.from, r.to]);
+    tables.#onRuns = extra.onRuns ?? null;
+    ready();
     return tables;
   }
 
@@ -155,7 +174,7 @@ export class LevelTables {
     const runs = this.#runs;
     if (runs.length >= 2 || (runs.length === 1 && runs[0].count > 0)) {
       this.#merge(0, runs.length, this.#pins());
-      await this.onRuns?.(this.#runs);
+      await this.#onRuns?.(this.#runs, this.ranges);
     }
   }
 
@@ -168,7 +187,7 @@ export class LevelTables {
       this.ranges.set(empty, [0, this.#covered]);
       this.#runs = [empty];
     } else this.#runs = [];
-    await this.onRuns?.(this.#runs);
+    await this.#onRuns?.(this.#runs, this.ranges);
   }
 
   stats(): MemtablesStats {
@@ -205,7 +224,7 @@ export class LevelTables {
     this.#runs = [table as TableMut, ...this.#runs];
     if (this.#options.autoCompaction) this.#compact(this.#pins());
     try {
-      await this.onRuns?.(this.#runs);
+      await this.#onRuns?.(this.#runs, this.ranges);
     } catch (error) {
       // The table stays in the list (and its log on disk); the runs go back to what they were.
       this.#runs = before;

@@ -148,4 +148,20 @@ describe('MemrepLevel with a location', () => {
     expect(await again.keys({ gte: key(0), lte: key(63) }).all()).toHaveLength(64);
     await again.close();
   });
+
+  it('a recovery that fills memtables checkpoints them as it opens, and takes writes after', async () => {
+    const dir = freshDir();
+    const big = await openAt(dir, { writeBufferSize: 1 << 20 });
+    for (let i = 0; i < 300; i++) await big.put(key(i), 'v'.repeat(30));
+    await big.close();
+    expect(readdirSync(dir).some((f) => f.endsWith('.ckpt'))).toBe(false);
+    const small = await openAt(dir, { writeBufferSize: 1024 });
+    await small.put('after', 'x');
+    await small.compact();
+    expect(readdirSync(dir).some((f) => f.endsWith('.ckpt'))).toBe(true);
+    await small.close();
+    const again = await openAt(dir);
+    expect(await again.keys().all()).toHaveLength(301);
+    await again.close();
+  });
 });
