@@ -1,8 +1,8 @@
 export { MemrepLevel, MemrepSnapshot } from './memrep-level.js';
-export type { MemtableStats, MemtablesStats } from './memtables.js';
 export type {
   BackendName,
   BackendTableOptions,
   MemrepLevelOptions,
   TableFactory,
 } from './options.js';
+export type { MemtableStats, MemtablesStats } from './tables.js';

@@ -5,7 +5,7 @@ import {
   AbstractValueIterator,
 } from 'abstract-level';
 import { toBytes } from './bytes.js';
-import type { LiveCursor } from './merge.js';
+import type { LevelCursor } from './cursor.js';
 
 type Entry = [Uint8Array | undefined, Uint8Array | undefined];
 
@@ -15,15 +15,15 @@ type Db = object;
 type Options = AbstractIteratorOptions<Uint8Array, Uint8Array>;
 
 /**
- * Entries of a `LiveCursor`. Reads are synchronous (the tables are in memory); the promises
+ * Entries of a `LevelCursor`. Reads are synchronous (the tables are in memory); the promises
  * are abstract-level's interface. The cursor holds its snapshot and tables until `_close`.
  */
 export class MemrepIterator extends AbstractIterator<Db, Uint8Array, Uint8Array> {
-  readonly #cursor: LiveCursor;
+  readonly #cursor: LevelCursor;
   readonly #keys: boolean;
   readonly #values: boolean;
 
-  constructor(db: Db, options: Options, cursor: LiveCursor) {
+  constructor(db: Db, options: Options, cursor: LevelCursor) {
     super(db, options);
     this.#cursor = cursor;
     this.#keys = options.keys !== false;
@@ -32,8 +32,8 @@ export class MemrepIterator extends AbstractIterator<Db, Uint8Array, Uint8Array>
 
   async _next(): Promise<Entry | undefined> {
     const cursor = this.#cursor;
-    if (!cursor.next(this.#values)) return undefined;
-    return [this.#keys ? cursor.key : undefined, cursor.value];
+    if (!cursor.next()) return undefined;
+    return [this.#keys ? cursor.key : undefined, this.#values ? cursor.value : undefined];
   }
 
   async _nextv(size: number): Promise<Entry[]> {
@@ -57,23 +57,23 @@ export class MemrepIterator extends AbstractIterator<Db, Uint8Array, Uint8Array>
     const keys = this.#keys;
     const values = this.#values;
     const entries: Entry[] = [];
-    while (entries.length < size && cursor.next(values)) {
-      entries.push([keys ? cursor.key : undefined, cursor.value]);
+    while (entries.length < size && cursor.next()) {
+      entries.push([keys ? cursor.key : undefined, values ? cursor.value : undefined]);
     }
     return entries;
   }
 }
 
 export class MemrepKeyIterator extends AbstractKeyIterator<Db, Uint8Array> {
-  readonly #cursor: LiveCursor;
+  readonly #cursor: LevelCursor;
 
-  constructor(db: Db, options: Options, cursor: LiveCursor) {
+  constructor(db: Db, options: Options, cursor: LevelCursor) {
     super(db, options);
     this.#cursor = cursor;
   }
 
   async _next(): Promise<Uint8Array | undefined> {
-    return this.#cursor.next(false) ? this.#cursor.key : undefined;
+    return this.#cursor.next() ? this.#cursor.key : undefined;
   }
 
   async _nextv(size: number): Promise<Uint8Array[]> {
@@ -95,21 +95,21 @@ export class MemrepKeyIterator extends AbstractKeyIterator<Db, Uint8Array> {
   #take(size: number): Uint8Array[] {
     const cursor = this.#cursor;
     const keys: Uint8Array[] = [];
-    while (keys.length < size && cursor.next(false)) keys.push(cursor.key);
+    while (keys.length < size && cursor.next()) keys.push(cursor.key!);
     return keys;
   }
 }
 
 export class MemrepValueIterator extends AbstractValueIterator<Db, Uint8Array, Uint8Array> {
-  readonly #cursor: LiveCursor;
+  readonly #cursor: LevelCursor;
 
-  constructor(db: Db, options: Options, cursor: LiveCursor) {
+  constructor(db: Db, options: Options, cursor: LevelCursor) {
     super(db, options);
     this.#cursor = cursor;
   }
 
   async _next(): Promise<Uint8Array | undefined> {
-    return this.#cursor.next(true) ? this.#cursor.value : undefined;
+    return this.#cursor.next() ? this.#cursor.value : undefined;
   }
 
   async _nextv(size: number): Promise<Uint8Array[]> {
@@ -131,7 +131,7 @@ export class MemrepValueIterator extends AbstractValueIterator<Db, Uint8Array, U
   #take(size: number): Uint8Array[] {
     const cursor = this.#cursor;
     const values: Uint8Array[] = [];
-    while (values.length < size && cursor.next(true)) values.push(cursor.value!);
+    while (values.length < size && cursor.next()) values.push(cursor.value!);
     return values;
   }
 }

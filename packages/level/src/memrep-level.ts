@@ -1,11 +1,14 @@
+import { join } from 'node:path';
 import { compareBytes, WriteBatch } from '@memrep/core';
+import type { Snapshot } from '@memrep/lsm';
 import { AbstractLevel, AbstractSnapshot } from 'abstract-level';
 import { loadBackend } from './backends.js';
 import { toBytes } from './bytes.js';
+import type { CursorMode, KeyRange, LevelCursor } from './cursor.js';
 import { MemrepIterator, MemrepKeyIterator, MemrepValueIterator } from './iterators.js';
-import { Memtables, type MemtablesStats } from './memtables.js';
-import type { KeyRange, LiveCursor } from './merge.js';
 import { type MemrepLevelOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { Store, WAL_DIR } from './store.js';
+import { LevelTables, type MemtablesStats } from './tables.js';
 
 /** Options of the private API: already encoded to the `view` format by abstract-level. */
 interface PrivateOptions {
@@ -18,6 +21,16 @@ interface PrivateOptions {
   limit?: number;
   keys?: boolean;
   values?: boolean;
+}
+
+interface WriteOptions {
+  sync?: unknown;
+}
+
+function syncOf(options: WriteOptions | undefined): boolean {
+  const sync = options?.sync ?? false;
+  if (typeof sync !== 'boolean') throw new TypeError(`sync must be a boolean; got ${String(sync)}`);
+  return sync;
 }
 
 interface PrivateOperation {
@@ -40,22 +53,24 @@ export class MemrepSnapshot extends (AbstractSnapshot as unknown as new (options
 }) => AbstractSnapshot) {
   /** The memrep sequence number this snapshot reads at. */
   readonly seq: number;
-  readonly [kMemtables]: Memtables;
+  readonly [kMemtables]: LevelTables;
+  readonly #pin: Snapshot;
 
-  constructor(options: { owner: object }, memtables: Memtables) {
+  constructor(options: { owner: object }, tables: LevelTables) {
     super(options);
-    this[kMemtables] = memtables;
-    this.seq = memtables.pin();
+    this[kMemtables] = tables;
+    this.#pin = tables.snapshot();
+    this.seq = this.#pin.seq;
   }
 
   async _close(): Promise<void> {
-    this[kMemtables].unpin(this.seq);
+    this.#pin.release();
   }
 }
 
 type Manifest = ConstructorParameters<typeof AbstractLevel>[0];
 
-function manifest(): Manifest {
+function manifest(durable: boolean): Manifest {
   return {
     // Every read pins a seq; an iterator also keeps the tables it started on.
     implicitSnapshots: true,
@@ -63,10 +78,11 @@ function manifest(): Manifest {
     seek: true,
     has: true,
     getSync: true,
-    // In memory, without a location: every instance starts empty.
-    permanence: false,
-    createIfMissing: false,
-    errorIfExists: false,
+    // With a location the database is in its directory (the log and checkpoints); without one
+    // it is in memory and every instance starts empty.
+    permanence: durable,
+    createIfMissing: durable,
+    errorIfExists: durable,
     encodings: { view: true },
     // Every read is synchronous under its promise: there is nothing in flight to abort.
     signals: { iterators: false },
@@ -90,7 +106,10 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
   VDefault
 > {
   readonly #options: ResolvedOptions;
-  #memtables: Memtables | null = null;
+  #memtables: LevelTables | null = null;
+  readonly #location: string | undefined;
+  readonly #fs: MemrepLevelOptions['fs'];
+  #store: Store | null = null;
   /**
    * The last iterator of each kind, kept reachable so that V8 keeps their hidden classes across
    * full GCs (as `TableBase` does for its iterators and cursors): with no instance left, a GC
@@ -104,7 +123,10 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
   };
 
   constructor(options?: MemrepLevelOptions<KDefault, VDefault>);
-  /** The location is ignored: the database lives in memory (as memory-level's signature). */
+  /**
+   * A durable database in the directory `location`: writes go through a write-ahead log,
+   * frozen memtables are written out as checkpoints, `open()` recovers (README: durability).
+   */
   constructor(location: string, options?: MemrepLevelOptions<KDefault, VDefault>);
   constructor(
     locationOrOptions?: string | MemrepLevelOptions<KDefault, VDefault>,
@@ -115,10 +137,34 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
         ? locationOrOptions
         : maybeOptions) ?? {};
     const resolved = resolveOptions(options as MemrepLevelOptions<unknown, unknown>);
-    const { backend, writeBufferSize, maxFrozenTables, autoCompaction, tableOptions, ...forward } =
-      options;
-    super(manifest(), forward);
+    const location = typeof locationOrOptions === 'string' ? locationOrOptions : undefined;
+    if (
+      locationOrOptions !== undefined &&
+      typeof locationOrOptions !== 'string' &&
+      location === undefined &&
+      typeof locationOrOptions !== 'object'
+    ) {
+      throw new TypeError(`location must be a directory path; got ${String(locationOrOptions)}`);
+    }
+    if (location === '') throw new TypeError('location must be a non-empty directory path');
+    const {
+      backend,
+      writeBufferSize,
+      maxFrozenTables,
+      autoCompaction,
+      tableOptions,
+      fs,
+      ...forward
+    } = options;
+    super(manifest(location !== undefined), forward);
     this.#options = resolved;
+    this.#location = location;
+    this.#fs = fs;
+  }
+
+  /** The directory of a durable database; undefined in memory. */
+  get location(): string | undefined {
+    return this.#location;
   }
 
   /** An explicit snapshot: reads with it see the database as of `snapshot.seq`. */
@@ -137,14 +183,53 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
    */
   async compact(): Promise<void> {
     if (this.status === 'opening') return this.deferAsync(() => this.compact());
-    this.#open().compactAll();
+    await this.#open().compact(true);
   }
 
-  async _open(): Promise<void> {
+  async _open(options: { createIfMissing?: boolean; errorIfExists?: boolean }): Promise<void> {
     if (this.#memtables !== null) return;
     const backend = this.#options.backend;
     const factory = typeof backend === 'function' ? backend : await loadBackend(backend);
-    this.#memtables = new Memtables(factory, this.#options);
+    const location = this.#location;
+    if (location === undefined) {
+      this.#memtables = await LevelTables.open(factory, this.#options);
+      return;
+    }
+    const resolved = this.#options;
+    const { store, runs } = await Store.open(
+      location,
+      {
+        createIfMissing: options.createIfMissing !== false,
+        errorIfExists: options.errorIfExists === true,
+        fs: this.#fs,
+      },
+      (bytes) => factory(resolved.tableOptionsFor(bytes)),
+    );
+    try {
+      const tables = await LevelTables.open(factory, resolved, {
+        wal: { dir: join(location, WAL_DIR), fs: this.#fs },
+        runs,
+        onRuns: (r, ranges) => store.checkpoint(r, ranges),
+      });
+      this.#memtables = tables;
+      this.#store = store;
+    } catch (error) {
+      await store.unlock();
+      throw error;
+    }
+  }
+
+  async _close(): Promise<void> {
+    const store = this.#store;
+    if (store === null) return;
+    const tables = this.#memtables!;
+    this.#memtables = null;
+    this.#store = null;
+    try {
+      await tables.close();
+    } finally {
+      await store.unlock();
+    }
   }
 
   async _get(key: Uint8Array, options: PrivateOptions): Promise<Uint8Array | undefined> {
@@ -178,22 +263,25 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
     return found;
   }
 
-  async _put(key: Uint8Array, value: Uint8Array): Promise<void> {
-    this.#writeOne(toBytes(key), toBytes(value));
+  async _put(key: Uint8Array, value: Uint8Array, options: WriteOptions): Promise<void> {
+    await this.#memtables!.write(
+      new WriteBatch().put(toBytes(key), toBytes(value)),
+      syncOf(options),
+    );
   }
 
-  async _del(key: Uint8Array): Promise<void> {
-    this.#writeOne(toBytes(key), undefined);
+  async _del(key: Uint8Array, options: WriteOptions): Promise<void> {
+    await this.#memtables!.write(new WriteBatch().delete(toBytes(key)), syncOf(options));
   }
 
-  async _batch(operations: PrivateOperation[]): Promise<void> {
+  async _batch(operations: PrivateOperation[], options: WriteOptions): Promise<void> {
     const batch = new WriteBatch();
     for (let i = 0; i < operations.length; i++) {
       const op = operations[i];
       if (op.type === 'put') batch.put(toBytes(op.key), toBytes(op.value));
       else batch.delete(toBytes(op.key));
     }
-    this.#memtables!.write(batch);
+    if (batch.count > 0) await this.#memtables!.write(batch, syncOf(options));
   }
 
   /**
@@ -208,59 +296,69 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
     const range = toRange(options);
     const limit = options.limit ?? -1;
     if (limit < 0 && options.snapshot == null) {
-      if (range.lower === undefined && range.upper === undefined && memtables.dropAll()) return;
+      if (range.lower === undefined && range.upper === undefined && (await this.#dropAll())) {
+        return;
+      }
       const start =
         range.lower === undefined ? EMPTY : successorIf(range.lower, range.lowerExclusive);
       const end =
         range.upper === undefined
           ? this.#endAfterLastKey(memtables, range)
           : successorIf(range.upper, !range.upperExclusive);
-      if (end !== undefined && compareBytes(start, end) < 0) memtables.deleteRange(start, end);
+      if (end !== undefined && compareBytes(start, end) < 0) {
+        await memtables.write(new WriteBatch().deleteRange(start, end), false);
+      }
       return;
     }
-    const cursor = memtables.cursor(this.#snapshotSeq(memtables, options), range);
+    const cursor = memtables.cursor(this.#snapshotSeq(memtables, options), range, 'keys');
     let remaining = limit < 0 ? Number.POSITIVE_INFINITY : limit;
     const chunk = new WriteBatch();
     try {
-      while (remaining > 0 && cursor.next(false)) {
-        chunk.delete(cursor.key);
+      while (remaining > 0 && cursor.next()) {
+        chunk.delete(cursor.key!);
         remaining--;
         if (chunk.count === CLEAR_CHUNK) {
-          memtables.write(chunk);
+          await memtables.write(chunk, false);
           chunk.clear();
           await breathe();
         }
       }
-      memtables.write(chunk);
+      if (chunk.count > 0) await memtables.write(chunk, false);
     } finally {
       cursor.release();
     }
   }
 
   /** Just past the last live key in `range` (unbounded above), or undefined when it holds none. */
-  #endAfterLastKey(memtables: Memtables, range: KeyRange): Uint8Array | undefined {
-    const cursor = memtables.cursor(memtables.visibleSeq, { ...range, reverse: true });
+  #endAfterLastKey(memtables: LevelTables, range: KeyRange): Uint8Array | undefined {
+    const cursor = memtables.cursor(memtables.visibleSeq, { ...range, reverse: true }, 'keys');
     try {
-      return cursor.next(false) ? successorIf(cursor.key, true) : undefined;
+      return cursor.next() ? successorIf(cursor.key!, true) : undefined;
     } finally {
       cursor.release();
     }
   }
 
   _iterator(options: PrivateOptions): MemrepIterator {
-    const iterator = new MemrepIterator(this, options as never, this.#cursor(options));
+    const mode: CursorMode =
+      options.values === false ? 'keys' : options.keys === false ? 'values' : 'entries';
+    const iterator = new MemrepIterator(this, options as never, this.#cursor(options, mode));
     this.#last.iterator = iterator;
     return iterator;
   }
 
   _keys(options: PrivateOptions): MemrepKeyIterator {
-    const iterator = new MemrepKeyIterator(this, options as never, this.#cursor(options));
+    const iterator = new MemrepKeyIterator(this, options as never, this.#cursor(options, 'keys'));
     this.#last.keys = iterator;
     return iterator;
   }
 
   _values(options: PrivateOptions): MemrepValueIterator {
-    const iterator = new MemrepValueIterator(this, options as never, this.#cursor(options));
+    const iterator = new MemrepValueIterator(
+      this,
+      options as never,
+      this.#cursor(options, 'values'),
+    );
     this.#last.values = iterator;
     return iterator;
   }
@@ -269,16 +367,29 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
     return new MemrepSnapshot(options, this.#memtables!);
   }
 
-  #writeOne(key: Uint8Array, value: Uint8Array | undefined): void {
-    this.#memtables!.writeOne(key, value);
-  }
-
-  #cursor(options: PrivateOptions): LiveCursor {
+  /**
+   * Drops every table whole when no snapshot is pinned (the fast whole-database clear) and
+   * returns true; returns false, having dropped nothing, when a snapshot still needs the data
+   * or a write made meanwhile shares a run with it.
+   */
+  async #dropAll(): Promise<boolean> {
     const memtables = this.#memtables!;
-    return memtables.cursor(this.#snapshotSeq(memtables, options), toRange(options));
+    if (memtables.list.pinnedSnapshots.length > 0) return false;
+    const cutoff = memtables.list.lastSeq;
+    await memtables.compact(false);
+    if (memtables.list.pinnedSnapshots.length > 0) return false;
+    if (memtables.list.tables.some((t) => t.count > 0)) return false;
+    if (memtables.runs.some((t) => t.lastSeq > cutoff)) return false;
+    await memtables.dropRuns();
+    return true;
   }
 
-  #snapshotSeq(memtables: Memtables, options: PrivateOptions): number {
+  #cursor(options: PrivateOptions, mode: CursorMode): LevelCursor {
+    const memtables = this.#memtables!;
+    return memtables.cursor(this.#snapshotSeq(memtables, options), toRange(options), mode);
+  }
+
+  #snapshotSeq(memtables: LevelTables, options: PrivateOptions): number {
     const snapshot = options.snapshot;
     if (snapshot == null) return memtables.visibleSeq;
     if (snapshot instanceof MemrepSnapshot && snapshot[kMemtables] === memtables) {
@@ -287,7 +398,7 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
     throw new TypeError('snapshot must be one created by this database (db.snapshot())');
   }
 
-  #open(): Memtables {
+  #open(): LevelTables {
     if (this.status !== 'open' || this.#memtables === null) {
       throw Object.assign(new Error('Database is not open'), { code: 'LEVEL_DATABASE_NOT_OPEN' });
     }

@@ -1,4 +1,5 @@
 import type { TableMut, TableOptions } from '@memrep/core';
+import type { WalFileSystem } from '@memrep/wal';
 import type { AbstractDatabaseOptions } from 'abstract-level';
 import { registeredBackends } from './backends.js';
 
@@ -25,8 +26,8 @@ export interface MemrepLevelOptions<K = string, V = string> extends AbstractData
    */
   backend?: BackendName | TableFactory;
   /**
-   * When the active memtable's `memoryUsage` reaches this many bytes it is frozen and a new
-   * one takes the writes (default 4 MiB).
+   * When the active memtable holds this many bytes (its keys and values plus `@memrep/lsm`'s
+   * `ENTRY_OVERHEAD` an entry) it is frozen and a new one takes the writes (default 4 MiB).
    */
   writeBufferSize?: number;
   /**
@@ -45,6 +46,12 @@ export interface MemrepLevelOptions<K = string, V = string> extends AbstractData
    * with threads) and the backend's own (`maxHeight`, `prefixExtractor`, ...).
    */
   tableOptions?: Record<string, unknown>;
+  /**
+   * With a location: the file layer under the log and the checkpoints (default the real one,
+   * over `node:fs`). For tests: `FaultFileSystem` from `@memrep/wal/testing` (no LOCK file then;
+   * the log's own lock still refuses a second open in this process).
+   */
+  fs?: WalFileSystem;
 }
 
 export const DEFAULT_WRITE_BUFFER_SIZE = 4 * 1024 * 1024;

@@ -45,14 +45,16 @@ describe('MemrepLevel', () => {
     });
   });
 
-  it('takes a location first, as memory-level does, and ignores it', async () => {
-    const db = new MemrepLevel<string, unknown>('ignored', {
-      backend: reference,
-      valueEncoding: 'json',
-    });
+  it('without a location lives in memory: no permanence, every instance starts empty', async () => {
+    const db = new MemrepLevel<string, unknown>({ backend: reference, valueEncoding: 'json' });
+    expect(db.supports.permanence).toBe(false);
+    expect(db.location).toBeUndefined();
     await db.put('k', { a: [1, 2] });
     expect(await db.get('k')).toEqual({ a: [1, 2] });
     await db.close();
+    const other = new MemrepLevel({ backend: reference });
+    expect(await other.keys().all()).toEqual([]);
+    await other.close();
   });
 
   it('orders binary keys bytewise, unsigned, a key before its extensions', async () => {

@@ -31,7 +31,7 @@ export async function openDb(
 }
 
 /** Options under which every write freezes the memtable it went to and nothing is merged. */
-export const tablePerWrite: MemrepLevelOptions = { writeBufferSize: 64, autoCompaction: false };
+export const tablePerWrite: MemrepLevelOptions = { writeBufferSize: 32, autoCompaction: false };
 
 /** A small deterministic PRNG (xorshift32), so that a failing random run can be replayed. */
 export function prng(seed: number): () => number {

@@ -56,6 +56,11 @@ export interface MemtableListOptions<O extends TableOptions = TableOptions> {
   wal?: string | ListWalOptions;
   /** A log of your own: a write is acknowledged (and visible) once it acknowledges it. */
   log?: MemtableLog;
+  /**
+   * The seq of the last write already held elsewhere (an engine's checkpoint), default -1: new
+   * writes take seqs above it, and recovery skips every logged batch at or below it.
+   */
+  lastSeq?: number;
 }
 
 /** A pinned read point: reads with `{ snapshot: s.seq }` see the list as it was. */
@@ -116,6 +121,8 @@ export class MemtableList<O extends TableOptions = TableOptions> {
   #replaying = 0;
   #rotations = 0;
   #flushes = 0;
+  /** Recovery skips logged batches at or below this seq (the `lastSeq` option). */
+  readonly #skipThrough: number;
 
   private constructor(options: MemtableListOptions<O>) {
     if (options === null || typeof options !== 'object') {
@@ -143,6 +150,14 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     }
     this.#flush = options.flush;
     this.#log = options.log;
+    if (options.lastSeq !== undefined) {
+      if (!Number.isSafeInteger(options.lastSeq) || options.lastSeq < -1) {
+        throw invalidArgument(`lastSeq must be an integer >= -1; got ${String(options.lastSeq)}`);
+      }
+      this.#lastSeq = options.lastSeq;
+      this.#visibleSeq = options.lastSeq;
+    }
+    this.#skipThrough = this.#lastSeq;
     this.#held = [{ table: this.#newTable(), firstLog: this.#log?.current ?? 0 }];
     this.#view = new MergedTables(this.#held.map((h) => h.table));
   }
@@ -430,10 +445,15 @@ export class MemtableList<O extends TableOptions = TableOptions> {
 
   /** Applies one logged batch while opening (no log rotation, no waiting for a flush). */
   #replay(batch: WriteBatch, logNumber: number): void {
-    if (this.#lastSeq < 0 && this.#held.length === 1 && this.#held[0].table.count === 0) {
+    if (
+      this.#lastSeq === this.#skipThrough &&
+      this.#held.length === 1 &&
+      this.#held[0].table.count === 0
+    ) {
       this.#install([{ table: this.#held[0].table, firstLog: logNumber }]);
     }
     const seq = batch.sequence;
+    if (seq + batch.count - 1 <= this.#skipThrough) return;
     if (this.#lastSeq >= 0 && seq <= this.#lastSeq) {
       throw new MemrepError(
         'MEMREP_CORRUPTION',
@@ -467,6 +487,11 @@ export class MemtableList<O extends TableOptions = TableOptions> {
         else this.#pins.set(seq, n - 1);
       },
     };
+  }
+
+  /** The seq of every pinned snapshot, descending, each once: what a merge of tables must keep. */
+  get pinnedSnapshots(): number[] {
+    return [...this.#pins.keys()].sort((a, b) => b - a);
   }
 
   #oldestSnapshot(): number {

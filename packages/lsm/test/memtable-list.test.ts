@@ -298,3 +298,46 @@ describe('MemtableList: with a log', () => {
     expect([...again.logs.keys()]).toEqual([4]);
   });
 });
+
+describe('MemtableList: what an engine with its own checkpoints needs', () => {
+  it('lastSeq: new writes take seqs above it and recovery skips the batches at or below it', async () => {
+    const log = new FakeLog();
+    const first = await MemtableList.open({ createTable, log });
+    await first.put(k('a'), k('1'));
+    await first.write(new WriteBatch().put(k('b'), k('1')).put(k('c'), k('1')));
+    await first.put(k('a'), k('2'));
+    // A checkpoint holds everything through seq 2 (the batch of b and c): only seq 3 replays.
+    const reopened = await MemtableList.open({
+      createTable,
+      log: new FakeLog(log.logs),
+      lastSeq: 2,
+    });
+    expect(reopened.visibleSeq).toBe(3);
+    expect(str(reopened.get(k('a')))).toBe('2');
+    expect(reopened.get(k('b'))).toBeUndefined();
+    expect(reopened.active.count).toBe(1);
+    expect(await reopened.put(k('d'), k('1'))).toBe(4);
+    const empty = await MemtableList.open({ createTable, lastSeq: 9 });
+    expect(empty.visibleSeq).toBe(9);
+    expect(await empty.put(k('x'), k('1'))).toBe(10);
+    await expect(MemtableList.open({ createTable, lastSeq: -2 })).rejects.toMatchObject({
+      code: 'MEMREP_INVALID_ARGUMENT',
+    });
+  });
+
+  it('pinnedSnapshots lists every pinned seq once, newest first, until released', async () => {
+    const list = await MemtableList.open({ createTable });
+    await list.put(k('a'), k('1'));
+    const s0 = list.snapshot();
+    const s0b = list.snapshot();
+    await list.put(k('a'), k('2'));
+    await list.put(k('a'), k('3'));
+    const s2 = list.snapshot();
+    expect(list.pinnedSnapshots).toEqual([2, 0]);
+    s0.release();
+    expect(list.pinnedSnapshots).toEqual([2, 0]);
+    s0b.release();
+    s2.release();
+    expect(list.pinnedSnapshots).toEqual([]);
+  });
+});

@@ -20,6 +20,7 @@ if (target.unavailable) {
 suite({
   test,
   factory(options) {
-    return new MemrepLevel({ ...options, ...target.options });
+    const merged = { ...options, ...target.options };
+    return target.location ? new MemrepLevel(target.location(), merged) : new MemrepLevel(merged);
   },
 });
