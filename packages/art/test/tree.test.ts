@@ -274,54 +274,65 @@ describe('art: against the model', () => {
 });
 
 describe('art: readers in workers during growth', () => {
-  it('a worker walking the tree while every node grows through every size sees only whole, ordered keys', async () => {
-    const table = createTable({ blockSize: 4096 });
-    const control = new Int32Array(new SharedArrayBuffer(8));
-    const worker = new Worker(new URL('./growth-reader.mjs', import.meta.url), {
-      workerData: {
-        module: new URL('../dist/index.js', import.meta.url).href,
-        handle: table.share(),
-        control: control.buffer,
-      },
-      execArgv: [],
-    });
-    let stopped = false;
-    const report = new Promise<{ passes: number; errors: string[]; last: number }>(
-      (resolve, reject) => {
-        worker.on('message', resolve);
-        worker.on('error', (error) => {
-          stopped = true;
-          reject(error);
-        });
-        worker.on('exit', () => {
-          stopped = true;
-        });
-      },
-    );
-    report.catch(() => {});
-    const random = seededBytes(17);
-    let written = 0;
-    for (let round = 0; round < 256; round++) {
-      for (let a = 0; a < 24; a++) {
-        const b = (round * 151 + a * 7) & 255;
-        const key = bytes(a, b, ...random(a % 3));
-        table.put(key, key);
-        written++;
-      }
-      if (round % 32 === 31) {
-        const mark = Atomics.load(control, 1) + 1;
-        while (!stopped && Atomics.load(control, 1) < mark) {
-          await new Promise((r) => setTimeout(r, 1));
+  // 4 KiB blocks: a growable SharedArrayBuffer; 64 KiB: a shared WebAssembly.Memory, whose
+  // growth hands the reader a new buffer object to pick up.
+  it.each([
+    ['growable-sab', 4096],
+    ['wasm-memory', 65536],
+  ])(
+    'a worker walking the tree while every node grows through every size sees only whole, ordered keys (%s)',
+    async (kind, blockSize) => {
+      const table = createTable({ blockSize });
+      expect(table.arena.regionKind).toBe(kind);
+      const grown = table.arena.memoryUsage;
+      const control = new Int32Array(new SharedArrayBuffer(8));
+      const worker = new Worker(new URL('./growth-reader.mjs', import.meta.url), {
+        workerData: {
+          module: new URL('../dist/index.js', import.meta.url).href,
+          handle: table.share(),
+          control: control.buffer,
+        },
+        execArgv: [],
+      });
+      let stopped = false;
+      const report = new Promise<{ passes: number; errors: string[]; last: number }>(
+        (resolve, reject) => {
+          worker.on('message', resolve);
+          worker.on('error', (error) => {
+            stopped = true;
+            reject(error);
+          });
+          worker.on('exit', () => {
+            stopped = true;
+          });
+        },
+      );
+      report.catch(() => {});
+      const random = seededBytes(17);
+      let written = 0;
+      for (let round = 0; round < 256; round++) {
+        for (let a = 0; a < 24; a++) {
+          const b = (round * 151 + a * 7) & 255;
+          const key = bytes(a, b, ...random(a % 3));
+          table.put(key, key);
+          written++;
+        }
+        if (round % 32 === 31) {
+          const mark = Atomics.load(control, 1) + 1;
+          while (!stopped && Atomics.load(control, 1) < mark) {
+            await new Promise((r) => setTimeout(r, 1));
+          }
         }
       }
-    }
-    Atomics.store(control, 0, 1);
-    const { passes, errors, last } = await report;
-    await worker.terminate();
-    expect(errors).toEqual([]);
-    expect(passes).toBeGreaterThanOrEqual(8);
-    expect(last).toBe(table.count);
-    expect(table.treeStats().nodes[3]).toBeGreaterThan(0);
-    expect(written).toBe(table.count);
-  });
+      Atomics.store(control, 0, 1);
+      const { passes, errors, last } = await report;
+      await worker.terminate();
+      expect(errors).toEqual([]);
+      expect(passes).toBeGreaterThanOrEqual(8);
+      expect(last).toBe(table.count);
+      expect(table.treeStats().nodes[3]).toBeGreaterThan(0);
+      expect(written).toBe(table.count);
+      expect(table.arena.memoryUsage).toBeGreaterThan(grown);
+    },
+  );
 });
