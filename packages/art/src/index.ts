@@ -6,6 +6,7 @@ export {
   NODE_SIZES,
   NODE4,
   NODE16,
+  NODE32,
   NODE48,
   NODE256,
   TREE_HEADER_SIZE,

@@ -18,12 +18,13 @@ import {
  *
  * An inner node reached at depth d (key bytes consumed above it) holds:
  *
- *   word 0   kind (0: Node4, 1: Node16, 2: Node48, 3: Node256) | count << 8
+ *   word 0   kind (0: Node4, 1: Node16, 2: Node32, 3: Node48, 4: Node256) | count << 8
  *   word 1   prefix length p: the node's path goes on with p more bytes
  *   word 2   arena byte offset of those p bytes (inside the key of some entry: keys never move)
  *   word 3   the end slot: the leaf of the key equal to the node's path (length d + p), or 0
  *   then     Node4:   4 key bytes, 4 slots             (40 bytes)
  *            Node16: 16 key bytes, 16 slots            (96 bytes)
+ *            Node32: 32 key bytes, 32 slots            (176 bytes)
  *            Node48: 256 index bytes (slot + 1), 48 slots (464 bytes)
  *            Node256: 256 slots                        (1040 bytes)
  *
@@ -35,10 +36,10 @@ import {
  *
  * Invariants:
  * 1. A node's prefix words never change once it is published; a split publishes a copy with the
- *    shorter prefix. Node4 and Node16 keys are in insertion order (append only).
+ *    shorter prefix. Node4, Node16 and Node32 keys are in insertion order (append only).
  * 2. Everything a reader can meet is written before the one `Atomics.store` that publishes it:
  *    a new leaf or node into a slot, a grown or split copy into its parent's slot, the count of
- *    a Node4/16/48 after its new key byte and slot, a Node48 index byte after its slot, a
+ *    a Node4/16/32/48 after its new key byte and slot, a Node48 index byte after its slot, a
  *    middle version into its predecessor's link.
  * 3. A slot only ever changes from 0 to something, from a leaf to a newer leaf of the same key
  *    or to a node holding that leaf, or from a node to a grown or split copy of it. Nothing is
@@ -55,14 +56,21 @@ import {
 
 export const NODE4 = 0;
 export const NODE16 = 1;
-export const NODE48 = 2;
-export const NODE256 = 3;
+/**
+ * Between Node16 and Node48: at 1M random keys a third of the nodes above the leaves hold 17 to
+ * 32 children, which a Node48 would keep in 464 bytes.
+ */
+export const NODE32 = 2;
+export const NODE48 = 3;
+export const NODE256 = 4;
+/** The kind bits of a node's word 0. */
+const KIND_MASK = 7;
 /** Bytes of a node of each kind. */
-export const NODE_SIZES: readonly number[] = [40, 96, 464, 1040];
-const CAPACITY = [4, 16, 48, 256];
+export const NODE_SIZES: readonly number[] = [40, 96, 176, 464, 1040];
+const CAPACITY = [4, 16, 32, 48, 256];
 const LARGEST_NODE = 1040;
 /** Word (relative to `node >> 2`) of slot 0 of each kind. */
-const SLOTS_WORD = [5, 8, 68, 4];
+const SLOTS_WORD = [5, 8, 12, 68, 4];
 const PREFIX_LEN_WORD = 1;
 const PREFIX_OFF_WORD = 2;
 const END_WORD = 3;
@@ -214,7 +222,7 @@ export class ArtTree {
         continue;
       }
       const h = i32[nw];
-      const kind = h & 3;
+      const kind = h & KIND_MASK;
       if (h >>> 8 < CAPACITY[kind]) {
         const e = this.#newLeaf(key, value, seq, 0, 0);
         this.#addChild(x, b, e | 1);
@@ -274,7 +282,7 @@ export class ArtTree {
   ): void {
     const arena = this.arena;
     let i32 = arena.i32;
-    const kind = i32[x >> 2] & 3;
+    const kind = i32[x >> 2] & KIND_MASK;
     const size = NODE_SIZES[kind];
     const e = this.#newLeaf(key, value, seq, 0, NODE_SIZES[NODE4] + size);
     i32 = arena.i32;
@@ -297,7 +305,7 @@ export class ArtTree {
     Atomics.store(i32, slot, node);
     if (old !== 0) {
       this.#outgrown++;
-      this.#outgrownBytes += NODE_SIZES[i32[old >> 2] & 3];
+      this.#outgrownBytes += NODE_SIZES[i32[old >> 2] & KIND_MASK];
     }
     const gw = (this.header >> 2) + GENERATION;
     Atomics.store(i32, gw, i32[gw] + 1);
@@ -366,7 +374,7 @@ export class ArtTree {
       return;
     }
     const h = i32[nw];
-    const kind = h & 3;
+    const kind = h & KIND_MASK;
     const count = h >>> 8;
     if (kind === NODE256) {
       Atomics.store(i32, nw + 4 + b, v);
@@ -384,7 +392,7 @@ export class ArtTree {
   #grow(x: number): number {
     const arena = this.arena;
     let i32 = arena.i32;
-    const kind = i32[x >> 2] & 3;
+    const kind = i32[x >> 2] & KIND_MASK;
     const g = this.#newNode(kind + 1, i32[(x >> 2) + PREFIX_OFF_WORD], 0);
     i32 = arena.i32;
     const bytes = arena.bytes;
@@ -393,15 +401,17 @@ export class ArtTree {
     i32[gw + PREFIX_LEN_WORD] = i32[xw + PREFIX_LEN_WORD];
     i32[gw + END_WORD] = i32[xw + END_WORD];
     const count = i32[xw] >>> 8;
-    if (kind === NODE4) {
+    const from = xw + SLOTS_WORD[kind];
+    if (kind < NODE32) {
+      const to = gw + SLOTS_WORD[kind + 1];
       for (let i = 0; i < count; i++) {
         bytes[g + KEYS_BYTE + i] = bytes[x + KEYS_BYTE + i];
-        i32[gw + 8 + i] = i32[xw + 5 + i];
+        i32[to + i] = i32[from + i];
       }
-    } else if (kind === NODE16) {
+    } else if (kind === NODE32) {
       for (let i = 0; i < count; i++) {
         bytes[g + KEYS_BYTE + bytes[x + KEYS_BYTE + i]] = i + 1;
-        i32[gw + 68 + i] = i32[xw + 8 + i];
+        i32[gw + 68 + i] = i32[from + i];
       }
     } else {
       for (let b = 0; b < 256; b++) {
@@ -479,7 +489,7 @@ export class ArtTree {
 
   /** Counts the reachable nodes by kind (a walk of the whole tree: for tests and reports). */
   stats(): TreeStats {
-    const nodes = [0, 0, 0, 0];
+    const nodes = [0, 0, 0, 0, 0];
     const i32 = this.arena.i32;
     const bytes = this.arena.bytes;
     const stack = [i32[(this.header >> 2) + ROOT]];
@@ -487,7 +497,7 @@ export class ArtTree {
     while (stack.length > 0) {
       const x = stack.pop() as number;
       if (x === 0 || (x & 1) === 1) continue;
-      const kind = i32[x >> 2] & 3;
+      const kind = i32[x >> 2] & KIND_MASK;
       nodes[kind]++;
       nodeBytes += NODE_SIZES[kind];
       stack.push(i32[(x >> 2) + END_WORD]);
@@ -517,7 +527,7 @@ function childWord(
 ): number {
   const nw = n >> 2;
   const h = concurrent ? Atomics.load(i32, nw) : i32[nw];
-  const kind = h & 3;
+  const kind = h & KIND_MASK;
   if (kind === NODE256) return nw + 4 + b;
   if (kind === NODE48) {
     const idx = concurrent ? Atomics.load(bytes, n + KEYS_BYTE + b) : bytes[n + KEYS_BYTE + b];
@@ -539,7 +549,7 @@ let foundWord = 0;
 function nextPos(i32: Int32Array, bytes: Uint8Array, n: number, p: number, c: boolean): number {
   const nw = n >> 2;
   const h = c ? Atomics.load(i32, nw) : i32[nw];
-  const kind = h & 3;
+  const kind = h & KIND_MASK;
   if (kind === NODE256) {
     for (let b = p + 1; b < 256; b++) {
       if ((c ? Atomics.load(i32, nw + 4 + b) : i32[nw + 4 + b]) !== 0) {
@@ -579,7 +589,7 @@ function nextPos(i32: Int32Array, bytes: Uint8Array, n: number, p: number, c: bo
 function prevPos(i32: Int32Array, bytes: Uint8Array, n: number, p: number, c: boolean): number {
   const nw = n >> 2;
   const h = c ? Atomics.load(i32, nw) : i32[nw];
-  const kind = h & 3;
+  const kind = h & KIND_MASK;
   const k = n + KEYS_BYTE;
   if (kind === NODE256) {
     for (let b = p - 1; b >= 0; b--) {
@@ -619,7 +629,7 @@ function prevPos(i32: Int32Array, bytes: Uint8Array, n: number, p: number, c: bo
   return NONE;
 }
 
-/** Children a cursor touches ahead of itself in a Node48 or Node256 (all of a Node4 or 16). */
+/** Children a cursor touches ahead of itself in a Node48 or Node256 (all of a Node4, 16 or 32). */
 const RUN_AHEAD = 8;
 
 /**
@@ -793,7 +803,7 @@ export class ArtCursor implements RawCursor {
 
   /**
    * Loads the first word of up to `k` children after position `p` of node `n` (every child of
-   * a Node4 or 16), so that their cache misses overlap instead of coming one a step; returns
+   * a Node4, 16 or 32), so that their cache misses overlap instead of coming one a step; returns
    * the last position touched, or NONE when none is left. Only loads: a stale word costs
    * speed, never correctness.
    */
@@ -802,9 +812,9 @@ export class ArtCursor implements RawCursor {
     const limit = i32.length;
     const c = this.#concurrent;
     const h = i32[n >> 2];
-    const kind = h & 3;
+    const kind = h & KIND_MASK;
     let sink = this.#sink;
-    if (kind <= NODE16) {
+    if (kind <= NODE32) {
       const sw = (n >> 2) + SLOTS_WORD[kind];
       const count = h >>> 8;
       for (let i = 0; i < count; i++) {

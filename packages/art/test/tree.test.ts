@@ -2,7 +2,14 @@ import { Worker } from 'node:worker_threads';
 import { bytes, cursorLines, entryLine, hex, seededBytes, TableModel } from '@memrep/conformance';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ArtTable, createTable, maxInsertBytes, NODE_SIZES } from '../src/index.js';
+import {
+  type ArtTable,
+  createTable,
+  maxInsertBytes,
+  NODE_SIZES,
+  NODE4,
+  NODE256,
+} from '../src/index.js';
 
 /** The whole state a cursor shows, both ways, against the model's. */
 function expectSameAsModel(table: ArtTable, model: TableModel): void {
@@ -42,7 +49,7 @@ function both(
 }
 
 describe('art: node growth', () => {
-  it('a node grows 4 -> 16 -> 48 -> 256 at exactly 5, 17 and 49 children, every key readable at each size', () => {
+  it('a node grows 4 -> 16 -> 32 -> 48 -> 256 at exactly 5, 17, 33 and 49 children, every key readable at each size', () => {
     const table = createTable();
     const model = new TableModel();
     const order = Array.from({ length: 256 }, (_, i) => (i * 167) & 255);
@@ -53,7 +60,8 @@ describe('art: node growth', () => {
       kinds.push(`${i + 1}:${nodes.join(',')}/${outgrown}`);
       for (let j = 0; j <= i; j++)
         expect(hex(table.get(bytes(order[j])))).toBe(hex(bytes(order[j], j)));
-      if ([1, 2, 4, 5, 16, 17, 48, 49, 256].includes(i + 1)) expectSameAsModel(table, model);
+      if ([1, 2, 4, 5, 16, 17, 32, 33, 48, 49, 256].includes(i + 1))
+        expectSameAsModel(table, model);
     }
     expect([
       kinds[0],
@@ -62,19 +70,23 @@ describe('art: node growth', () => {
       kinds[4],
       kinds[15],
       kinds[16],
+      kinds[31],
+      kinds[32],
       kinds[47],
       kinds[48],
       kinds[255],
     ]).toEqual([
-      '1:0,0,0,0/0',
-      '2:1,0,0,0/0',
-      '4:1,0,0,0/0',
-      '5:0,1,0,0/1',
-      '16:0,1,0,0/1',
-      '17:0,0,1,0/2',
-      '48:0,0,1,0/2',
-      '49:0,0,0,1/3',
-      '256:0,0,0,1/3',
+      '1:0,0,0,0,0/0',
+      '2:1,0,0,0,0/0',
+      '4:1,0,0,0,0/0',
+      '5:0,1,0,0,0/1',
+      '16:0,1,0,0,0/1',
+      '17:0,0,1,0,0/2',
+      '32:0,0,1,0,0/2',
+      '33:0,0,0,1,0/3',
+      '48:0,0,0,1,0/3',
+      '49:0,0,0,0,1/4',
+      '256:0,0,0,0,1/4',
     ]);
     for (let b = 0; b < 256; b++) expectSeeks(table, model, bytes(b, 0));
   });
@@ -213,11 +225,11 @@ describe('art: maxInsertBytes', () => {
     }
     const split = createTable();
     for (let b = 0; b < 256; b++) split.put(bytes(9, 9, 9, b), bytes());
-    expect(split.treeStats().nodes[3]).toBe(1);
+    expect(split.treeStats().nodes[NODE256]).toBe(1);
     const before = split.arena.allocated;
     split.put(bytes(9, 8), bytes(1, 2, 3));
     expect(split.arena.allocated - before).toBe(maxInsertBytes(2, 3));
-    expect(maxInsertBytes(2, 3)).toBe(32 + NODE_SIZES[0] + NODE_SIZES[3]);
+    expect(maxInsertBytes(2, 3)).toBe(32 + NODE_SIZES[NODE4] + NODE_SIZES[NODE256]);
     expect(most).toBeGreaterThan(0);
   });
 });
@@ -274,54 +286,65 @@ describe('art: against the model', () => {
 });
 
 describe('art: readers in workers during growth', () => {
-  it('a worker walking the tree while every node grows through every size sees only whole, ordered keys', async () => {
-    const table = createTable({ blockSize: 4096 });
-    const control = new Int32Array(new SharedArrayBuffer(8));
-    const worker = new Worker(new URL('./growth-reader.mjs', import.meta.url), {
-      workerData: {
-        module: new URL('../dist/index.js', import.meta.url).href,
-        handle: table.share(),
-        control: control.buffer,
-      },
-      execArgv: [],
-    });
-    let stopped = false;
-    const report = new Promise<{ passes: number; errors: string[]; last: number }>(
-      (resolve, reject) => {
-        worker.on('message', resolve);
-        worker.on('error', (error) => {
-          stopped = true;
-          reject(error);
-        });
-        worker.on('exit', () => {
-          stopped = true;
-        });
-      },
-    );
-    report.catch(() => {});
-    const random = seededBytes(17);
-    let written = 0;
-    for (let round = 0; round < 256; round++) {
-      for (let a = 0; a < 24; a++) {
-        const b = (round * 151 + a * 7) & 255;
-        const key = bytes(a, b, ...random(a % 3));
-        table.put(key, key);
-        written++;
-      }
-      if (round % 32 === 31) {
-        const mark = Atomics.load(control, 1) + 1;
-        while (!stopped && Atomics.load(control, 1) < mark) {
-          await new Promise((r) => setTimeout(r, 1));
+  // 4 KiB blocks: a growable SharedArrayBuffer; 64 KiB: a shared WebAssembly.Memory, whose
+  // growth hands the reader a new buffer object to pick up.
+  it.each([
+    ['growable-sab', 4096],
+    ['wasm-memory', 65536],
+  ])(
+    'a worker walking the tree while every node grows through every size sees only whole, ordered keys (%s)',
+    async (kind, blockSize) => {
+      const table = createTable({ blockSize });
+      expect(table.arena.regionKind).toBe(kind);
+      const grown = table.arena.memoryUsage;
+      const control = new Int32Array(new SharedArrayBuffer(8));
+      const worker = new Worker(new URL('./growth-reader.mjs', import.meta.url), {
+        workerData: {
+          module: new URL('../dist/index.js', import.meta.url).href,
+          handle: table.share(),
+          control: control.buffer,
+        },
+        execArgv: [],
+      });
+      let stopped = false;
+      const report = new Promise<{ passes: number; errors: string[]; last: number }>(
+        (resolve, reject) => {
+          worker.on('message', resolve);
+          worker.on('error', (error) => {
+            stopped = true;
+            reject(error);
+          });
+          worker.on('exit', () => {
+            stopped = true;
+          });
+        },
+      );
+      report.catch(() => {});
+      const random = seededBytes(17);
+      let written = 0;
+      for (let round = 0; round < 256; round++) {
+        for (let a = 0; a < 24; a++) {
+          const b = (round * 151 + a * 7) & 255;
+          const key = bytes(a, b, ...random(a % 3));
+          table.put(key, key);
+          written++;
+        }
+        if (round % 32 === 31) {
+          const mark = Atomics.load(control, 1) + 1;
+          while (!stopped && Atomics.load(control, 1) < mark) {
+            await new Promise((r) => setTimeout(r, 1));
+          }
         }
       }
-    }
-    Atomics.store(control, 0, 1);
-    const { passes, errors, last } = await report;
-    await worker.terminate();
-    expect(errors).toEqual([]);
-    expect(passes).toBeGreaterThanOrEqual(8);
-    expect(last).toBe(table.count);
-    expect(table.treeStats().nodes[3]).toBeGreaterThan(0);
-    expect(written).toBe(table.count);
-  });
+      Atomics.store(control, 0, 1);
+      const { passes, errors, last } = await report;
+      await worker.terminate();
+      expect(errors).toEqual([]);
+      expect(passes).toBeGreaterThanOrEqual(8);
+      expect(last).toBe(table.count);
+      expect(table.treeStats().nodes[NODE256]).toBeGreaterThan(0);
+      expect(written).toBe(table.count);
+      expect(table.arena.memoryUsage).toBeGreaterThan(grown);
+    },
+  );
 });
