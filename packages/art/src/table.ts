@@ -98,6 +98,7 @@ export class ArtTable extends TableBase {
     return this.tree.find(key, snapshot);
   }
 
+  /** A cursor over every version in internal order, re-finding its place after node replacements. */
   protected openRawCursor(): RawCursor {
     return this.tree.openCursor();
   }

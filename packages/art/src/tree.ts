@@ -54,14 +54,18 @@ import {
  * and refresh their views when they meet an offset past them.
  */
 
+/** Node kinds (the low bits of a node's word 0): up to 4 children, searched linearly. */
 export const NODE4 = 0;
+/** Up to 16 children, searched linearly. */
 export const NODE16 = 1;
 /**
  * Between Node16 and Node48: at 1M random keys a third of the nodes above the leaves hold 17 to
  * 32 children, which a Node48 would keep in 464 bytes.
  */
 export const NODE32 = 2;
+/** Up to 48 children through a 256-byte index. */
 export const NODE48 = 3;
+/** A child slot for every byte. */
 export const NODE256 = 4;
 /** The kind bits of a node's word 0. */
 const KIND_MASK = 7;
@@ -117,10 +121,17 @@ export interface TreeStats {
   readonly outgrownBytes: number;
 }
 
+/**
+ * The adaptive radix tree over one arena: insert (the writer), `find` and cursors (any thread).
+ * Every change a reader can meet is published by one atomic store into a slot; a replaced node
+ * stays in the arena, so a reader holding it reads a consistent old version.
+ */
 export class ArtTree {
+  /** The arena the tree's nodes and leaves lie in. */
   readonly arena: Arena;
   /** Offset of the tree header (root slot, generation). */
   readonly header: number;
+  /** Whether another thread writes: slots are loaded with Atomics and views refreshed. */
   readonly concurrent: boolean;
   #outgrown = 0;
   #outgrownBytes = 0;
@@ -139,6 +150,7 @@ export class ArtTree {
     this.header = header === 0 ? arena.allocate(TREE_HEADER_SIZE) : header;
   }
 
+  /** Bumped on every node replacement: a cursor that sees it move re-finds its key from the root. */
   get generation(): number {
     return Atomics.load(this.arena.i32, (this.header >> 2) + GENERATION);
   }

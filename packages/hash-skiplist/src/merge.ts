@@ -9,7 +9,9 @@ import { HEAD_HEIGHT_WORD, type SkipListCore } from '@memrep/skiplist';
 
 /** What a cursor over the buckets reads: the bucket array and the table's change counters. */
 export interface BucketSource {
+  /** The arena every bucket's head and entries lie in. */
   readonly arena: Arena;
+  /** The skip-list operations the buckets are searched and walked with. */
   readonly list: SkipListCore;
   /** Whether another thread writes (Atomics loads, view refresh). */
   readonly concurrent: boolean;
@@ -17,11 +19,13 @@ export interface BucketSource {
   readonly bucketWord: number;
   /** Bytes a bucket head takes. */
   readonly headBytes: number;
+  /** Buckets in the table, empty ones included. */
   readonly bucketCount: number;
   /** Entries written so far: changes with every write. */
   readonly count: number;
   /** Writes whose seq was not above every seq held so far: changes with every such write. */
   readonly unorderedWrites: number;
+  /** The table's highest seq (`Table.lastSeq`). */
   readonly lastSeq: number;
   /** The heads of the buckets that hold entries (the first `length` of `offsets`). */
   heads(): HeadList;
@@ -34,7 +38,9 @@ export interface BucketSource {
 
 /** Head offsets of the non-empty buckets, in no particular order. REQUIRES: read-only. */
 export interface HeadList {
+  /** Head offsets; only the first `length` are meaningful. */
   readonly offsets: Int32Array;
+  /** How many of `offsets` are heads. */
   readonly length: number;
 }
 

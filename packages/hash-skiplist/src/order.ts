@@ -39,6 +39,10 @@ export interface SortedOrder {
   readonly version: number;
 }
 
+/**
+ * Every entry of every bucket of `source`, sorted into internal order in one pass (no delta):
+ * the order a reader in another thread, or a table that dropped its kept order, starts from.
+ */
 export function buildSortedOrder(source: BucketSource): SortedOrder {
   const count = source.count;
   const arena = source.arena;
@@ -294,6 +298,7 @@ const RUN_AHEAD = 8;
 
 /** What an `IndexCursor` asks its table for: the current sorted order. */
 export interface OrderSource extends BucketSource {
+  /** The table's current total order (built, or kept up to date, on demand). */
   sortedOrder(): SortedOrder;
 }
 
