@@ -164,8 +164,9 @@ export class MemtableList<O extends TableOptions = TableOptions> {
       }
       const log = await WalLog.open(walOptions, (batch, n) => list.#replay(batch, n));
       list.#log = log;
-      if (list.#held[0].table.count === 0)
-        list.#install([{ table: list.#held[0].table, firstLog: log.current }]);
+      const [active, ...frozen] = list.#held;
+      if (active.table.count === 0)
+        list.#install([{ table: active.table, firstLog: log.current }, ...frozen]);
     } else if (list.#log?.recover !== undefined) {
       for await (const { logNumber, batch } of list.#log.recover()) list.#replay(batch, logNumber);
     }
@@ -241,10 +242,14 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     const last = seq + batch.count - 1;
     if (this.#log === undefined) {
       this.#publish(last);
+      this.#rotateIfFull();
     } else {
       this.#pending.push(last);
+      // Queued before a rotation it causes, so the batch lands in its own table's log.
+      const appended = this.#log.append(batch, sync);
+      this.#rotateIfFull();
       try {
-        await this.#log.append(batch, sync);
+        await appended;
       } catch (cause) {
         this.#fail(cause);
         throw this.#backgroundError;
@@ -319,8 +324,11 @@ export class MemtableList<O extends TableOptions = TableOptions> {
       this.#held[0].table.write(batch, seq);
     }
     this.#lastSeq = seq + batch.count - 1;
-    if (tableBytes(this.#held[0].table) >= this.#writeBufferSize) this.#rotateNow();
     return seq;
+  }
+
+  #rotateIfFull(): void {
+    if (tableBytes(this.#held[0].table) >= this.#writeBufferSize) this.#rotateNow();
   }
 
   #publish(last: number): void {
@@ -444,6 +452,7 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     this.#replaying = logNumber;
     try {
       this.#apply(batch);
+      this.#rotateIfFull();
     } finally {
       this.#replaying = 0;
     }
