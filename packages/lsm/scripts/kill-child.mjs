@@ -59,6 +59,7 @@ const random = () => {
 };
 const enc = new TextEncoder();
 const value = new Uint8Array(100).fill(7);
+const key = (i) => enc.encode(`key-${String(i).padStart(10, '0')}`);
 let n = list.lastSeq + 1;
 
 async function writer() {
@@ -67,10 +68,9 @@ async function writer() {
     const count = 1 + Math.floor(random() * 3);
     for (let i = 0; i < count; i++, n++) {
       const r = random();
-      if (r < 0.1) batch.delete(enc.encode(`key-${n - 7}`));
-      else if (r < 0.15)
-        batch.deleteRange(enc.encode(`key-${n - 20}`), enc.encode(`key-${n - 10}`));
-      else batch.put(enc.encode(`key-${n}`), value);
+      if (r < 0.1 && n >= 20) batch.delete(key(n - 7));
+      else if (r < 0.15 && n >= 20) batch.deleteRange(key(n - 20), key(n - 10));
+      else batch.put(key(n), value);
     }
     const first = await list.write(batch, { sync: true });
     process.stdout.write(`${first} ${count}\n`);
