@@ -17,19 +17,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { WriteBatch } from '@memrep/core';
 import { createTable } from '@memrep/skiplist';
 import { MemtableList } from '../dist/index.js';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const num = option('num', 20_000);
-const rounds = option('rounds', 5);
-const writers = option('writers', 64);
-const synced = option('synced', 40);
+const { values } = parseArgs({
+  options: Object.fromEntries(
+    Object.entries({ num: 20_000, rounds: 5, writers: 64, synced: 40 }).map(([name, n]) => [
+      name,
+      { type: 'string', default: String(n) },
+    ]),
+  ),
+});
+const [num, rounds, writers, synced] = ['num', 'rounds', 'writers', 'synced'].map((name) =>
+  Number(values[name]),
+);
 const root = await mkdtemp(join(tmpdir(), 'memrep-listbench-'));
 
 let state = 42;

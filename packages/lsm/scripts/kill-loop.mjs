@@ -9,49 +9,42 @@
 // Prints one JSON line: { rounds, acknowledged, recovered, lost, flushedFiles, batchesPerRound }.
 // Exits 1 on any loss.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { createTable } from '@memrep/skiplist';
 import { MemtableList } from '../dist/index.js';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const rounds = option('rounds', 200);
-let state = option('seed', 1) >>> 0;
-const random = () => {
-  state = (state * 1664525 + 1013904223) >>> 0;
-  return state / 2 ** 32;
-};
-const child = join(dirname(fileURLToPath(import.meta.url)), 'kill-child.mjs');
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '200' }, seed: { type: 'string', default: '1' } },
+});
+const rounds = Number(values.rounds);
+let lcg = Number(values.seed) >>> 0;
+const random = () => (lcg = (lcg * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+const childScript = new URL('./kill-child.mjs', import.meta.url).pathname;
 const root = await mkdtemp(join(tmpdir(), 'memrep-lsm-kill-'));
 
-function runChild(delayMs, seed) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, root, String(seed)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    let timer = null;
-    proc.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (timer === null && out.includes('\n'))
-        timer = setTimeout(() => proc.kill('SIGKILL'), delayMs);
-    });
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL')
-        return reject(new Error(`the child exited by itself (${code}): ${out.slice(-500)}`));
-      const lines = out.split('\n');
-      lines.pop();
-      lines.shift();
-      resolve(lines.map((line) => line.split(' ').map(Number)));
-    });
+/** Runs the child until `delayMs` after it is ready, SIGKILLs it: the batches it acknowledged. */
+async function untilKilled(delayMs, seed) {
+  const proc = spawn(process.execPath, [childScript, root, String(seed)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const exited = once(proc, 'exit');
+  const acked = [];
+  let ready = false;
+  for await (const line of createInterface({ input: proc.stdout })) {
+    if (ready && /^\d+ \d+$/.test(line)) acked.push(line.split(' ').map(Number));
+    else {
+      ready = true;
+      setTimeout(() => proc.kill('SIGKILL'), delayMs);
+    }
+  }
+  const [code, signal] = await exited;
+  if (signal !== 'SIGKILL') throw new Error(`the child exited by itself (${code})`);
+  return acked;
 }
 
 /** Every seq on disk: the flushed files' and those the reopened list holds. */
@@ -83,7 +76,7 @@ let flushedFiles = 0;
 const perRound = [];
 try {
   for (let round = 0; round < rounds; round++) {
-    const acked = await runChild(5 + Math.floor(random() * 300), round + 1);
+    const acked = await untilKilled(5 + Math.floor(random() * 300), round + 1);
     acknowledged += acked.length;
     perRound.push(acked.length);
     for (const [first, count] of acked) maxAcked = Math.max(maxAcked, first + count - 1);
@@ -102,19 +95,8 @@ try {
 } finally {
   await rm(root, { recursive: true, force: true });
 }
-perRound.sort((a, b) => a - b);
-console.log(
-  JSON.stringify({
-    rounds,
-    acknowledged,
-    recovered,
-    lost,
-    flushedFiles,
-    batchesPerRound: {
-      min: perRound[0],
-      median: perRound[perRound.length >> 1],
-      max: perRound[perRound.length - 1],
-    },
-  }),
-);
-process.exit(lost > 0 ? 1 : 0);
+const sorted = perRound.sort((x, y) => x - y);
+const batchesPerRound = { min: sorted[0], median: sorted[sorted.length >> 1], max: sorted.at(-1) };
+const result = { rounds, acknowledged, recovered, lost, flushedFiles, batchesPerRound };
+console.log(JSON.stringify(result));
+process.exitCode = lost > 0 ? 1 : 0;

@@ -197,16 +197,8 @@ async function verify(
   return required;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A tear point in [0, n] that moves with the crash point, so each one tears elsewhere. */
+const tearAt = (at: number, n: number) => (at * 7919 + n * 104_729) % (n + 1);
 
 describe('MemtableList over a crashing file system', () => {
   it('a clean run rotates, flushes, releases logs, and recovers everything it wrote', async () => {
@@ -227,16 +219,15 @@ describe('MemtableList over a crashing file system', () => {
     await workload(probe, new Sink());
     const total = probe.ops;
     expect(total).toBeGreaterThan(80);
-    const tear = rng(17);
-    const variants: [string, CrashOptions, boolean][] = [
+    const variants = (at: number): [string, CrashOptions, boolean][] => [
       ['only synced bytes', {}, false],
       ['every written byte (process crash)', { keepUnsynced: (_, n) => n, keepDirOps: true }, true],
-      ['a torn write', { keepUnsynced: (_, n) => Math.floor(tear() * (n + 1)) }, false],
+      ['a torn write', { keepUnsynced: (_, n) => tearAt(at, n) }, false],
       [
         'a torn write with a flipped byte',
         {
-          keepUnsynced: (_, n) => Math.floor(tear() * (n + 1)),
-          flip: (_, kept) => Math.floor(tear() * kept),
+          keepUnsynced: (_, n) => tearAt(at + 1, n),
+          flip: (_, kept) => tearAt(at + 2, kept - 1),
         },
         false,
       ],
@@ -246,7 +237,7 @@ describe('MemtableList over a crashing file system', () => {
     const recoveryOps = new Set<string>();
     let required = 0;
     for (let at = 1; at <= total; at++) {
-      for (const [name, options, processCrash] of variants) {
+      for (const [name, options, processCrash] of variants(at)) {
         const fs = new FaultFileSystem();
         fs.crashAt = at;
         const sink = new Sink();

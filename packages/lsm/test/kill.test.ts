@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -10,26 +10,16 @@ import { describe, expect, it } from 'vitest';
  * checks that the flushed files and the recovered list hold exactly seqs 0..m with every
  * acknowledged batch among them. It runs on the built package (turbo builds before testing).
  */
-const script = fileURLToPath(new URL('../scripts/kill-loop.mjs', import.meta.url));
+const run = promisify(execFile);
+const here = (path: string) => new URL(path, import.meta.url).pathname;
 
-describe('kill -9', () => {
+describe('kill -9 through MemtableList', () => {
   it('20 rounds of SIGKILL lose no acknowledged write and leave no hole', async () => {
-    expect(
-      existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url))),
-      'build the package first',
-    ).toBe(true);
-    const out = await new Promise<string>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        [script, '--rounds', '20', '--seed', '7'],
-        { timeout: 110_000 },
-        (error, stdout, stderr) =>
-          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
-      );
-    });
-    const result = JSON.parse(out.trim().split('\n').pop()!);
-    expect(result.rounds).toBe(20);
-    expect(result.lost).toBe(0);
+    expect(existsSync(here('../dist/index.js')), 'build the package first').toBe(true);
+    const args = [here('../scripts/kill-loop.mjs'), '--rounds', '20', '--seed', '7'];
+    const { stdout } = await run(process.execPath, args, { timeout: 110_000 });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(result).toMatchObject({ rounds: 20, lost: 0 });
     expect(result.acknowledged).toBeGreaterThan(0);
     expect(result.flushedFiles).toBeGreaterThan(0);
     expect(result.recovered).toBeGreaterThan(0);
