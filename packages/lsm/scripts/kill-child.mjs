@@ -3,8 +3,9 @@
 // three operations (puts of new keys, now and then a delete or a range delete) with
 // `sync: true`, printing "first count" for each batch once its write resolved, until it is
 // killed. Tables rotate at 4 KiB; a flush writes the table's seqs to `sst-<first>.json`
-// (written to a temporary name, fsynced, renamed, directory fsynced), standing in for an SST.
-import { mkdir, open, readdir, rename } from 'node:fs/promises';
+// (written to a temporary name, fsynced, renamed, directory fsynced), standing in for an SST;
+// the list opens with `lastSeq` the highest seq those files hold.
+import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WriteBatch } from '@memrep/core';
 import { createTable } from '@memrep/skiplist';
@@ -44,8 +45,16 @@ async function flush(table) {
   await fsyncPath(sstDir, 'r');
 }
 
+// Seqs go on above what the flushed files hold, whose logs may be gone.
+let flushedUpTo = -1;
+for (const name of await readdir(sstDir)) {
+  if (!name.endsWith('.json')) continue;
+  const seqs = JSON.parse(await readFile(join(sstDir, name), 'utf8'));
+  for (const seq of seqs) if (seq > flushedUpTo) flushedUpTo = seq;
+}
 const list = await MemtableList.open({
   createTable,
+  lastSeq: flushedUpTo,
   writeBufferSize: 4096,
   flush,
   wal: { dir: join(dir, 'wal'), sync: 'group', recovery: 'tolerateTail' },

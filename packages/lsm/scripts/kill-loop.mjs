@@ -84,6 +84,12 @@ try {
     flushedFiles = files;
     const holes = seqs.some((s, i) => s !== i);
     const missing = acked.filter(([first, count]) => first + count > seqs.length).length;
+    // A child starts above everything recovered before it: a seq given twice is a lost write.
+    const reused = acked.filter(([first]) => first < recovered).length;
+    if (reused > 0) {
+      lost += reused;
+      console.error(`round ${round}: ${reused} batches reused seqs below ${recovered}`);
+    }
     if (holes || missing > 0 || seqs.length <= maxAcked) {
       lost += Math.max(missing, 1);
       console.error(

@@ -56,6 +56,13 @@ export interface MemtableListOptions<O extends TableOptions = TableOptions> {
   wal?: string | ListWalOptions;
   /** A log of your own: a write is acknowledged (and visible) once it acknowledges it. */
   log?: MemtableLog;
+  /**
+   * The highest seq already durable outside the list (what earlier flushes wrote out): new
+   * seqs start above it, and a logged batch at or below it is not replayed (it was flushed
+   * before its log was deleted). Without it, a reopen after every table was flushed and its
+   * logs deleted would start seqs again at 0, below the flushed ones. Default -1.
+   */
+  lastSeq?: number;
 }
 
 /** A pinned read point: reads with `{ snapshot: s.seq }` see the list as it was. */
@@ -102,6 +109,8 @@ export class MemtableList<O extends TableOptions = TableOptions> {
   #view: MergedTables;
   #lastSeq = -1;
   #visibleSeq = -1;
+  /** `options.lastSeq`: batches up to it are in flushed output, not to be replayed. */
+  readonly #flushedSeq: number;
   /** Last seqs of logged batches awaiting their acknowledgement, in seq order. */
   readonly #pending: number[] = [];
   readonly #acked = new Set<number>();
@@ -143,6 +152,11 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     }
     this.#flush = options.flush;
     this.#log = options.log;
+    const lastSeq = options.lastSeq ?? -1;
+    if (!Number.isSafeInteger(lastSeq) || lastSeq < -1) {
+      throw invalidArgument(`lastSeq must be an integer >= -1; got ${String(options.lastSeq)}`);
+    }
+    this.#lastSeq = this.#visibleSeq = this.#flushedSeq = lastSeq;
     this.#held = [{ table: this.#newTable(), firstLog: this.#log?.current ?? 0 }];
     this.#view = new MergedTables(this.#held.map((h) => h.table));
   }
@@ -438,10 +452,11 @@ export class MemtableList<O extends TableOptions = TableOptions> {
 
   /** Applies one logged batch while opening (no log rotation, no waiting for a flush). */
   #replay(batch: WriteBatch, logNumber: number): void {
-    if (this.#lastSeq < 0 && this.#held.length === 1 && this.#held[0].table.count === 0) {
+    const seq = batch.sequence;
+    if (seq + batch.count - 1 <= this.#flushedSeq) return;
+    if (this.#held.length === 1 && this.#held[0].table.count === 0) {
       this.#install([{ table: this.#held[0].table, firstLog: logNumber }]);
     }
-    const seq = batch.sequence;
     if (this.#lastSeq >= 0 && seq <= this.#lastSeq) {
       throw new MemrepError(
         'MEMREP_CORRUPTION',

@@ -98,6 +98,26 @@ describe('MemtableList over @memrep/wal in a directory', () => {
     });
   }
 
+  it('after every table was flushed and its logs deleted, lastSeq keeps seqs above the flushed ones', async () => {
+    let flushedUpTo = -1;
+    const flush = (table: Table) => {
+      flushedUpTo = Math.max(flushedUpTo, table.lastSeq);
+    };
+    const list = await open({ writeBufferSize: 40, flush });
+    for (let i = 0; i < 6; i++) await list.put(k(`k${i}`), new Uint8Array(8));
+    await list.flushAll();
+    expect(list.active.count).toBe(0);
+    await list.close();
+    expect(flushedUpTo).toBe(5);
+    // The logs hold nothing any more: without lastSeq a reopen would give seq 0 again.
+    const forgetful = await open();
+    expect(forgetful.visibleSeq).toBe(-1);
+    await forgetful.close();
+    const again = await open({ lastSeq: flushedUpTo });
+    expect(await again.put(k('next'), k('x'))).toBe(6);
+    await again.close();
+  });
+
   it('without a flush callback every log stays, and a reopen recovers every table', async () => {
     const list = await open({ writeBufferSize: 300 });
     for (let i = 0; i < 40; i++) await list.put(k(`k${pad(i)}`), k(`v${i}`));
