@@ -57,8 +57,10 @@ export interface MemtableListOptions<O extends TableOptions = TableOptions> {
   /** A log of your own: a write is acknowledged (and visible) once it acknowledges it. */
   log?: MemtableLog;
   /**
-   * The seq of the last write already held elsewhere (an engine's checkpoint), default -1: new
-   * writes take seqs above it, and recovery skips every logged batch at or below it.
+   * The highest seq already durable outside the list (what earlier flushes wrote out): new
+   * seqs start above it, and a logged batch at or below it is not replayed (it was flushed
+   * before its log was deleted). Without it, a reopen after every table was flushed and its
+   * logs deleted would start seqs again at 0, below the flushed ones. Default -1.
    */
   lastSeq?: number;
 }
@@ -107,6 +109,8 @@ export class MemtableList<O extends TableOptions = TableOptions> {
   #view: MergedTables;
   #lastSeq = -1;
   #visibleSeq = -1;
+  /** `options.lastSeq`: batches up to it are in flushed output, not to be replayed. */
+  readonly #flushedSeq: number;
   /** Last seqs of logged batches awaiting their acknowledgement, in seq order. */
   readonly #pending: number[] = [];
   readonly #acked = new Set<number>();
@@ -121,8 +125,6 @@ export class MemtableList<O extends TableOptions = TableOptions> {
   #replaying = 0;
   #rotations = 0;
   #flushes = 0;
-  /** Recovery skips logged batches at or below this seq (the `lastSeq` option). */
-  readonly #skipThrough: number;
 
   private constructor(options: MemtableListOptions<O>) {
     if (options === null || typeof options !== 'object') {
@@ -150,14 +152,11 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     }
     this.#flush = options.flush;
     this.#log = options.log;
-    if (options.lastSeq !== undefined) {
-      if (!Number.isSafeInteger(options.lastSeq) || options.lastSeq < -1) {
-        throw invalidArgument(`lastSeq must be an integer >= -1; got ${String(options.lastSeq)}`);
-      }
-      this.#lastSeq = options.lastSeq;
-      this.#visibleSeq = options.lastSeq;
+    const lastSeq = options.lastSeq ?? -1;
+    if (!Number.isSafeInteger(lastSeq) || lastSeq < -1) {
+      throw invalidArgument(`lastSeq must be an integer >= -1; got ${String(options.lastSeq)}`);
     }
-    this.#skipThrough = this.#lastSeq;
+    this.#lastSeq = this.#visibleSeq = this.#flushedSeq = lastSeq;
     this.#held = [{ table: this.#newTable(), firstLog: this.#log?.current ?? 0 }];
     this.#view = new MergedTables(this.#held.map((h) => h.table));
   }
@@ -179,8 +178,9 @@ export class MemtableList<O extends TableOptions = TableOptions> {
       }
       const log = await WalLog.open(walOptions, (batch, n) => list.#replay(batch, n));
       list.#log = log;
-      if (list.#held[0].table.count === 0)
-        list.#install([{ table: list.#held[0].table, firstLog: log.current }]);
+      const [active, ...frozen] = list.#held;
+      if (active.table.count === 0)
+        list.#install([{ table: active.table, firstLog: log.current }, ...frozen]);
     } else if (list.#log?.recover !== undefined) {
       for await (const { logNumber, batch } of list.#log.recover()) list.#replay(batch, logNumber);
     }
@@ -256,10 +256,14 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     const last = seq + batch.count - 1;
     if (this.#log === undefined) {
       this.#publish(last);
+      this.#rotateIfFull();
     } else {
       this.#pending.push(last);
+      // Queued before a rotation it causes, so the batch lands in its own table's log.
+      const appended = this.#log.append(batch, sync);
+      this.#rotateIfFull();
       try {
-        await this.#log.append(batch, sync);
+        await appended;
       } catch (cause) {
         this.#fail(cause);
         throw this.#backgroundError;
@@ -334,8 +338,11 @@ export class MemtableList<O extends TableOptions = TableOptions> {
       this.#held[0].table.write(batch, seq);
     }
     this.#lastSeq = seq + batch.count - 1;
-    if (tableBytes(this.#held[0].table) >= this.#writeBufferSize) this.#rotateNow();
     return seq;
+  }
+
+  #rotateIfFull(): void {
+    if (tableBytes(this.#held[0].table) >= this.#writeBufferSize) this.#rotateNow();
   }
 
   #publish(last: number): void {
@@ -445,15 +452,11 @@ export class MemtableList<O extends TableOptions = TableOptions> {
 
   /** Applies one logged batch while opening (no log rotation, no waiting for a flush). */
   #replay(batch: WriteBatch, logNumber: number): void {
-    if (
-      this.#lastSeq === this.#skipThrough &&
-      this.#held.length === 1 &&
-      this.#held[0].table.count === 0
-    ) {
+    const seq = batch.sequence;
+    if (seq + batch.count - 1 <= this.#flushedSeq) return;
+    if (this.#held.length === 1 && this.#held[0].table.count === 0) {
       this.#install([{ table: this.#held[0].table, firstLog: logNumber }]);
     }
-    const seq = batch.sequence;
-    if (seq + batch.count - 1 <= this.#skipThrough) return;
     if (this.#lastSeq >= 0 && seq <= this.#lastSeq) {
       throw new MemrepError(
         'MEMREP_CORRUPTION',
@@ -464,6 +467,7 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     this.#replaying = logNumber;
     try {
       this.#apply(batch);
+      this.#rotateIfFull();
     } finally {
       this.#replaying = 0;
     }

@@ -274,6 +274,32 @@ describe('MemtableList: with a log', () => {
     expect(str(reopened.get(k('b')))).toBe('2');
   });
 
+  it('lastSeq: seqs go on above what was flushed, and batches it covers are not replayed', async () => {
+    const log = new FakeLog();
+    const list = await MemtableList.open({ createTable, log, flush: () => undefined });
+    await list.put(k('a'), k('1'));
+    await list.write(new WriteBatch().put(k('b'), k('1')).put(k('c'), k('1')));
+    const flushedLog = [...(log.logs.get(1) ?? [])];
+    list.rotate();
+    await list.flushAll();
+    await list.put(k('d'), k('1'));
+    expect(log.logs.has(1)).toBe(false);
+    // As after a crash between the flush of seqs 0-2 and the deletion of their log.
+    const logs = new Map([[1, flushedLog], ...log.logs]);
+    const reopened = await MemtableList.open({ createTable, log: new FakeLog(logs), lastSeq: 2 });
+    expect([...reopened.keys()].map(str)).toEqual(['d']);
+    expect(reopened.visibleSeq).toBe(3);
+    const fresh = await MemtableList.open({ createTable, lastSeq: 41 });
+    expect(fresh.visibleSeq).toBe(41);
+    expect(await fresh.put(k('x'), k('y'))).toBe(42);
+    for (const bad of [-2, 1.5, '3', Number.POSITIVE_INFINITY]) {
+      await expect(
+        MemtableList.open({ createTable, lastSeq: bad as never }),
+        String(bad),
+      ).rejects.toMatchObject({ code: 'MEMREP_INVALID_ARGUMENT' });
+    }
+  });
+
   it('a recovered table keeps the first log it came from until it is flushed', async () => {
     const log = new FakeLog();
     const list = await MemtableList.open({ createTable, log });
