@@ -49,7 +49,10 @@ function shareRegions(ctx: CheckContext): [number, string][] {
 function expectRegion(table: unknown, blockSize: number): void {
   const kind = (table as { arena?: { regionKind?: unknown } }).arena?.regionKind;
   if (kind === undefined || blockSize !== PAGE_BLOCK_SIZE) return;
-  if (typeof WebAssembly !== 'object' || typeof SharedArrayBuffer !== 'function') return;
+  const host = globalThis as { WebAssembly?: { Memory?: unknown } };
+  if (typeof host.WebAssembly?.Memory !== 'function' || typeof SharedArrayBuffer !== 'function') {
+    return;
+  }
   expect(kind, 'the region of 64 KiB blocks').toBe('wasm-memory');
 }
 
