@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cpuNow, data } from './bench-data.mjs';
 
 const BACKEND = process.argv[2] ?? 'skiplist';
 const BASE = process.argv[3] ?? '/work/main';
@@ -26,42 +27,11 @@ const here = resolve(import.meta.dirname, '../../..');
 const load = (root) =>
   import(pathToFileURL(resolve(root, `packages/${BACKEND}/dist/index.js`)).href);
 const systems = { base: await load(BASE), head: await load(here) };
+const { compareBytes } = await import(
+  pathToFileURL(resolve(here, 'packages/core/dist/index.js')).href
+);
 const require = createRequire(resolve(here, 'apps/bench/package.json'));
 const BTree = require('sorted-btree').default;
-
-// CPU time of the process, not wall time: the machine is shared and loaded.
-const cpuNow = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
-function data(n, seed) {
-  let s = seed >>> 0;
-  const rnd = () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s;
-  };
-  const keys = [];
-  const values = [];
-  for (let i = 0; i < n; i++) {
-    const k = new Uint8Array(16);
-    for (let j = 0; j < 16; j += 4) new DataView(k.buffer).setUint32(j, rnd());
-    keys.push(k);
-    const v = new Uint8Array(100);
-    v[0] = i & 255;
-    values.push(v);
-  }
-  return { keys, values };
-}
-
-function compareBytes(a, b) {
-  const n = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < n; i++) {
-    const d = a[i] - b[i];
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
-}
 
 const prefixes = Array.from({ length: 256 }, (_, i) => new Uint8Array([i]));
 const target = new Uint8Array(256);
@@ -129,7 +99,7 @@ function timed(fn, arg) {
   return ns;
 }
 
-const d = data(N, 42);
+const d = data(N, 42, 100);
 const tables = {};
 for (const [name, mod] of Object.entries(systems)) {
   const t = mod.createTable();
