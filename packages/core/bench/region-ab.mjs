@@ -6,6 +6,7 @@
 //   node packages/core/bench/region-ab.mjs [main=/work/main] [rounds=7] [sizes=10000,1000000]
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cpuNow, data as makeData } from './bench-data.mjs';
 
 const MAIN = process.argv[2] ?? '/work/main';
 const ROUNDS = Number(process.argv[3] ?? 7);
@@ -13,36 +14,7 @@ const SIZES = (process.argv[4] ?? '10000,1000000').split(',').map(Number);
 const here = resolve(import.meta.dirname, '../../..');
 const load = async (root) =>
   import(pathToFileURL(resolve(root, 'packages/skiplist/dist/index.js')).href);
-// CPU time of the process (process.cpuUsage), not wall time: the machine is shared and loaded.
-const cpuNow = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 const systems = { main: await load(MAIN), region: await load(here) };
-
-function data(n, seed) {
-  let s = seed >>> 0;
-  const rnd = () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s;
-  };
-  const keys = [];
-  const values = [];
-  for (let i = 0; i < n; i++) {
-    const k = new Uint8Array(16);
-    for (let j = 0; j < 16; j += 4) new DataView(k.buffer).setUint32(j, rnd());
-    keys.push(k);
-    const v = new Uint8Array(64);
-    v[0] = i & 255;
-    values.push(v);
-  }
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rnd() % (i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return { keys, values, order };
-}
 
 function fill(mod, d) {
   const table = mod.createTable();
@@ -86,7 +58,7 @@ const rows = [];
 for (const n of SIZES) {
   // Cache-resident sizes: warm passes, and the median of 30 passes a round.
   const passes = n <= 100_000 ? 30 : 1;
-  const d = data(n, 42);
+  const d = makeData(n, 42, 64);
   const tables = {};
   for (const [name, mod] of Object.entries(systems)) tables[name] = fill(mod, d);
   const kind = tables.region.arena?.regionKind ?? '?';

@@ -16,7 +16,10 @@ export interface RangeOptions extends ReadOptions {
   lt?: Uint8Array;
   lte?: Uint8Array;
   reverse?: boolean;
-  /** At most this many results; absent or < 0: no limit. */
+  /**
+   * At most this many results: an integer or ±Infinity; absent, < 0 or Infinity: no limit.
+   * Anything else (`1.5`, `NaN`, a string) is a `TypeError` (`MEMREP_INVALID_ARGUMENT`).
+   */
   limit?: number;
 }
 
@@ -125,7 +128,11 @@ export interface Table {
   has(key: Uint8Array, options?: ReadOptions): boolean;
   /** The newest visible entry, tombstone included. */
   find(key: Uint8Array, options?: ReadOptions): Entry | undefined;
-  /** Live keys only (newest visible version, tombstones hidden), in key order or reversed. */
+  /**
+   * Live keys only (newest visible version, tombstones hidden), in key order or reversed.
+   * Every `next()` returns a new result object holding a new pair of new views (results may
+   * be kept, `[it.next(), it.next()]`); the same holds for `keys`, `values` and `prefix`.
+   */
   range(options?: RangeOptions): IterableIterator<[key: Uint8Array, value: Uint8Array]>;
   keys(options?: RangeOptions): IterableIterator<Uint8Array>;
   values(options?: RangeOptions): IterableIterator<Uint8Array>;
@@ -198,11 +205,20 @@ export interface Capabilities {
 
 /** Options every backend takes: the arena's, then the table's. */
 export interface ArenaOptions {
-  /** Growth step of the arena in bytes (default 4 MiB, a multiple of 8). */
+  /**
+   * Growth step of the arena in bytes (default 4 MiB; a multiple of 8, at least 64). With
+   * shared memory, a multiple of 64 KiB (a WebAssembly page) for both `blockSize` and
+   * `maxSize` gives the fastest region, a shared `WebAssembly.Memory` (the defaults are); any
+   * other size gives a growable SharedArrayBuffer, whose views cost about a third more.
+   */
   blockSize?: number;
   /** Upper bound of the arena in bytes (default 1 GiB, at most 2 GiB - 8). */
   maxSize?: number;
-  /** Use SharedArrayBuffer when available (default true). */
+  /**
+   * Use shared memory when available (default true): a shared `WebAssembly.Memory`, or a
+   * growable SharedArrayBuffer (see `blockSize`); what `share()` needs. False, or where
+   * SharedArrayBuffer is unavailable: a resizable ArrayBuffer, which cannot be shared.
+   */
   shared?: boolean;
 }
 

@@ -1,6 +1,13 @@
 import type { Arena } from './arena.js';
-import { compareKeyToArena } from './bytes.js';
-import { ENTRY_HEADER_SIZE, entryKey, entryValue, sameEntryKey, TOMBSTONE } from './entry.js';
+import { compareKeyToArena, keyPrefix32 } from './bytes.js';
+import {
+  ENTRY_HEADER_SIZE,
+  entryKey,
+  entryKeysEqual,
+  entryPrefix32,
+  entryValue,
+  TOMBSTONE,
+} from './entry.js';
 import type { RangeTombstoneCoverage } from './range-tombstones.js';
 import type { RawCursor } from './raw-cursor.js';
 import type { RangeBounds } from './validate.js';
@@ -30,16 +37,30 @@ export const YIELD_VALUES: VisibleMode = 2;
  * 1. The snapshot and the coverage are fixed at creation; positions are arena offsets that
  *    later writes never move, so writes made while it is open neither show up nor break it.
  * 2. Nothing is allocated per entry beyond what it yields (the views and, in entries mode,
- *    the pair).
+ *    the pair) and the result object. The result is fresh each step, not reused: the iterator
+ *    protocol lets a caller keep results (`[it.next(), it.next()]`, as the conformance suite's
+ *    iterator checks do), and a reused one would change under it.
+ * 3. A step compares a key with the bound that can stop the walk by prefix32 first, and with
+ *    the full bound only when the prefixes are equal; the version skip compares header and key
+ *    words (`entryKeysEqual`).
  *
  * REQUIRES: `raw` is unpositioned (or `null` for a read known to be empty) and used by nothing
  * else; `coverage` null when no range tombstone can apply (the fast path: no call per key).
  */
 export class VisibleIterator<T> implements IterableIterator<T> {
   readonly #raw: RawCursor | null;
-  readonly #bounds: RangeBounds;
   readonly #mode: VisibleMode;
   readonly #coverage: RangeTombstoneCoverage | null;
+  readonly #reverse: boolean;
+  readonly #snapshot: number;
+  /** Where the walk starts (forward: the lower bound; reverse: the upper). */
+  readonly #from: Uint8Array | undefined;
+  readonly #fromExclusive: boolean;
+  /** The bound that stops the walk (forward: the upper bound; reverse: the lower). */
+  readonly #to: Uint8Array | undefined;
+  readonly #toExclusive: boolean;
+  /** `keyPrefix32(#to)`: most keys are decided against the bound by this alone. */
+  readonly #toPrefix: number;
   #remaining: number;
   #started = false;
   /** The arena of the entry the last step found. */
@@ -52,10 +73,18 @@ export class VisibleIterator<T> implements IterableIterator<T> {
     coverage: RangeTombstoneCoverage | null,
   ) {
     this.#raw = raw;
-    this.#bounds = bounds;
     this.#mode = mode;
     this.#coverage = coverage;
     this.#remaining = bounds.limit;
+    this.#reverse = bounds.reverse;
+    this.#snapshot = bounds.snapshot;
+    const reverse = bounds.reverse;
+    this.#from = reverse ? bounds.upper : bounds.lower;
+    this.#fromExclusive = reverse ? bounds.upperExclusive : bounds.lowerExclusive;
+    const to = reverse ? bounds.lower : bounds.upper;
+    this.#to = to;
+    this.#toExclusive = reverse ? bounds.lowerExclusive : bounds.upperExclusive;
+    this.#toPrefix = to === undefined ? 0 : keyPrefix32(to);
   }
 
   [Symbol.iterator](): IterableIterator<T> {
@@ -65,7 +94,7 @@ export class VisibleIterator<T> implements IterableIterator<T> {
   next(): IteratorResult<T> {
     const raw = this.#raw;
     if (raw === null || this.#remaining <= 0) return { done: true, value: undefined };
-    const off = this.#bounds.reverse ? this.#nextReverse(raw) : this.#nextForward(raw);
+    const off = this.#reverse ? this.#nextReverse(raw) : this.#nextForward(raw);
     if (off === 0) {
       this.#remaining = 0;
       return { done: true, value: undefined };
@@ -96,38 +125,45 @@ export class VisibleIterator<T> implements IterableIterator<T> {
       arena.bytes,
       off + ENTRY_HEADER_SIZE + ((w & 63) << 2),
       w >>> 6,
-      this.#bounds.snapshot,
+      this.#snapshot,
     );
     return covering > arena.f64[(off >> 3) + 1];
   }
 
+  /**
+   * Positive when the entry at `off` is past the bound that stops the walk, in walk order
+   * (at or past it for an exclusive bound). REQUIRES: a bound (`#to` defined).
+   */
+  #pastBound(arena: Arena, off: number, sign: number): boolean {
+    const p = entryPrefix32(arena.i32, arena.bytes, off);
+    const tp = this.#toPrefix;
+    if (p !== tp) return (p > tp ? 1 : -1) === sign;
+    const c = compareEntryTo(arena, off, this.#to as Uint8Array) * sign;
+    return c > 0 || (c === 0 && this.#toExclusive);
+  }
+
   #nextForward(raw: RawCursor): number {
-    const b = this.#bounds;
     if (!this.#started) {
       this.#started = true;
-      if (b.lower === undefined) raw.first();
+      const from = this.#from;
+      if (from === undefined) raw.first();
       else {
-        raw.seek(b.lower, MAX_SEQ);
-        if (b.lowerExclusive) {
-          while (raw.entry !== 0 && compareEntryTo(raw.arena, raw.entry, b.lower) === 0) {
-            raw.next();
-          }
+        raw.seek(from, MAX_SEQ);
+        if (this.#fromExclusive) {
+          while (raw.entry !== 0 && compareEntryTo(raw.arena, raw.entry, from) === 0) raw.next();
         }
       }
     }
-    const snapshot = b.snapshot;
-    const upper = b.upper;
+    const snapshot = this.#snapshot;
+    const bounded = this.#to !== undefined;
     for (;;) {
       const off = raw.entry;
       if (off === 0) return 0;
       const arena = raw.arena;
-      if (upper !== undefined) {
-        const c = compareEntryTo(arena, off, upper);
-        if (c > 0 || (c === 0 && b.upperExclusive)) return 0;
-      }
+      if (bounded && this.#pastBound(arena, off, 1)) return 0;
       raw.next();
       if (arena.f64[(off >> 3) + 1] > snapshot) continue;
-      while (raw.entry !== 0 && sameKey(raw.arena, raw.entry, arena, off)) raw.next();
+      while (raw.entry !== 0 && entryKeysEqual(raw.arena, raw.entry, arena, off)) raw.next();
       if (arena.i32[(off >> 2) + 1] !== TOMBSTONE && !this.#covered(arena, off)) {
         this.#hit = arena;
         return off;
@@ -136,29 +172,24 @@ export class VisibleIterator<T> implements IterableIterator<T> {
   }
 
   #nextReverse(raw: RawCursor): number {
-    const b = this.#bounds;
     if (!this.#started) {
       this.#started = true;
-      if (b.upper === undefined) raw.last();
+      const from = this.#from;
+      if (from === undefined) raw.last();
       else {
-        raw.seekForPrev(b.upper, -1);
-        if (b.upperExclusive) {
-          while (raw.entry !== 0 && compareEntryTo(raw.arena, raw.entry, b.upper) === 0) {
-            raw.prev();
-          }
+        raw.seekForPrev(from, -1);
+        if (this.#fromExclusive) {
+          while (raw.entry !== 0 && compareEntryTo(raw.arena, raw.entry, from) === 0) raw.prev();
         }
       }
     }
-    const snapshot = b.snapshot;
-    const lower = b.lower;
+    const snapshot = this.#snapshot;
+    const bounded = this.#to !== undefined;
     for (;;) {
       const off = raw.entry;
       if (off === 0) return 0;
       const arena = raw.arena;
-      if (lower !== undefined) {
-        const c = compareEntryTo(arena, off, lower);
-        if (c < 0 || (c === 0 && b.lowerExclusive)) return 0;
-      }
+      if (bounded && this.#pastBound(arena, off, -1)) return 0;
       // Going backwards a key's versions come oldest first: the visible one is the last seen.
       let visible = 0;
       let visibleArena = arena;
@@ -172,7 +203,7 @@ export class VisibleIterator<T> implements IterableIterator<T> {
         raw.prev();
         cur = raw.entry;
         curArena = raw.arena;
-      } while (cur !== 0 && sameKey(curArena, cur, arena, off));
+      } while (cur !== 0 && entryKeysEqual(curArena, cur, arena, off));
       if (
         visible !== 0 &&
         visibleArena.i32[(visible >> 2) + 1] !== TOMBSTONE &&
@@ -189,19 +220,4 @@ export class VisibleIterator<T> implements IterableIterator<T> {
 function compareEntryTo(arena: Arena, off: number, key: Uint8Array): number {
   const w = arena.i32[off >> 2];
   return -compareKeyToArena(key, arena.bytes, off + ENTRY_HEADER_SIZE + ((w & 63) << 2), w >>> 6);
-}
-
-/** Whether entry `a` (in `arenaA`) and entry `b` (in `arenaB`) hold the same key. */
-function sameKey(arenaA: Arena, a: number, arenaB: Arena, b: number): boolean {
-  if (arenaA === arenaB) return sameEntryKey(arenaA, a, b);
-  const wa = arenaA.i32[a >> 2];
-  const wb = arenaB.i32[b >> 2];
-  const len = wa >>> 6;
-  if (len !== wb >>> 6) return false;
-  const ma = arenaA.bytes;
-  const mb = arenaB.bytes;
-  const ka = a + ENTRY_HEADER_SIZE + ((wa & 63) << 2);
-  const kb = b + ENTRY_HEADER_SIZE + ((wb & 63) << 2);
-  for (let i = len - 1; i >= 0; i--) if (ma[ka + i] !== mb[kb + i]) return false;
-  return true;
 }

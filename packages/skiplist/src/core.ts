@@ -573,6 +573,8 @@ export class SkipListCore {
 
 /** Run-ahead walkers of a cursor (a power of two). */
 const RUN_AHEAD = 8;
+/** Arenas up to this size walk without run-ahead (see `SkipListCursor`). */
+const RUN_AHEAD_MIN_BYTES = 16 * 1024 * 1024;
 
 /**
  * A positional cursor over one list; positions are node offsets, which writes never move.
@@ -582,7 +584,10 @@ const RUN_AHEAD = 8;
  * ahead of the cursor, one walker a step, so each walker has RUN_AHEAD steps to take its miss
  * and the misses of several segments are in flight at once. The walkers only load; they never
  * decide anything, so a stale word they read costs speed, never correctness. Measured: a full
- * scan of 1M entries 2.7x faster than a plain level-0 walk.
+ * scan of 1M entries 2.7x faster than a plain level-0 walk. A list whose arena fits in the
+ * last-level cache takes few misses to hide, and there the walkers are most of a step's cost:
+ * they run only when the arena is larger than RUN_AHEAD_MIN_BYTES (decided when the cursor is
+ * positioned; packages/core/bench/reads-ab.mjs measures both sides).
  */
 export class SkipListCursor implements RawCursor {
   entry = 0;
@@ -593,6 +598,8 @@ export class SkipListCursor implements RawCursor {
   #slot = 0;
   /** The next segment to hand to a walker: a level-1 node ahead of every walker, or 0. */
   #feed = 0;
+  /** Whether the walkers run on this walk (the arena passes RUN_AHEAD_MIN_BYTES). */
+  #ahead = false;
 
   constructor(core: SkipListCore, head: number) {
     this.arena = core.arena;
@@ -601,7 +608,7 @@ export class SkipListCursor implements RawCursor {
   }
 
   first(): void {
-    this.#stopWalkers();
+    this.#position();
     this.entry = this.#core.first(this.#head);
   }
 
@@ -611,7 +618,7 @@ export class SkipListCursor implements RawCursor {
   }
 
   seek(key: Uint8Array, seq: number): void {
-    this.#stopWalkers();
+    this.#position();
     this.entry = this.#core.seek(this.#head, key, seq);
   }
 
@@ -623,14 +630,21 @@ export class SkipListCursor implements RawCursor {
   next(): void {
     const x = this.entry;
     if (x === 0) return;
-    this.entry = this.#core.next(x);
-    this.#runAhead(x);
+    const core = this.#core;
+    this.entry = core.concurrent ? core.next(x) : this.arena.i32[(x >> 2) + NEXT0_WORD];
+    if (this.#ahead) this.#runAhead(x);
   }
 
   prev(): void {
     if (this.entry === 0) return;
     this.#stopWalkers();
     this.entry = this.#core.prev(this.#head, this.entry);
+  }
+
+  /** Before a forward walk: stops the walkers, and decides whether they run on this one. */
+  #position(): void {
+    this.#stopWalkers();
+    this.#ahead = this.arena.bytes.length > RUN_AHEAD_MIN_BYTES;
   }
 
   #stopWalkers(): void {

@@ -25,6 +25,36 @@ import {
 const group = 'sharing with worker threads';
 const READERS = 2;
 const READER_URL = new URL('../../worker/reader.mjs', import.meta.url);
+/**
+ * A WebAssembly page: the smallest block of the default region (a shared `WebAssembly.Memory`,
+ * for block sizes that are whole pages), against `smallBlockSize`'s 4 KiB (a growable
+ * SharedArrayBuffer). The share checks run on both, so that each region is attached, grown
+ * under readers and refreshed by them.
+ */
+const PAGE_BLOCK_SIZE = 65536;
+
+/** The arenas the share checks run on: `[blockSize, what it is]`. */
+function shareRegions(ctx: CheckContext): [number, string][] {
+  return [
+    [ctx.smallBlockSize, `${ctx.smallBlockSize}-byte blocks`],
+    [PAGE_BLOCK_SIZE, '64 KiB blocks, the default region'],
+  ];
+}
+
+/**
+ * Where the table says which region its arena is (`arena.regionKind`, as core's `Arena` does)
+ * and shared WebAssembly memory exists, that 64 KiB blocks gave the wasm-memory region: else
+ * the check would run twice on one region.
+ */
+function expectRegion(table: unknown, blockSize: number): void {
+  const kind = (table as { arena?: { regionKind?: unknown } }).arena?.regionKind;
+  if (kind === undefined || blockSize !== PAGE_BLOCK_SIZE) return;
+  const host = globalThis as { WebAssembly?: { Memory?: unknown } };
+  if (typeof host.WebAssembly?.Memory !== 'function' || typeof SharedArrayBuffer !== 'function') {
+    return;
+  }
+  expect(kind, 'the region of 64 KiB blocks').toBe('wasm-memory');
+}
 
 interface Attachable {
   attach(handle: unknown): Table & Partial<ConformanceTable>;
@@ -113,7 +143,11 @@ function startReader(workerData: Record<string, unknown>) {
  * every reader to finish a pass started after it, so that readers really see the table at
  * several sizes and across arena growth.
  */
-async function runConcurrentReaders(ctx: CheckContext, frozenFirst: boolean): Promise<void> {
+async function runConcurrentReaders(
+  ctx: CheckContext,
+  frozenFirst: boolean,
+  blockSize: number,
+): Promise<void> {
   const target = ctx.share;
   if (target === undefined) {
     throw new Error(
@@ -125,7 +159,8 @@ async function runConcurrentReaders(ctx: CheckContext, frozenFirst: boolean): Pr
     keys: Math.max(1, Math.floor(ctx.shareWrites * 0.4)),
     batch: 7,
   };
-  const table = ctx.create({ blockSize: ctx.smallBlockSize });
+  const table = ctx.create({ blockSize });
+  expectRegion(table, blockSize);
   const batch = new WriteBatch();
   /** Queues write i; at a batch's end writes the batch and its range tombstone. True then. */
   const write = (i: number): boolean => {
@@ -238,11 +273,12 @@ export function shareChecks(ctx: CheckContext): ConformanceCheck[] {
   const requiresFrozen = ctx.supports.shareRequiresFrozen === true;
   const checks: ConformanceCheck[] = [
     declared,
-    {
+    ...shareRegions(ctx).map(([blockSize, region]) => ({
       group,
-      name: 'attach(share()) gives a read-only table over the same memory; writes through it throw MEMREP_READ_ONLY',
-      run(ctx) {
-        const table = ctx.create({ blockSize: ctx.smallBlockSize });
+      name: `attach(share()) gives a read-only table over the same memory; writes through it throw MEMREP_READ_ONLY (${region})`,
+      run(ctx: CheckContext) {
+        const table = ctx.create({ blockSize });
+        expectRegion(table, blockSize);
         table.put(utf8('a'), utf8('1'));
         table.put(utf8('b'), utf8('2'));
         table.delete(utf8('a'));
@@ -260,7 +296,7 @@ export function shareChecks(ctx: CheckContext): ConformanceCheck[] {
         expectRejected(attached, () => writes.put(utf8('c'), utf8('3'), 99), 'MEMREP_READ_ONLY');
         expectRejected(attached, () => writes.delete(utf8('b')), 'MEMREP_READ_ONLY');
         if (requiresFrozen) return;
-        for (let i = 0; i < Math.ceil((4 * ctx.smallBlockSize) / 64); i++) {
+        for (let i = 0; i < Math.ceil((4 * blockSize) / 64); i++) {
           table.put(utf8(`grow${i}`), new Uint8Array(64).fill(i & 0xff));
         }
         expectBytes(attached.get(utf8('grow3')), new Uint8Array(64).fill(3));
@@ -269,7 +305,7 @@ export function shareChecks(ctx: CheckContext): ConformanceCheck[] {
           hexPairs(table.range({ limit: 5, reverse: true })),
         );
       },
-    },
+    })),
     {
       group,
       name: 'attach of anything but a share handle throws MEMREP_INVALID_ARGUMENT',
@@ -286,14 +322,14 @@ export function shareChecks(ctx: CheckContext): ConformanceCheck[] {
         expectBytes(attachHere(table, shareOf(table)).get(utf8('k')), utf8('v'));
       },
     },
-    {
+    ...shareRegions(ctx).map(([blockSize, region]) => ({
       group,
       name: requiresFrozen
-        ? 'worker readers attached to a frozen table see every entry whole, at every snapshot'
-        : 'worker readers see whole entries and consistent snapshots while the writer writes and the arena grows',
+        ? `worker readers attached to a frozen table see every entry whole, at every snapshot (${region})`
+        : `worker readers see whole entries and consistent snapshots while the writer writes and the arena grows (${region})`,
       timeout: ctx.shareTimeout + 10_000,
-      run: (ctx) => runConcurrentReaders(ctx, requiresFrozen),
-    },
+      run: (ctx: CheckContext) => runConcurrentReaders(ctx, requiresFrozen, blockSize),
+    })),
   ];
   if (requiresFrozen) {
     checks.splice(1, 0, {
