@@ -20,6 +20,8 @@ import type { RawCursor } from './raw-cursor.js';
 import { SnapshotCursor } from './snapshot-cursor.js';
 import {
   allocateMeta,
+  allocateWriters,
+  lockMeta,
   metaCount,
   metaDataSize,
   metaFrozen,
@@ -27,6 +29,11 @@ import {
   metaRangeTombstones,
   publishWrites,
   setMetaFrozen,
+  unlockMeta,
+  WRITERS_NEXT_WORD,
+  WRITERS_TURN_WORD,
+  WRITERS_WAITERS_WORD,
+  writersBase,
 } from './table-meta.js';
 import type {
   Capabilities,
@@ -73,7 +80,12 @@ export interface TableHandle {
   readonly meta: number;
   readonly id: number;
   readonly limits: TableLimits;
+  /** Offset of the shared writers' words (table-meta.ts): present, `attach` gives a writer. */
+  readonly writers?: number;
 }
+
+/** Spins on the turn word before a writer sleeps on it. */
+const TURN_SPINS = 256;
 
 /**
  * The `TableMut` contract, written once over a backend's three primitives: `insertEntry`,
@@ -111,6 +123,10 @@ export abstract class TableBase implements TableMut {
   readonly #last: { iterator: unknown; cursor: unknown } = { iterator: null, cursor: null };
   /** The fragmented view of the range tombstones, rebuilt when their number changes. */
   #fragments: FragmentedRangeTombstones | null = null;
+  /** Offset of the shared writers' words once writes are shared (0: this thread writes alone). */
+  #writers = 0;
+  /** The first seq of the shared counter (its base word, read once). */
+  #seqBase = 0;
 
   protected constructor(arena: Arena, options: TableOptions | undefined, attached?: TableHandle) {
     this.arena = arena;
@@ -118,7 +134,11 @@ export abstract class TableBase implements TableMut {
       this.id = attached.id;
       this.meta = attached.meta;
       this.limits = attached.limits;
-      this.#readOnly = true;
+      this.#readOnly = attached.writers === undefined;
+      if (attached.writers !== undefined) {
+        this.#writers = attached.writers;
+        this.#seqBase = writersBase(arena, attached.writers);
+      }
       return;
     }
     this.limits = resolveLimits(options);
@@ -235,6 +255,27 @@ export abstract class TableBase implements TableMut {
     return { arena: this.arena.share(), meta: this.meta, id: this.id, limits: this.limits };
   }
 
+  /**
+   * Kit, for a backend with `capabilities.concurrentWrites`: from now on writes of every thread
+   * go through the shared path (seqs from one counter, published in seq order, accounting
+   * under the lock word) and the arena allocates in shared chunks. Returns the handle whose
+   * attach writes. Idempotent; throws `MEMREP_READ_ONLY` on a read-only view.
+   */
+  protected writableTableHandle(): TableHandle {
+    if (this.#readOnly) throw readOnlyError('share writable');
+    const arena = this.arena.shareWritable();
+    if (this.#writers === 0) {
+      this.#writers = allocateWriters(this.arena, this.lastSeq + 1);
+      this.#seqBase = this.lastSeq + 1;
+    }
+    return { arena, meta: this.meta, id: this.id, limits: this.limits, writers: this.#writers };
+  }
+
+  /** Whether writes are shared with other threads (`writableTableHandle` ran, or attached so). */
+  protected get sharedWrites(): boolean {
+    return this.#writers !== 0;
+  }
+
   // ---- writes ------------------------------------------------------------------------------
 
   put(key: Uint8Array, value: Uint8Array, seq?: number): number {
@@ -255,6 +296,7 @@ export abstract class TableBase implements TableMut {
     assertRangeBounds(start, end);
     this.#assertBoundLength(start.length);
     this.#assertBoundLength(end.length);
+    if (this.#writers !== 0) return this.#deleteRangeShared(start, end, seq);
     const s = this.#firstSeq(seq, 1);
     appendRangeTombstone(this.arena, this.meta, start, end, s);
     this.onArenaAllocated();
@@ -272,7 +314,9 @@ export abstract class TableBase implements TableMut {
       throw invalidArgument(`batch must be a WriteBatch; got ${String(batch)}`);
     }
     const n = batch.count;
-    const first = this.#firstSeq(seq, n);
+    const shared = this.#writers !== 0;
+    const auto = shared && seq === undefined;
+    let first = auto ? this.#seqBase : this.#firstSeq(seq, n);
     const lastSeq = this.lastSeq;
     const rep = batch.rep;
     const limits = this.limits;
@@ -290,14 +334,14 @@ export abstract class TableBase implements TableMut {
       if (kl > limits.maxKeySize) throw limitExceeded('maxKeySize', limits.maxKeySize, kl);
       if (vl > limits.maxValueSize) throw limitExceeded('maxValueSize', limits.maxValueSize, vl);
       const s = first + reader.index;
-      if (s <= lastSeq) {
+      if (!auto && (shared || s <= lastSeq)) {
         const key = reader.key();
         const off = this.findEntry(key, s);
         if (off !== 0 && this.arena.f64[(off >> 3) + 1] === s) throw duplicateSeqError(key, s);
       }
       need += this.maxInsertBytes(kl, vl);
     }
-    if (!this.arena.fits(need)) {
+    if (!this.arena.reserve(need)) {
       throw new MemrepError(
         'MEMREP_ARENA_FULL',
         `this batch of ${n} operations may need up to ${need} bytes, more than the arena's ` +
@@ -305,24 +349,34 @@ export abstract class TableBase implements TableMut {
           'allocated); nothing was written',
       );
     }
+    const turn = auto ? this.#takeSeqs(n) : -1;
+    if (auto) first += turn;
     reader = new WriteBatchReader(rep);
     let bytes = 0;
-    while (reader.next()) {
-      const s = first + reader.index;
-      bytes += reader.keyLength + reader.valueLength;
-      if (reader.tag === TAG_RANGE_DELETE) {
-        appendRangeTombstone(this.arena, this.meta, reader.key(), reader.value(), s);
-        this.onArenaAllocated();
-      } else {
-        this.insertEntry(
-          reader.key(),
-          reader.tag === TAG_PUT ? reader.value() : undefined,
-          s,
-          s > lastSeq,
-        );
+    try {
+      while (reader.next()) {
+        const s = first + reader.index;
+        bytes += reader.keyLength + reader.valueLength;
+        if (reader.tag === TAG_RANGE_DELETE) {
+          if (shared) lockMeta(this.arena, this.#writers);
+          appendRangeTombstone(this.arena, this.meta, reader.key(), reader.value(), s);
+          if (shared) unlockMeta(this.arena, this.#writers);
+          this.onArenaAllocated();
+        } else {
+          this.insertEntry(
+            reader.key(),
+            reader.tag === TAG_PUT ? reader.value() : undefined,
+            s,
+            !shared && s > lastSeq,
+          );
+        }
       }
+    } catch (error) {
+      if (auto) this.#publishShared(turn, n, 0, 0, -1);
+      throw error;
     }
-    if (n > 0) publishWrites(this.arena, this.meta, n, bytes, first + n - 1);
+    if (shared) this.#publishShared(turn, n, n, bytes, first + n - 1);
+    else if (n > 0) publishWrites(this.arena, this.meta, n, bytes, first + n - 1);
     batch.sequence = first;
     return first;
   }
@@ -335,6 +389,7 @@ export abstract class TableBase implements TableMut {
   }
 
   #write(key: Uint8Array, value: Uint8Array | undefined, seq: number | undefined): number {
+    if (this.#writers !== 0) return this.#writeShared(key, value, seq);
     const s = this.#firstSeq(seq, 1);
     this.insertEntry(key, value, s, s > this.lastSeq);
     publishWrites(
@@ -345,6 +400,100 @@ export abstract class TableBase implements TableMut {
       s,
     );
     return s;
+  }
+
+  /**
+   * A write while writes are shared. Room first (`MEMREP_ARENA_FULL` before a seq is taken),
+   * then the seq: explicit, or the next of the shared counter; then the insert, lock-free;
+   * then the publication: a counter seq waits for its turn, so that `lastSeq` passes seqs in
+   * order (what a default snapshot reads), and counts under the lock word.
+   */
+  #writeShared(key: Uint8Array, value: Uint8Array | undefined, seq: number | undefined): number {
+    const vl = value === undefined ? 0 : value.length;
+    if (!this.arena.reserve(this.maxInsertBytes(key.length, vl))) this.#arenaFull(1, key.length + vl);
+    const turn = seq === undefined ? this.#takeSeqs(1) : -1;
+    const s = seq === undefined ? this.#seqBase + turn : this.#firstSeq(seq, 1);
+    try {
+      this.insertEntry(key, value, s, false);
+    } catch (error) {
+      if (turn >= 0) this.#publishShared(turn, 1, 0, 0, -1);
+      throw error;
+    }
+    this.#publishShared(turn, 1, 1, key.length + vl, s);
+    return s;
+  }
+
+  #deleteRangeShared(start: Uint8Array, end: Uint8Array, seq: number | undefined): number {
+    if (!this.arena.reserve(rangeTombstoneSize(start.length, end.length))) {
+      this.#arenaFull(1, start.length + end.length);
+    }
+    const turn = seq === undefined ? this.#takeSeqs(1) : -1;
+    const s = seq === undefined ? this.#seqBase + turn : this.#firstSeq(seq, 1);
+    if (turn >= 0) this.#awaitTurn(turn);
+    lockMeta(this.arena, this.#writers);
+    appendRangeTombstone(this.arena, this.meta, start, end, s);
+    publishWrites(this.arena, this.meta, 1, start.length + end.length, s);
+    unlockMeta(this.arena, this.#writers);
+    if (turn >= 0) this.#passTurn(turn + 1);
+    this.onArenaAllocated();
+    return s;
+  }
+
+  #arenaFull(n: number, bytes: number): never {
+    throw new MemrepError(
+      'MEMREP_ARENA_FULL',
+      `this write of ${n} operation(s), ${bytes} bytes, does not fit the arena's maxSize of ` +
+        `${this.arena.maxSize} bytes (${this.arena.allocated} already allocated); nothing was written`,
+    );
+  }
+
+  /** `n` seqs from the shared counter: the first, relative to the base (its turn). */
+  #takeSeqs(n: number): number {
+    const i32 = this.arena.i32;
+    const word = (this.#writers >> 2) + WRITERS_NEXT_WORD;
+    const rel = Atomics.add(i32, word, n);
+    if (rel < 0 || rel + n > 0x7fffffff || this.#seqBase + rel + n > SEQ_LIMIT) {
+      Atomics.sub(i32, word, n);
+      throw seqsExhausted(this.#seqBase + rel - 1, n);
+    }
+    return rel;
+  }
+
+  /**
+   * Publishes `entries` writes of `bytes` bytes up to seq `last` (-1: none, a failed write).
+   * `turn` >= 0: the relative seq of the first of the `n` counter seqs they used, whose turn
+   * it waits for and then passes on; -1: explicit seqs, published when done.
+   */
+  #publishShared(turn: number, n: number, entries: number, bytes: number, last: number): void {
+    if (turn >= 0) this.#awaitTurn(turn);
+    if (entries > 0) {
+      lockMeta(this.arena, this.#writers);
+      publishWrites(this.arena, this.meta, entries, bytes, last);
+      unlockMeta(this.arena, this.#writers);
+    }
+    if (turn >= 0) this.#passTurn(turn + n);
+  }
+
+  #awaitTurn(turn: number): void {
+    const word = (this.#writers >> 2) + WRITERS_TURN_WORD;
+    for (let spins = 0; ; spins++) {
+      const i32 = this.arena.i32;
+      const now = Atomics.load(i32, word);
+      if (now === turn) return;
+      if (spins < TURN_SPINS) continue;
+      Atomics.add(i32, word + 1, 1);
+      Atomics.wait(i32, word, now, 10);
+      Atomics.sub(i32, word + 1, 1);
+    }
+  }
+
+  #passTurn(next: number): void {
+    const i32 = this.arena.i32;
+    const word = (this.#writers >> 2) + WRITERS_TURN_WORD;
+    Atomics.store(i32, word, next);
+    if (Atomics.load(i32, (this.#writers >> 2) + WRITERS_WAITERS_WORD) !== 0) {
+      Atomics.notify(i32, word);
+    }
   }
 
   /** The seq of the first of `n` writes: `seq`, or `lastSeq + 1`; all n must stay below 2^53. */
@@ -397,7 +546,7 @@ export abstract class TableBase implements TableMut {
   /** The fragmented view of the list whose newest record is `head` (not 0). */
   #fragmentsAt(head: number): FragmentedRangeTombstones {
     const arena = this.arena;
-    if (this.#readOnly) arena.refresh();
+    if (this.#readOnly || this.#writers !== 0) arena.refresh();
     const fragments = this.#fragments;
     if (fragments !== null && fragments.count === rangeTombstoneCount(arena, head)) {
       return fragments;

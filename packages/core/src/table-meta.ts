@@ -77,3 +77,45 @@ export function publishWrites(
   const last = (meta + LAST_SEQ_BYTE) >> 3;
   if (seq > f64[last]) f64[last] = seq;
 }
+
+/**
+ * The words several writer threads meet on (`TableBase` after `share({ writable: true })`),
+ * one allocation, each hot word on its own 64-byte line:
+ *
+ *   line 0  next       int32, Atomics.add: seqs taken from the shared counter, relative to base
+ *   line 1  turn       int32: the relative seq whose writer publishes next (Pebble's visible
+ *                      seq: published in order); waiters: int32, threads asleep on turn
+ *   line 2  lock       int32: held while count, dataSize, lastSeq or the range tombstone list
+ *                      change
+ *   line 3  base       float64: the first seq the counter hands out (lastSeq + 1 when shared)
+ */
+const WRITERS_ALLOCATION = 256;
+export const WRITERS_NEXT_WORD = 0;
+export const WRITERS_TURN_WORD = 16;
+export const WRITERS_WAITERS_WORD = 17;
+export const WRITERS_LOCK_WORD = 32;
+const WRITERS_BASE_BYTE = 192;
+
+/** Allocates the shared writers' words, 64-aligned, counting seqs from `base`; returns their offset. */
+export function allocateWriters(arena: Arena, base: number): number {
+  const at = (arena.allocate(WRITERS_ALLOCATION) + 63) & ~63;
+  arena.f64[(at + WRITERS_BASE_BYTE) >> 3] = base;
+  return at;
+}
+
+/** The first seq the shared counter of the writers' words at `writers` hands out. */
+export function writersBase(arena: Arena, writers: number): number {
+  return arena.f64[(writers + WRITERS_BASE_BYTE) >> 3];
+}
+
+/** Takes the lock word of the writers' words at `writers` (a spin: it is held for a few stores). */
+export function lockMeta(arena: Arena, writers: number): void {
+  const word = (writers >> 2) + WRITERS_LOCK_WORD;
+  while (Atomics.compareExchange(arena.i32, word, 0, 1) !== 0) {
+    /* spin */
+  }
+}
+
+export function unlockMeta(arena: Arena, writers: number): void {
+  Atomics.store(arena.i32, (writers >> 2) + WRITERS_LOCK_WORD, 0);
+}
