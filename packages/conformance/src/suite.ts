@@ -11,7 +11,7 @@ import { propertyChecks } from './checks/properties.js';
 import { rangeTombstoneChecks } from './checks/range-tombstones.js';
 import { rangeChecks } from './checks/ranges.js';
 import { readChecks } from './checks/reads.js';
-import { shareChecks } from './checks/share.js';
+import { concurrentWriterChecks, shareChecks } from './checks/share.js';
 import { writeChecks } from './checks/writes.js';
 import type { CheckContext, ConformanceCheck, ConformanceOptions } from './options.js';
 
@@ -64,6 +64,7 @@ export function conformanceChecks(ctx: CheckContext): ConformanceCheck[] {
     ...accountingChecks,
     ...propertyChecks,
     ...shareChecks(ctx),
+    ...concurrentWriterChecks(ctx),
   ];
 }
 
