@@ -2,13 +2,11 @@
  * Worker of the concurrent-writers checks (SPEC "Concurrent writers"). JavaScript: a worker
  * loads its entry natively.
  *
- * workerData: { module, resolveFrom, exportName, handle, mode, writer, n, control, brokenLink }
+ * workerData: { module, resolveFrom, exportName, handle, mode, writer, n, control, ordered }
  *   handle      from share({ writable: true }); attach gives a TableMut
  *   mode        'disjoint' | 'same' | 'dups' | 'full': what this writer writes (see writerKey),
  *               or 'reader': check visibility until the writers are done
  *   control     SharedArrayBuffer of Int32: [0] go (set by the main thread), [1] writers done
- *   brokenLink  the broken variant: every Atomics.compareExchange becomes a plain store that
- *               reports success (what a list linked with stores instead of exchanges does)
  *
  * Values spell their key (`valueOf`), so a torn entry shows. Reports
  * { type: 'done', written, duplicates, full, errors }.
@@ -112,14 +110,7 @@ function read(table, control, ordered) {
 }
 
 async function main() {
-  const { module, resolveFrom, exportName, handle, mode, writer, n, control, brokenLink } =
-    workerData;
-  if (brokenLink) {
-    Atomics.compareExchange = (array, index, expected, replacement) => {
-      array[index] = replacement;
-      return expected;
-    };
-  }
+  const { module, resolveFrom, exportName, handle, mode, writer, n, control } = workerData;
   const exports = await import(locate(module, resolveFrom));
   const core = await import(locate('@memrep/core', resolveFrom));
   const table = exports[exportName].attach(handle);

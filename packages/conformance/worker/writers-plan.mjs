@@ -3,7 +3,10 @@ const encoder = new TextEncoder();
 
 /** The key of op `i` of `writer` in `mode`. */
 export function writerKey(mode, writer, i) {
-  if (mode === 'disjoint' || mode === 'full') return encoder.encode(`w${writer}-${i}`);
+  // Disjoint, yet interleaved in key order: the writers insert next to each other.
+  if (mode === 'disjoint' || mode === 'full') {
+    return encoder.encode(`w-${String(i).padStart(7, '0')}-${writer}`);
+  }
   if (mode === 'same') return encoder.encode(`same-${i}`);
   return encoder.encode(`dup-${i}`);
 }

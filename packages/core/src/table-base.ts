@@ -20,6 +20,7 @@ import type { RawCursor } from './raw-cursor.js';
 import { SnapshotCursor } from './snapshot-cursor.js';
 import {
   allocateMeta,
+  addToSlot,
   allocateWriters,
   lockMeta,
   metaCount,
@@ -28,12 +29,15 @@ import {
   metaLastSeq,
   metaRangeTombstones,
   publishWrites,
+  publishTurn,
+  raiseLastSeq,
   setMetaFrozen,
+  takeWriterSlot,
   unlockMeta,
+  visibleTurn,
   WRITERS_NEXT_WORD,
-  WRITERS_TURN_WORD,
-  WRITERS_WAITERS_WORD,
   writersBase,
+  writersSum,
 } from './table-meta.js';
 import type {
   Capabilities,
@@ -84,8 +88,6 @@ export interface TableHandle {
   readonly writers?: number;
 }
 
-/** Spins on the turn word before a writer sleeps on it. */
-const TURN_SPINS = 256;
 
 /**
  * The `TableMut` contract, written once over a backend's three primitives: `insertEntry`,
@@ -127,6 +129,8 @@ export abstract class TableBase implements TableMut {
   #writers = 0;
   /** The first seq of the shared counter (its base word, read once). */
   #seqBase = 0;
+  /** Byte offset of this writer's count and dataSize slot (table-meta.ts). */
+  #slot = 0;
 
   protected constructor(arena: Arena, options: TableOptions | undefined, attached?: TableHandle) {
     this.arena = arena;
@@ -138,6 +142,7 @@ export abstract class TableBase implements TableMut {
       if (attached.writers !== undefined) {
         this.#writers = attached.writers;
         this.#seqBase = writersBase(arena, attached.writers);
+        this.#slot = takeWriterSlot(arena, attached.writers);
       }
       return;
     }
@@ -227,15 +232,21 @@ export abstract class TableBase implements TableMut {
   // ---- state -------------------------------------------------------------------------------
 
   get count(): number {
+    if (this.#writers !== 0) return writersSum(this.arena, this.#writers, 0);
     return metaCount(this.arena, this.meta);
   }
 
   get dataSize(): number {
+    if (this.#writers !== 0) return writersSum(this.arena, this.#writers, 1);
     return metaDataSize(this.arena, this.meta);
   }
 
+  /** Shared writes: the higher of the explicit seqs' lastSeq and the counter's visible seq. */
   get lastSeq(): number {
-    return metaLastSeq(this.arena, this.meta);
+    const last = metaLastSeq(this.arena, this.meta);
+    if (this.#writers === 0) return last;
+    const visible = this.#seqBase + visibleTurn(this.arena, this.#writers) - 1;
+    return visible > last ? visible : last;
   }
 
   get frozen(): boolean {
@@ -265,8 +276,10 @@ export abstract class TableBase implements TableMut {
     if (this.#readOnly) throw readOnlyError('share writable');
     const arena = this.arena.shareWritable();
     if (this.#writers === 0) {
-      this.#writers = allocateWriters(this.arena, this.lastSeq + 1);
+      const writers = allocateWriters(this.arena, this.lastSeq + 1, this.count, this.dataSize);
+      this.#slot = takeWriterSlot(this.arena, writers);
       this.#seqBase = this.lastSeq + 1;
+      this.#writers = writers;
     }
     return { arena, meta: this.meta, id: this.id, limits: this.limits, writers: this.#writers };
   }
@@ -372,10 +385,10 @@ export abstract class TableBase implements TableMut {
         }
       }
     } catch (error) {
-      if (auto) this.#publishShared(turn, n, 0, 0, -1);
+      if (auto) publishTurn(this.arena, this.#writers, turn, n);
       throw error;
     }
-    if (shared) this.#publishShared(turn, n, n, bytes, first + n - 1);
+    if (shared) this.#publishShared(turn, n, bytes, first + n - 1);
     else if (n > 0) publishWrites(this.arena, this.meta, n, bytes, first + n - 1);
     batch.sequence = first;
     return first;
@@ -405,8 +418,8 @@ export abstract class TableBase implements TableMut {
   /**
    * A write while writes are shared. Room first (`MEMREP_ARENA_FULL` before a seq is taken),
    * then the seq: explicit, or the next of the shared counter; then the insert, lock-free;
-   * then the publication: a counter seq waits for its turn, so that `lastSeq` passes seqs in
-   * order (what a default snapshot reads), and counts under the lock word.
+   * then the publication: counts in this writer's slot, and `lastSeq` (what a default
+   * snapshot reads) passes counter seqs in order, whichever writer finishes first.
    */
   #writeShared(key: Uint8Array, value: Uint8Array | undefined, seq: number | undefined): number {
     const vl = value === undefined ? 0 : value.length;
@@ -416,10 +429,10 @@ export abstract class TableBase implements TableMut {
     try {
       this.insertEntry(key, value, s, false);
     } catch (error) {
-      if (turn >= 0) this.#publishShared(turn, 1, 0, 0, -1);
+      if (turn >= 0) publishTurn(this.arena, this.#writers, turn, 1);
       throw error;
     }
-    this.#publishShared(turn, 1, 1, key.length + vl, s);
+    this.#publishShared(turn, 1, key.length + vl, s);
     return s;
   }
 
@@ -429,12 +442,10 @@ export abstract class TableBase implements TableMut {
     }
     const turn = seq === undefined ? this.#takeSeqs(1) : -1;
     const s = seq === undefined ? this.#seqBase + turn : this.#firstSeq(seq, 1);
-    if (turn >= 0) this.#awaitTurn(turn);
     lockMeta(this.arena, this.#writers);
     appendRangeTombstone(this.arena, this.meta, start, end, s);
-    publishWrites(this.arena, this.meta, 1, start.length + end.length, s);
     unlockMeta(this.arena, this.#writers);
-    if (turn >= 0) this.#passTurn(turn + 1);
+    this.#publishShared(turn, 1, start.length + end.length, s);
     this.onArenaAllocated();
     return s;
   }
@@ -460,39 +471,17 @@ export abstract class TableBase implements TableMut {
   }
 
   /**
-   * Publishes `entries` writes of `bytes` bytes up to seq `last` (-1: none, a failed write).
-   * `turn` >= 0: the relative seq of the first of the `n` counter seqs they used, whose turn
-   * it waits for and then passes on; -1: explicit seqs, published when done.
+   * Publishes `n` writes of `bytes` bytes up to seq `last`: counts in this writer's slot; then
+   * `turn` >= 0 (the relative seq of the first of the `n` counter seqs they used) publishes
+   * them in seq order (`publishTurn`), -1 (explicit seqs) raises lastSeq under the lock.
    */
-  #publishShared(turn: number, n: number, entries: number, bytes: number, last: number): void {
-    if (turn >= 0) this.#awaitTurn(turn);
-    if (entries > 0) {
+  #publishShared(turn: number, n: number, bytes: number, last: number): void {
+    addToSlot(this.arena, this.#slot, n, bytes);
+    if (turn >= 0) publishTurn(this.arena, this.#writers, turn, n);
+    else {
       lockMeta(this.arena, this.#writers);
-      publishWrites(this.arena, this.meta, entries, bytes, last);
+      raiseLastSeq(this.arena, this.meta, last);
       unlockMeta(this.arena, this.#writers);
-    }
-    if (turn >= 0) this.#passTurn(turn + n);
-  }
-
-  #awaitTurn(turn: number): void {
-    const word = (this.#writers >> 2) + WRITERS_TURN_WORD;
-    for (let spins = 0; ; spins++) {
-      const i32 = this.arena.i32;
-      const now = Atomics.load(i32, word);
-      if (now === turn) return;
-      if (spins < TURN_SPINS) continue;
-      Atomics.add(i32, word + 1, 1);
-      Atomics.wait(i32, word, now, 10);
-      Atomics.sub(i32, word + 1, 1);
-    }
-  }
-
-  #passTurn(next: number): void {
-    const i32 = this.arena.i32;
-    const word = (this.#writers >> 2) + WRITERS_TURN_WORD;
-    Atomics.store(i32, word, next);
-    if (Atomics.load(i32, (this.#writers >> 2) + WRITERS_WAITERS_WORD) !== 0) {
-      Atomics.notify(i32, word);
     }
   }
 

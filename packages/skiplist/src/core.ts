@@ -450,7 +450,7 @@ export class SkipListCore {
     for (;;) {
       i32[nw + NEXT0_WORD] = next[0];
       const p = (prev[0] >> 2) + NEXT0_WORD;
-      if (Atomics.compareExchange(i32, p, next[0], node) === next[0]) break;
+      if (this.link(i32, p, next[0], node)) break;
       prev[0] = this.#searchLevel(prev[0], 0, key, klen, tp, seq);
       next[0] = this.#found;
       if (this.#dup) throw duplicateSeqError(key, seq);
@@ -467,7 +467,7 @@ export class SkipListCore {
         i32[nw + 4 + 2 * l] = n === 0 ? 0 : entryPrefix32(i32, arena.bytes, n);
         i32[nw + 3 + 2 * l] = n;
         const pw = (prev[l] >> 2) + 3 + 2 * l;
-        if (Atomics.compareExchange(i32, pw, n, node) === n) {
+        if (this.link(i32, pw, n, node)) {
           i32[pw + 1] = tp;
           break;
         }
@@ -477,6 +477,14 @@ export class SkipListCore {
       }
     }
     return node;
+  }
+
+  /**
+   * The linearization step of `insertShared`: sets the next offset at `word` from `expected`
+   * to `node` if it still is `expected`, atomically; whether it did.
+   */
+  link(i32: Int32Array, word: number, expected: number, node: number): boolean {
+    return Atomics.compareExchange(i32, word, expected, node) === expected;
   }
 
   /** Set by `#searchLevel`: the node after the level's predecessor, and whether it is the target's pair. */

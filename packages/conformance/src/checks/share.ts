@@ -346,8 +346,6 @@ export interface WritersRun {
   /** Writes per writer (ignored by 'full', which writes until the arena is full). */
   readonly n: number;
   readonly timeout: number;
-  /** The broken variant: the workers link with plain stores instead of exchanges. */
-  readonly brokenLink?: boolean;
 }
 
 interface WriterReport {
@@ -383,7 +381,6 @@ export async function runConcurrentWriters(run: WritersRun): Promise<WritersOutc
         writer,
         n,
         control,
-        brokenLink: run.brokenLink === true,
       },
       execArgv: withoutConditions(process.execArgv),
     });
