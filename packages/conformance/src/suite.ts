@@ -33,6 +33,7 @@ export function checkContext<O extends TableOptions>(
       shareRequiresFrozen: options.supports.shareRequiresFrozen === true,
       concurrentWrites: options.supports.concurrentWrites === true,
     },
+    concurrentWritesDeclared: options.supports.concurrentWrites !== undefined,
     share: options.share,
     smallBlockSize: options.smallArena?.blockSize ?? 4096,
     smallMaxSize: options.smallArena?.maxSize ?? 65536,

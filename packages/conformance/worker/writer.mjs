@@ -8,14 +8,14 @@
  *               or 'reader': check visibility until the writers are done
  *   control     SharedArrayBuffer of Int32: [0] go (set by the main thread), [1] writers done
  *
- * Values spell their key (`valueOf`), so a torn entry shows. Reports
+ * Values spell their key (`writerValue`), so a torn entry shows. Reports
  * { type: 'done', written, duplicates, full, errors }.
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { dupSeq, spells, valueOf, writerKey } from './writers-plan.mjs';
+import { dupSeq, spells, writerKey, writerValue } from './writers-plan.mjs';
 
 const decoder = new TextDecoder();
 
@@ -36,7 +36,7 @@ function write(table, mode, writer, n, WriteBatch) {
     for (let i = 0; i < n; i++) {
       const key = writerKey(mode, writer, i);
       try {
-        table.put(key, valueOf(key), dupSeq(i));
+        table.put(key, writerValue(key), dupSeq(i));
         written++;
       } catch (error) {
         if (error?.code !== 'MEMREP_DUPLICATE_SEQ') throw error;
@@ -49,7 +49,7 @@ function write(table, mode, writer, n, WriteBatch) {
     while (full < 8) {
       const key = writerKey(mode, writer, written);
       try {
-        table.put(key, valueOf(key, 200));
+        table.put(key, writerValue(key, 200));
         written++;
       } catch (error) {
         if (error?.code !== 'MEMREP_ARENA_FULL') throw error;
@@ -64,13 +64,13 @@ function write(table, mode, writer, n, WriteBatch) {
       batch.clear();
       for (let j = 0; j < 4; j++) {
         const key = writerKey(mode, writer, i + j);
-        batch.put(key, valueOf(key));
+        batch.put(key, writerValue(key));
       }
       table.write(batch);
       i += 4;
     } else {
       const key = writerKey(mode, writer, i);
-      table.put(key, valueOf(key));
+      table.put(key, writerValue(key));
       i++;
     }
   }

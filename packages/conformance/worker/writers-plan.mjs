@@ -12,7 +12,7 @@ export function writerKey(mode, writer, i) {
 }
 
 /** The value of `key`: the key twice over, then a marker byte (0x5a). */
-export function valueOf(key, pad = 0) {
+export function writerValue(key, pad = 0) {
   const value = new Uint8Array(2 * key.length + 1 + pad);
   value.set(key, 0);
   value.set(key, key.length);
@@ -20,7 +20,7 @@ export function valueOf(key, pad = 0) {
   return value;
 }
 
-/** Whether `value` is `valueOf(key)` (any pad). */
+/** Whether `value` is `writerValue(key)` (any pad). */
 export function spells(key, value) {
   if (value.length < 2 * key.length + 1 || value[2 * key.length] !== 0x5a) return false;
   for (let i = 0; i < key.length; i++) {
@@ -31,4 +31,3 @@ export function spells(key, value) {
 
 /** Explicit seq of op i in mode 'dups'. */
 export const dupSeq = (i) => 1000 + i;
-

@@ -19,8 +19,8 @@ import {
 import type { RawCursor } from './raw-cursor.js';
 import { SnapshotCursor } from './snapshot-cursor.js';
 import {
-  allocateMeta,
   addToSlot,
+  allocateMeta,
   allocateWriters,
   lockMeta,
   metaCount,
@@ -28,8 +28,8 @@ import {
   metaFrozen,
   metaLastSeq,
   metaRangeTombstones,
-  publishWrites,
   publishTurn,
+  publishWrites,
   raiseLastSeq,
   setMetaFrozen,
   takeWriterSlot,
@@ -87,7 +87,6 @@ export interface TableHandle {
   /** Offset of the shared writers' words (table-meta.ts): present, `attach` gives a writer. */
   readonly writers?: number;
 }
-
 
 /**
  * The `TableMut` contract, written once over a backend's three primitives: `insertEntry`,
@@ -423,7 +422,8 @@ export abstract class TableBase implements TableMut {
    */
   #writeShared(key: Uint8Array, value: Uint8Array | undefined, seq: number | undefined): number {
     const vl = value === undefined ? 0 : value.length;
-    if (!this.arena.reserve(this.maxInsertBytes(key.length, vl))) this.#arenaFull(1, key.length + vl);
+    if (!this.arena.reserve(this.maxInsertBytes(key.length, vl)))
+      this.#arenaFull(1, key.length + vl);
     const turn = seq === undefined ? this.#takeSeqs(1) : -1;
     const s = seq === undefined ? this.#seqBase + turn : this.#firstSeq(seq, 1);
     try {

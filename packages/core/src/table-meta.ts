@@ -116,7 +116,12 @@ const WRITERS_ALLOCATION = 4 * (RING_LENGTH_WORD + RING) + 64;
  * Allocates the shared writers' words, 64-aligned, counting seqs from `base` and counts from
  * `count` and `dataSize`; returns their offset.
  */
-export function allocateWriters(arena: Arena, base: number, count: number, dataSize: number): number {
+export function allocateWriters(
+  arena: Arena,
+  base: number,
+  count: number,
+  dataSize: number,
+): number {
   const at = (arena.allocate(WRITERS_ALLOCATION) + 63) & ~63;
   const f64 = arena.f64;
   f64[(at + WRITERS_BASE_BYTE) >> 3] = base;

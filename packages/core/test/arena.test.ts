@@ -276,7 +276,7 @@ describe('Arena regions', () => {
       const arena = new Arena({ blockSize, maxSize: 256 * PAGE });
       const off = arena.allocate(16);
       arena.bytes.set([10, 20, 30, 40], off);
-      const core = new URL('../dist/index.js', import.meta.url).href;
+      const core = new URL('../dist/backend.js', import.meta.url).href;
       const worker = new Worker(
         `const { parentPort, workerData } = require('node:worker_threads');
         (async () => {

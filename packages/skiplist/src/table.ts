@@ -172,7 +172,6 @@ export class SkipListTable extends TableBase {
     return this.#shared || this.count < 2 * ZONE_ENTRIES ? node : node + ZONE_CHUNK_SIZE;
   }
 
-
   protected findEntry(key: Uint8Array, snapshot: number): number {
     return this.list.findNewest(this.head, key, snapshot);
   }

@@ -18,7 +18,14 @@ async function damage(mode: WritersRun['mode'], target: WritersRun['target']): P
   const table = createTable(
     mode === 'full' ? { blockSize: 64 * 1024, maxSize: 1024 * 1024 } : { blockSize: 64 * 1024 },
   );
-  const o = await runConcurrentWriters({ table, target, mode, writers: 3, n: 2000, timeout: 60_000 });
+  const o = await runConcurrentWriters({
+    table,
+    target,
+    mode,
+    writers: 3,
+    n: 2000,
+    timeout: 60_000,
+  });
   return o.lost + o.duplicated + o.torn + o.readerErrors.length;
 }
 

@@ -12,7 +12,7 @@ import {
   workloadKey,
   workloadValue,
 } from '../../worker/workload.mjs';
-import { dupSeq, spells, valueOf, writerKey } from '../../worker/writers-plan.mjs';
+import { dupSeq, spells, writerKey, writerValue } from '../../worker/writers-plan.mjs';
 import type { CheckContext, ConformanceCheck, ConformanceTable } from '../options.js';
 import {
   cursorLines,
@@ -460,7 +460,8 @@ export async function runConcurrentWriters(run: WritersRun): Promise<WritersOutc
       held.delete(name);
     };
     if (mode === 'disjoint') {
-      for (let w = 0; w < writers; w++) for (let i = 0; i < n; i++) expect(writerKey(mode, w, i), 0, 1);
+      for (let w = 0; w < writers; w++)
+        for (let i = 0; i < n; i++) expect(writerKey(mode, w, i), 0, 1);
     } else if (mode === 'same') {
       for (let i = 0; i < n; i++) expect(writerKey(mode, 0, i), 0, writers);
     } else if (mode === 'dups') {
@@ -499,7 +500,7 @@ const WRITERS = 3;
 
 export function concurrentWriterChecks(ctx: CheckContext): ConformanceCheck[] {
   if (!ctx.supports.concurrentWrites) {
-    if (!ctx.supports.share) return [];
+    if (!ctx.supports.share || !ctx.concurrentWritesDeclared) return [];
     return [
       {
         group: writersGroup,
@@ -537,10 +538,19 @@ export function concurrentWriterChecks(ctx: CheckContext): ConformanceCheck[] {
       async run(ctx) {
         const table = ctx.create({ blockSize: ctx.smallBlockSize });
         const o = await runConcurrentWriters({
-          table, target: target(), mode: 'disjoint', writers: WRITERS, n, timeout,
+          table,
+          target: target(),
+          mode: 'disjoint',
+          writers: WRITERS,
+          n,
+          timeout,
         });
         expect(pick(o)).toEqual(zero);
-        expect([o.count, o.entries, o.lastSeq]).toEqual([WRITERS * n, WRITERS * n, WRITERS * n - 1]);
+        expect([o.count, o.entries, o.lastSeq]).toEqual([
+          WRITERS * n,
+          WRITERS * n,
+          WRITERS * n - 1,
+        ]);
         const seqs = new Set<number>();
         const cursor = table.cursor();
         for (cursor.first(); cursor.valid; cursor.next()) seqs.add(cursor.seq);
@@ -554,11 +564,16 @@ export function concurrentWriterChecks(ctx: CheckContext): ConformanceCheck[] {
       async run(ctx) {
         const table = ctx.create({ blockSize: ctx.smallBlockSize });
         const o = await runConcurrentWriters({
-          table, target: target(), mode: 'same', writers: WRITERS, n, timeout,
+          table,
+          target: target(),
+          mode: 'same',
+          writers: WRITERS,
+          n,
+          timeout,
         });
         expect(pick(o)).toEqual(zero);
         expect([o.count, o.entries]).toEqual([WRITERS * n, WRITERS * n]);
-        expectBytes(table.get(writerKey('same', 0, 7)), valueOf(writerKey('same', 0, 7)));
+        expectBytes(table.get(writerKey('same', 0, 7)), writerValue(writerKey('same', 0, 7)));
       },
     },
     {
@@ -568,7 +583,12 @@ export function concurrentWriterChecks(ctx: CheckContext): ConformanceCheck[] {
       async run(ctx) {
         const table = ctx.create({ blockSize: ctx.smallBlockSize });
         const o = await runConcurrentWriters({
-          table, target: target(), mode: 'dups', writers: WRITERS, n, timeout,
+          table,
+          target: target(),
+          mode: 'dups',
+          writers: WRITERS,
+          n,
+          timeout,
         });
         expect({ lost: o.lost, duplicated: o.duplicated, torn: o.torn }).toEqual({
           lost: 0,
@@ -586,14 +606,19 @@ export function concurrentWriterChecks(ctx: CheckContext): ConformanceCheck[] {
       async run(ctx) {
         const table = ctx.create({ blockSize: 64 * 1024, maxSize: 1024 * 1024 });
         const o = await runConcurrentWriters({
-          table, target: target(), mode: 'full', writers: WRITERS, n, timeout,
+          table,
+          target: target(),
+          mode: 'full',
+          writers: WRITERS,
+          n,
+          timeout,
         });
         expect(pick(o)).toEqual(zero);
         expect(o.full).toBe(8 * WRITERS);
         expect(o.written).toBeGreaterThan(1000);
         expect([o.count, o.entries, o.lastSeq]).toEqual([o.written, o.written, o.written - 1]);
         const key = writerKey('full', 1, 5);
-        expectBytes(table.get(key), valueOf(key, 200));
+        expectBytes(table.get(key), writerValue(key, 200));
       },
     },
   ];
