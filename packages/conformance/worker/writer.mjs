@@ -11,22 +11,11 @@
  * Values spell their key (`writerValue`), so a torn entry shows. Reports
  * { type: 'done', written, duplicates, full, errors }.
  */
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { locate } from './locate.mjs';
 import { dupSeq, spells, writerKey, writerValue } from './writers-plan.mjs';
 
 const decoder = new TextDecoder();
-
-function locate(module, resolveFrom) {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(module)) return module;
-  try {
-    return pathToFileURL(createRequire(join(resolveFrom, 'package.json')).resolve(module)).href;
-  } catch {
-    return module;
-  }
-}
 
 function write(table, mode, writer, n, WriteBatch) {
   let written = 0;

@@ -524,6 +524,8 @@ export function concurrentWriterChecks(ctx: CheckContext): ConformanceCheck[] {
     return ctx.share;
   };
   const zero = { lost: 0, duplicated: 0, torn: 0, readerErrors: [] as string[] };
+  const runMode = (table: ConformanceTable, mode: WritersRun['mode']) =>
+    runConcurrentWriters({ table, target: target(), mode, writers: WRITERS, n, timeout });
   const pick = (o: WritersOutcome) => ({
     lost: o.lost,
     duplicated: o.duplicated,
@@ -537,14 +539,7 @@ export function concurrentWriterChecks(ctx: CheckContext): ConformanceCheck[] {
       timeout: timeout + 10_000,
       async run(ctx) {
         const table = ctx.create({ blockSize: ctx.smallBlockSize });
-        const o = await runConcurrentWriters({
-          table,
-          target: target(),
-          mode: 'disjoint',
-          writers: WRITERS,
-          n,
-          timeout,
-        });
+        const o = await runMode(table, 'disjoint');
         expect(pick(o)).toEqual(zero);
         expect([o.count, o.entries, o.lastSeq]).toEqual([
           WRITERS * n,
@@ -563,14 +558,7 @@ export function concurrentWriterChecks(ctx: CheckContext): ConformanceCheck[] {
       timeout: timeout + 10_000,
       async run(ctx) {
         const table = ctx.create({ blockSize: ctx.smallBlockSize });
-        const o = await runConcurrentWriters({
-          table,
-          target: target(),
-          mode: 'same',
-          writers: WRITERS,
-          n,
-          timeout,
-        });
+        const o = await runMode(table, 'same');
         expect(pick(o)).toEqual(zero);
         expect([o.count, o.entries]).toEqual([WRITERS * n, WRITERS * n]);
         expectBytes(table.get(writerKey('same', 0, 7)), writerValue(writerKey('same', 0, 7)));
@@ -582,14 +570,7 @@ export function concurrentWriterChecks(ctx: CheckContext): ConformanceCheck[] {
       timeout: timeout + 10_000,
       async run(ctx) {
         const table = ctx.create({ blockSize: ctx.smallBlockSize });
-        const o = await runConcurrentWriters({
-          table,
-          target: target(),
-          mode: 'dups',
-          writers: WRITERS,
-          n,
-          timeout,
-        });
+        const o = await runMode(table, 'dups');
         expect({ lost: o.lost, duplicated: o.duplicated, torn: o.torn }).toEqual({
           lost: 0,
           duplicated: 0,
@@ -605,14 +586,7 @@ export function concurrentWriterChecks(ctx: CheckContext): ConformanceCheck[] {
       timeout: timeout + 10_000,
       async run(ctx) {
         const table = ctx.create({ blockSize: 64 * 1024, maxSize: 1024 * 1024 });
-        const o = await runConcurrentWriters({
-          table,
-          target: target(),
-          mode: 'full',
-          writers: WRITERS,
-          n,
-          timeout,
-        });
+        const o = await runMode(table, 'full');
         expect(pick(o)).toEqual(zero);
         expect(o.full).toBe(8 * WRITERS);
         expect(o.written).toBeGreaterThan(1000);
