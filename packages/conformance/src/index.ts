@@ -1,5 +1,10 @@
 export { EDGE_BYTES, keyArbitrary } from './checks/properties.js';
 export {
+  runConcurrentWriters,
+  type WritersOutcome,
+  type WritersRun,
+} from './checks/share.js';
+export {
   compareKeys,
   type ModelBatchOp,
   ModelCursor,

@@ -61,6 +61,12 @@ export interface CheckContext {
   createWith(...args: unknown[]): ConformanceTable;
   /** The capabilities the backend declares. */
   readonly supports: Capabilities;
+  /**
+   * Whether `supports.concurrentWrites` was given at all: the check that `share({ writable:
+   * true })` throws `MEMREP_UNSUPPORTED` runs for a backend that says `false` in so many words
+   * (backends written before the capability existed return a read-only handle instead).
+   */
+  readonly concurrentWritesDeclared: boolean;
   /** How a worker attaches; undefined when none was given. */
   readonly share: ShareTarget | undefined;
   /** `smallArena.blockSize`, default 4096. */

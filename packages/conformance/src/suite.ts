@@ -11,7 +11,7 @@ import { propertyChecks } from './checks/properties.js';
 import { rangeTombstoneChecks } from './checks/range-tombstones.js';
 import { rangeChecks } from './checks/ranges.js';
 import { readChecks } from './checks/reads.js';
-import { shareChecks } from './checks/share.js';
+import { concurrentWriterChecks, shareChecks } from './checks/share.js';
 import { writeChecks } from './checks/writes.js';
 import type { CheckContext, ConformanceCheck, ConformanceOptions } from './options.js';
 
@@ -33,6 +33,7 @@ export function checkContext<O extends TableOptions>(
       shareRequiresFrozen: options.supports.shareRequiresFrozen === true,
       concurrentWrites: options.supports.concurrentWrites === true,
     },
+    concurrentWritesDeclared: options.supports.concurrentWrites !== undefined,
     share: options.share,
     smallBlockSize: options.smallArena?.blockSize ?? 4096,
     smallMaxSize: options.smallArena?.maxSize ?? 65536,
@@ -64,6 +65,7 @@ export function conformanceChecks(ctx: CheckContext): ConformanceCheck[] {
     ...accountingChecks,
     ...propertyChecks,
     ...shareChecks(ctx),
+    ...concurrentWriterChecks(ctx),
   ];
 }
 

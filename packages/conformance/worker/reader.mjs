@@ -15,10 +15,8 @@
  * writes through the attached table throw MEMREP_READ_ONLY. After the
  * writer raises the done flag the reader makes one last pass, which must see every write.
  */
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { locate } from './locate.mjs';
 import {
   batchEnd,
   isDelete,
@@ -225,20 +223,6 @@ function pass(table, plan, n, reader) {
   checkUnpinnedCursor(table, plan, S);
   checkPoints(table, plan, S, n + reader * 7);
   return S;
-}
-
-/**
- * A bare specifier resolves from `resolveFrom` (this file's own location knows only the
- * conformance package's dependencies); if that fails, as for a package exporting only an
- * `import` condition, Node resolves it from here.
- */
-function locate(module, resolveFrom) {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(module)) return module;
-  try {
-    return pathToFileURL(createRequire(join(resolveFrom, 'package.json')).resolve(module)).href;
-  } catch {
-    return module;
-  }
 }
 
 async function main() {

@@ -55,7 +55,19 @@ export interface ArenaHandle {
   readonly region: SharedArrayBuffer | SharedMemory;
   readonly blockSize: number;
   readonly maxSize: number;
+  /**
+   * Offset of the shared allocation words (`Arena.shareWritable`): present, `attach` returns an
+   * arena that allocates too; absent, a read-only one.
+   */
+  readonly control?: number;
 }
+
+/** Bytes a writer takes from the shared top at once, when several threads allocate. */
+export const SHARED_CHUNK_SIZE = 64 * 1024;
+/** Bytes of the shared allocation words: the top, then the grow lock on its own cache line. */
+const CONTROL_SIZE = 128;
+/** Word of the grow lock, relative to the control block's first word. */
+const GROW_LOCK_WORD = 16;
 
 type Region = SharedArrayBuffer | ArrayBuffer;
 
@@ -131,8 +143,14 @@ const attaching = new AttachSlot<ArenaHandle>('Arena.share()');
  *    so a reader's `refresh` costs an atomic load (~13 ns; asking a `WebAssembly.Memory` its
  *    size, `memory.buffer.byteLength`, costs ~60 ns).
  *
- * Thread safety: one writer allocates. Readers in other threads `attach` a handle and call
- * `refresh()` when they meet an offset past the end of their views.
+ * 6. Once `shareWritable` ran, every thread that allocates (this one and those that attached
+ *    its handle) takes chunks of SHARED_CHUNK_SIZE from a shared top word with one
+ *    `Atomics.compareExchange` and bump-allocates inside its chunk with plain writes; the region
+ *    grows under a lock word, by one thread at a time, so no allocation is lost or overlaps.
+ *
+ * Thread safety: one writer allocates, or, after `shareWritable`, any number of writers, one
+ * arena object each. Readers in other threads `attach` a handle and call `refresh()` when they
+ * meet an offset past the end of their views.
  */
 export class Arena {
   readonly blockSize: number;
@@ -151,6 +169,10 @@ export class Arena {
   /** The byte length of `#region` (= `bytes.length`), read without a getter call. */
   #size = 0;
   #top = 8;
+  /** Where this thread's bump area ends: `#size` for one writer, its chunk's end when shared. */
+  #limit = 0;
+  /** Word index of the shared top (0: allocation is this arena's alone). */
+  #control = 0;
 
   constructor(options: ArenaOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -172,7 +194,7 @@ export class Arena {
     this.maxSize = maxSize;
     const handle = attaching.take();
     if (handle !== undefined) {
-      this.readOnly = true;
+      this.readOnly = handle.control === undefined;
       this.shared = true;
       const region = handle.region;
       if (isSharedMemory(region)) {
@@ -184,7 +206,12 @@ export class Arena {
         this.#region = region as SharedArrayBuffer;
       }
       this.#makeViews();
-      this.#top = this.#size;
+      if (handle.control === undefined) this.#top = this.#size;
+      else {
+        this.#control = handle.control >> 2;
+        this.#top = 0;
+        this.#limit = 0;
+      }
       return;
     }
     this.readOnly = false;
@@ -215,12 +242,20 @@ export class Arena {
 
   /** Bytes reserved: the region's current size (for an attached arena, as the writer grew it). */
   get memoryUsage(): number {
-    return this.readOnly ? Atomics.load(this.i32, SIZE_WORD) : this.#size;
+    return this.readOnly || this.#control !== 0 ? Atomics.load(this.i32, SIZE_WORD) : this.#size;
   }
 
-  /** Bytes handed out, alignment padding included (the null word at offset 0 is not counted). */
+  /**
+   * Bytes handed out, alignment padding included (the null word at offset 0 is not counted);
+   * when shared writable, the chunks all writers took.
+   */
   get allocated(): number {
-    return this.#top - 8;
+    return (this.#control !== 0 ? Atomics.load(this.i32, this.#control) : this.#top) - 8;
+  }
+
+  /** Whether several threads allocate here (`shareWritable` ran, or attached writable). */
+  get concurrent(): boolean {
+    return this.#control !== 0;
   }
 
   /** The offset the next allocation would get. */
@@ -239,9 +274,119 @@ export class Arena {
   #bump(size: number): number {
     const offset = this.#top;
     const end = offset + ((size + 7) & ~7);
-    if (end > this.#size) this.#grow(end, size);
+    if (end > this.#limit) return this.#bumpSlow(size);
     this.#top = end;
     return offset;
+  }
+
+  #bumpSlow(size: number): number {
+    const aligned = (size + 7) & ~7;
+    if (this.#control === 0) {
+      const offset = this.#top;
+      this.#grow(offset + aligned, size);
+      this.#top = offset + aligned;
+      return offset;
+    }
+    const offset = this.#claim(aligned, size);
+    this.#top = offset + aligned;
+    return offset;
+  }
+
+  /**
+   * Shared: takes a new chunk of at least `aligned` bytes (SHARED_CHUNK_SIZE, or just `aligned`
+   * near maxSize) from the shared top, makes sure the region covers it, and makes it this
+   * thread's bump area; returns its start. Throws `MEMREP_ARENA_FULL` (nothing taken) when
+   * even `aligned` bytes do not fit.
+   */
+  #claim(aligned: number, size: number): number {
+    const i32 = this.i32;
+    const word = this.#control;
+    let start = 0;
+    let end = 0;
+    for (;;) {
+      const top = Atomics.load(i32, word);
+      let take = aligned > SHARED_CHUNK_SIZE ? aligned : SHARED_CHUNK_SIZE;
+      if (top + take > this.maxSize) take = aligned;
+      if (top + take > this.maxSize) {
+        throw new MemrepError(
+          'MEMREP_ARENA_FULL',
+          `allocating ${size} bytes would pass the arena's maxSize of ${this.maxSize} bytes ` +
+            `(${top - 8} already allocated)`,
+        );
+      }
+      if (Atomics.compareExchange(i32, word, top, top + take) === top) {
+        start = top;
+        end = top + take;
+        break;
+      }
+    }
+    this.#cover(end);
+    this.#limit = end;
+    return start;
+  }
+
+  /**
+   * Shared: makes sure the region holds `end` bytes and the views cover them. One thread grows
+   * at a time, under the grow lock; the others wait for it and see its growth.
+   */
+  #cover(end: number): void {
+    const i32 = this.i32;
+    const lock = this.#control + GROW_LOCK_WORD;
+    while (Atomics.load(i32, SIZE_WORD) < end) {
+      if (Atomics.compareExchange(i32, lock, 0, 1) !== 0) {
+        Atomics.wait(i32, lock, 1, 1);
+        continue;
+      }
+      try {
+        const memory = this.#memory;
+        const have = memory !== null ? memory.buffer.byteLength : this.#region.byteLength;
+        if (have < end) {
+          const grown = Math.min(Math.ceil(end / this.blockSize) * this.blockSize, this.maxSize);
+          if (memory !== null) memory.grow((grown - have) / WASM_PAGE_SIZE);
+          else (this.#region as SharedArrayBuffer).grow(grown);
+          Atomics.store(i32, SIZE_WORD, grown);
+        } else if (Atomics.load(i32, SIZE_WORD) < have) Atomics.store(i32, SIZE_WORD, have);
+      } finally {
+        Atomics.store(i32, lock, 0);
+        Atomics.notify(i32, lock);
+      }
+    }
+    if (this.#size < end) this.refresh();
+  }
+
+  /**
+   * Makes sure that the next allocations of `size` bytes in all from this thread succeed, and
+   * returns false (nothing changed) when they cannot. One writer: whether they fit. Shared:
+   * this thread's chunk is made to hold them (a new chunk is taken if it does not), so that a
+   * batch cannot run out of room halfway, whatever other threads allocate meanwhile.
+   */
+  reserve(size: number): boolean {
+    if (this.#control === 0) return this.fits(size);
+    const aligned = (size + 7) & ~7;
+    if (this.#top + aligned <= this.#limit) return true;
+    try {
+      this.#top = this.#claim(aligned, size);
+    } catch (error) {
+      if (error instanceof MemrepError && error.code === 'MEMREP_ARENA_FULL') return false;
+      throw error;
+    }
+    return true;
+  }
+
+  /**
+   * A handle whose `attach` allocates too, and from now on this arena takes its allocations in
+   * chunks from the shared top (invariant 6). Needs SharedArrayBuffer. Idempotent.
+   */
+  shareWritable(): ArenaHandle {
+    const handle = this.share();
+    if (this.readOnly) throw new MemrepError('MEMREP_READ_ONLY', 'an attached arena cannot share');
+    if (this.#control === 0) {
+      const control = this.#bump(CONTROL_SIZE);
+      this.#control = control >> 2;
+      Atomics.store(this.i32, this.#control, this.#top);
+      this.#limit = this.#top;
+    }
+    return { ...handle, control: this.#control << 2 };
   }
 
   /**
@@ -280,12 +425,17 @@ export class Arena {
 
   /** Whether `size` more bytes fit under `maxSize`. */
   fits(size: number): boolean {
-    return this.#top + ((size + 7) & ~7) <= this.maxSize;
+    const aligned = (size + 7) & ~7;
+    if (this.#control === 0) return this.#top + aligned <= this.maxSize;
+    return (
+      this.#top + aligned <= this.#limit ||
+      Atomics.load(this.i32, this.#control) + aligned <= this.maxSize
+    );
   }
 
   /** Reader side: picks up growth made by the writer. Returns true if the views changed. */
   refresh(): boolean {
-    if (Atomics.load(this.i32, SIZE_WORD) === this.#size) return false;
+    if (Atomics.load(this.i32, SIZE_WORD) <= this.#size) return false;
     if (this.#memory !== null) this.#region = this.#memory.buffer;
     this.#makeViews();
     return true;
@@ -343,6 +493,8 @@ export class Arena {
   #makeViews(): void {
     const length = this.#region.byteLength;
     this.#size = length;
+    if (this.#control === 0) this.#limit = length;
+    if (this.#record !== null) this.#record.bytes = length;
     this.buffer = this.#region;
     this.bytes = new Uint8Array(this.#region, 0, length);
     this.i32 = new Int32Array(this.#region, 0, length >>> 2);

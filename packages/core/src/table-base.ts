@@ -19,14 +19,25 @@ import {
 import type { RawCursor } from './raw-cursor.js';
 import { SnapshotCursor } from './snapshot-cursor.js';
 import {
+  addToSlot,
   allocateMeta,
+  allocateWriters,
+  lockMeta,
   metaCount,
   metaDataSize,
   metaFrozen,
   metaLastSeq,
   metaRangeTombstones,
+  publishTurn,
   publishWrites,
+  raiseLastSeq,
   setMetaFrozen,
+  takeWriterSlot,
+  unlockMeta,
+  visibleTurn,
+  WRITERS_NEXT_WORD,
+  writersBase,
+  writersSum,
 } from './table-meta.js';
 import type {
   Capabilities,
@@ -73,6 +84,8 @@ export interface TableHandle {
   readonly meta: number;
   readonly id: number;
   readonly limits: TableLimits;
+  /** Offset of the shared writers' words (table-meta.ts): present, `attach` gives a writer. */
+  readonly writers?: number;
 }
 
 /**
@@ -111,6 +124,12 @@ export abstract class TableBase implements TableMut {
   readonly #last: { iterator: unknown; cursor: unknown } = { iterator: null, cursor: null };
   /** The fragmented view of the range tombstones, rebuilt when their number changes. */
   #fragments: FragmentedRangeTombstones | null = null;
+  /** Offset of the shared writers' words once writes are shared (0: this thread writes alone). */
+  #writers = 0;
+  /** The first seq of the shared counter (its base word, read once). */
+  #seqBase = 0;
+  /** Byte offset of this writer's count and dataSize slot (table-meta.ts). */
+  #slot = 0;
 
   protected constructor(arena: Arena, options: TableOptions | undefined, attached?: TableHandle) {
     this.arena = arena;
@@ -118,7 +137,12 @@ export abstract class TableBase implements TableMut {
       this.id = attached.id;
       this.meta = attached.meta;
       this.limits = attached.limits;
-      this.#readOnly = true;
+      this.#readOnly = attached.writers === undefined;
+      if (attached.writers !== undefined) {
+        this.#writers = attached.writers;
+        this.#seqBase = writersBase(arena, attached.writers);
+        this.#slot = takeWriterSlot(arena, attached.writers);
+      }
       return;
     }
     this.limits = resolveLimits(options);
@@ -202,15 +226,21 @@ export abstract class TableBase implements TableMut {
   // ---- state -------------------------------------------------------------------------------
 
   get count(): number {
+    if (this.#writers !== 0) return writersSum(this.arena, this.#writers, 0);
     return metaCount(this.arena, this.meta);
   }
 
   get dataSize(): number {
+    if (this.#writers !== 0) return writersSum(this.arena, this.#writers, 1);
     return metaDataSize(this.arena, this.meta);
   }
 
+  /** Shared writes: the higher of the explicit seqs' lastSeq and the counter's visible seq. */
   get lastSeq(): number {
-    return metaLastSeq(this.arena, this.meta);
+    const last = metaLastSeq(this.arena, this.meta);
+    if (this.#writers === 0) return last;
+    const visible = this.#seqBase + visibleTurn(this.arena, this.#writers) - 1;
+    return visible > last ? visible : last;
   }
 
   get frozen(): boolean {
@@ -228,6 +258,29 @@ export abstract class TableBase implements TableMut {
 
   protected tableHandle(): TableHandle {
     return { arena: this.arena.share(), meta: this.meta, id: this.id, limits: this.limits };
+  }
+
+  /**
+   * Kit, for a backend with `capabilities.concurrentWrites`: from now on writes of every thread
+   * go through the shared path (seqs from one counter, published in seq order, accounting
+   * under the lock word) and the arena allocates in shared chunks. Returns the handle whose
+   * attach writes. Idempotent; throws `MEMREP_READ_ONLY` on a read-only view.
+   */
+  protected writableTableHandle(): TableHandle {
+    if (this.#readOnly) throw readOnlyError('share writable');
+    const arena = this.arena.shareWritable();
+    if (this.#writers === 0) {
+      const writers = allocateWriters(this.arena, this.lastSeq + 1, this.count, this.dataSize);
+      this.#slot = takeWriterSlot(this.arena, writers);
+      this.#seqBase = this.lastSeq + 1;
+      this.#writers = writers;
+    }
+    return { arena, meta: this.meta, id: this.id, limits: this.limits, writers: this.#writers };
+  }
+
+  /** Whether writes are shared with other threads (`writableTableHandle` ran, or attached so). */
+  protected get sharedWrites(): boolean {
+    return this.#writers !== 0;
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -250,6 +303,7 @@ export abstract class TableBase implements TableMut {
     assertRangeBounds(start, end);
     this.#assertBoundLength(start.length);
     this.#assertBoundLength(end.length);
+    if (this.#writers !== 0) return this.#deleteRangeShared(start, end, seq);
     const s = this.#firstSeq(seq, 1);
     appendRangeTombstone(this.arena, this.meta, start, end, s);
     this.onArenaAllocated();
@@ -267,7 +321,9 @@ export abstract class TableBase implements TableMut {
       throw invalidArgument(`batch must be a WriteBatch; got ${String(batch)}`);
     }
     const n = batch.count;
-    const first = this.#firstSeq(seq, n);
+    const shared = this.#writers !== 0;
+    const auto = shared && seq === undefined;
+    let first = auto ? this.#seqBase : this.#firstSeq(seq, n);
     const lastSeq = this.lastSeq;
     const rep = batch.rep;
     const limits = this.limits;
@@ -285,14 +341,14 @@ export abstract class TableBase implements TableMut {
       if (kl > limits.maxKeySize) throw limitExceeded('maxKeySize', limits.maxKeySize, kl);
       if (vl > limits.maxValueSize) throw limitExceeded('maxValueSize', limits.maxValueSize, vl);
       const s = first + reader.index;
-      if (s <= lastSeq) {
+      if (!auto && (shared || s <= lastSeq)) {
         const key = reader.key();
         const off = this.findEntry(key, s);
         if (off !== 0 && this.arena.f64[(off >> 3) + 1] === s) throw duplicateSeqError(key, s);
       }
       need += this.maxInsertBytes(kl, vl);
     }
-    if (!this.arena.fits(need)) {
+    if (!this.arena.reserve(need)) {
       throw new MemrepError(
         'MEMREP_ARENA_FULL',
         `this batch of ${n} operations may need up to ${need} bytes, more than the arena's ` +
@@ -300,24 +356,34 @@ export abstract class TableBase implements TableMut {
           'allocated); nothing was written',
       );
     }
+    const turn = auto ? this.#takeSeqs(n) : -1;
+    if (auto) first += turn;
     reader = new WriteBatchReader(rep);
     let bytes = 0;
-    while (reader.next()) {
-      const s = first + reader.index;
-      bytes += reader.keyLength + reader.valueLength;
-      if (reader.tag === TAG_RANGE_DELETE) {
-        appendRangeTombstone(this.arena, this.meta, reader.key(), reader.value(), s);
-        this.onArenaAllocated();
-      } else {
-        this.insertEntry(
-          reader.key(),
-          reader.tag === TAG_PUT ? reader.value() : undefined,
-          s,
-          s > lastSeq,
-        );
+    try {
+      while (reader.next()) {
+        const s = first + reader.index;
+        bytes += reader.keyLength + reader.valueLength;
+        if (reader.tag === TAG_RANGE_DELETE) {
+          if (shared) lockMeta(this.arena, this.#writers);
+          appendRangeTombstone(this.arena, this.meta, reader.key(), reader.value(), s);
+          if (shared) unlockMeta(this.arena, this.#writers);
+          this.onArenaAllocated();
+        } else {
+          this.insertEntry(
+            reader.key(),
+            reader.tag === TAG_PUT ? reader.value() : undefined,
+            s,
+            !shared && s > lastSeq,
+          );
+        }
       }
+    } catch (error) {
+      if (auto) publishTurn(this.arena, this.#writers, turn, n);
+      throw error;
     }
-    if (n > 0) publishWrites(this.arena, this.meta, n, bytes, first + n - 1);
+    if (shared) this.#publishShared(turn, n, bytes, first + n - 1);
+    else if (n > 0) publishWrites(this.arena, this.meta, n, bytes, first + n - 1);
     batch.sequence = first;
     return first;
   }
@@ -330,6 +396,7 @@ export abstract class TableBase implements TableMut {
   }
 
   #write(key: Uint8Array, value: Uint8Array | undefined, seq: number | undefined): number {
+    if (this.#writers !== 0) return this.#writeShared(key, value, seq);
     const s = this.#firstSeq(seq, 1);
     this.insertEntry(key, value, s, s > this.lastSeq);
     publishWrites(
@@ -340,6 +407,77 @@ export abstract class TableBase implements TableMut {
       s,
     );
     return s;
+  }
+
+  /**
+   * A write while writes are shared. Room first (`MEMREP_ARENA_FULL` before a seq is taken),
+   * then the seq: explicit, or the next of the shared counter; then the insert, lock-free;
+   * then the publication: counts in this writer's slot, and `lastSeq` (what a default
+   * snapshot reads) passes counter seqs in order, whichever writer finishes first.
+   */
+  #writeShared(key: Uint8Array, value: Uint8Array | undefined, seq: number | undefined): number {
+    const vl = value === undefined ? 0 : value.length;
+    if (!this.arena.reserve(this.maxInsertBytes(key.length, vl)))
+      this.#arenaFull(1, key.length + vl);
+    const turn = seq === undefined ? this.#takeSeqs(1) : -1;
+    const s = seq === undefined ? this.#seqBase + turn : this.#firstSeq(seq, 1);
+    try {
+      this.insertEntry(key, value, s, false);
+    } catch (error) {
+      if (turn >= 0) publishTurn(this.arena, this.#writers, turn, 1);
+      throw error;
+    }
+    this.#publishShared(turn, 1, key.length + vl, s);
+    return s;
+  }
+
+  #deleteRangeShared(start: Uint8Array, end: Uint8Array, seq: number | undefined): number {
+    if (!this.arena.reserve(rangeTombstoneSize(start.length, end.length))) {
+      this.#arenaFull(1, start.length + end.length);
+    }
+    const turn = seq === undefined ? this.#takeSeqs(1) : -1;
+    const s = seq === undefined ? this.#seqBase + turn : this.#firstSeq(seq, 1);
+    lockMeta(this.arena, this.#writers);
+    appendRangeTombstone(this.arena, this.meta, start, end, s);
+    unlockMeta(this.arena, this.#writers);
+    this.#publishShared(turn, 1, start.length + end.length, s);
+    this.onArenaAllocated();
+    return s;
+  }
+
+  #arenaFull(n: number, bytes: number): never {
+    throw new MemrepError(
+      'MEMREP_ARENA_FULL',
+      `this write of ${n} operation(s), ${bytes} bytes, does not fit the arena's maxSize of ` +
+        `${this.arena.maxSize} bytes (${this.arena.allocated} already allocated); nothing was written`,
+    );
+  }
+
+  /** `n` seqs from the shared counter: the first, relative to the base (its turn). */
+  #takeSeqs(n: number): number {
+    const i32 = this.arena.i32;
+    const word = (this.#writers >> 2) + WRITERS_NEXT_WORD;
+    const rel = Atomics.add(i32, word, n);
+    if (rel < 0 || rel + n > 0x7fffffff || this.#seqBase + rel + n > SEQ_LIMIT) {
+      Atomics.sub(i32, word, n);
+      throw seqsExhausted(this.#seqBase + rel - 1, n);
+    }
+    return rel;
+  }
+
+  /**
+   * Publishes `n` writes of `bytes` bytes up to seq `last`: counts in this writer's slot; then
+   * `turn` >= 0 (the relative seq of the first of the `n` counter seqs they used) publishes
+   * them in seq order (`publishTurn`), -1 (explicit seqs) raises lastSeq under the lock.
+   */
+  #publishShared(turn: number, n: number, bytes: number, last: number): void {
+    addToSlot(this.arena, this.#slot, n, bytes);
+    if (turn >= 0) publishTurn(this.arena, this.#writers, turn, n);
+    else {
+      lockMeta(this.arena, this.#writers);
+      raiseLastSeq(this.arena, this.meta, last);
+      unlockMeta(this.arena, this.#writers);
+    }
   }
 
   /** The seq of the first of `n` writes: `seq`, or `lastSeq + 1`; all n must stay below 2^53. */
@@ -392,7 +530,7 @@ export abstract class TableBase implements TableMut {
   /** The fragmented view of the list whose newest record is `head` (not 0). */
   #fragmentsAt(head: number): FragmentedRangeTombstones {
     const arena = this.arena;
-    if (this.#readOnly) arena.refresh();
+    if (this.#readOnly || this.#writers !== 0) arena.refresh();
     const fragments = this.#fragments;
     if (fragments !== null && fragments.count === rangeTombstoneCount(arena, head)) {
       return fragments;

@@ -339,8 +339,13 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   /**
    * A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer and a
    * fixed-length prefix extractor (a function cannot be posted): otherwise `MEMREP_UNSUPPORTED`.
+   * Read-only: `writable: true` throws `MEMREP_UNSUPPORTED` (capability `concurrentWrites`
+   * absent: the buckets' heads and chunk records are not yet written lock-free).
    */
-  override share(): HashSkipListHandle {
+  override share(options?: { writable?: boolean }): HashSkipListHandle {
+    if (options?.writable === true) {
+      throw unsupported('HashSkipListTable cannot be written from several threads at once');
+    }
     if (this.#fixed < 0) {
       throw unsupported(
         'share() needs a fixed-length prefixExtractor: a function cannot be posted to a worker',

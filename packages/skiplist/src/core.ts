@@ -149,8 +149,11 @@ const DEFAULT_SEED = 0x2545f491;
  */
 export class SkipListCore {
   readonly arena: Arena;
-  /** Whether this core reads lists another thread writes (Atomics loads, view refresh). */
-  readonly concurrent: boolean;
+  /**
+   * Whether this core reads lists another thread writes (Atomics loads, view refresh). Set for
+   * good by `shareWrites`.
+   */
+  concurrent: boolean;
   /** `[base, upper]`: see `Branching`. */
   readonly branching: readonly [2 | 4, 2 | 4];
   /** log2(base): leading zero bits a draw needs to climb to level 1. */
@@ -228,6 +231,11 @@ export class SkipListCore {
     const base = this.#baseBits;
     const h = c < base ? 1 : 2 + ((c - base) >> this.#upperShift);
     return h < maxHeight ? h : maxHeight;
+  }
+
+  /** From now on other threads write these lists too: reads load with Atomics and refresh. */
+  shareWrites(): void {
+    this.concurrent = true;
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -394,6 +402,132 @@ export class SkipListCore {
       prevPrefix[l] = tp;
     }
     return node;
+  }
+
+  /**
+   * `insert` for lists that several threads write at once (each through its own core, over its
+   * own arena object); lock-free. Searches every level from the top (no splice), writes the
+   * node, links level 0 with `Atomics.compareExchange` (the linearization point: the node is in
+   * the list from then on), then each level above, bottom-up. A failed exchange means another
+   * thread linked a node after the predecessor: the search of that level resumes from that
+   * predecessor, which is still before the key because nothing is ever unlinked (invariant 4)
+   * and no offset is ever reused (no ABA). Returns the node's offset.
+   *
+   * The cached prefix words are written after the link they sit beside and may lag behind it,
+   * so they are only ever a hint to go down (readers' use, invariant 3); this search compares
+   * with the nodes' own prefixes. A list written here is never again written by `insert`.
+   *
+   * REQUIRES: key and value validated; the arena allocates for this thread (`Arena.attach` of a
+   * writable handle, or the owner after `shareWritable`).
+   * Throws `MEMREP_DUPLICATE_SEQ` (the pair is held, or another thread linked it first: exactly
+   * one of the racers succeeds) or `MEMREP_ARENA_FULL`, the list unchanged (a node that lost the
+   * race stays unlinked, unreachable).
+   */
+  insertShared(head: number, key: Uint8Array, value: Uint8Array | undefined, seq: number): number {
+    const arena = this.arena;
+    arena.refresh();
+    const prev = this.#prev;
+    const next = this.#next;
+    const klen = key.length;
+    const tp = arenaPrefix32(key, 0, klen);
+    const hw = head >> 2;
+    let height = Atomics.load(arena.i32, hw + HEAD_HEIGHT_WORD);
+    let x = head;
+    for (let l = height - 1; l >= 0; l--) {
+      x = this.#searchLevel(x, l, key, klen, tp, seq);
+      prev[l] = x;
+      next[l] = this.#found;
+    }
+    if (this.#dup) throw duplicateSeqError(key, seq);
+    const h = this.randomHeight(arena.i32[hw + HEAD_MAX_HEIGHT_WORD]);
+    const node = writeEntry(arena, 2 * h - 1, key, value, seq);
+    let i32 = arena.i32;
+    const nw = node >> 2;
+    for (let l = height; l < h; l++) {
+      prev[l] = head;
+      next[l] = 0;
+    }
+    for (;;) {
+      i32[nw + NEXT0_WORD] = next[0];
+      const p = (prev[0] >> 2) + NEXT0_WORD;
+      if (this.link(i32, p, next[0], node)) break;
+      prev[0] = this.#searchLevel(prev[0], 0, key, klen, tp, seq);
+      next[0] = this.#found;
+      if (this.#dup) throw duplicateSeqError(key, seq);
+      i32 = arena.i32;
+    }
+    while (h > height) {
+      const seen = Atomics.compareExchange(i32, hw + HEAD_HEIGHT_WORD, height, h);
+      if (seen === height || seen >= h) break;
+      height = seen;
+    }
+    for (let l = 1; l < h; l++) {
+      for (;;) {
+        const n = next[l];
+        i32[nw + 4 + 2 * l] = n === 0 ? 0 : entryPrefix32(i32, arena.bytes, n);
+        i32[nw + 3 + 2 * l] = n;
+        const pw = (prev[l] >> 2) + 3 + 2 * l;
+        if (this.link(i32, pw, n, node)) {
+          i32[pw + 1] = tp;
+          break;
+        }
+        prev[l] = this.#searchLevel(prev[l], l, key, klen, tp, seq);
+        next[l] = this.#found;
+        i32 = arena.i32;
+      }
+    }
+    return node;
+  }
+
+  /**
+   * The linearization step of `insertShared`: sets the next offset at `word` from `expected`
+   * to `node` if it still is `expected`, atomically; whether it did.
+   */
+  link(i32: Int32Array, word: number, expected: number, node: number): boolean {
+    return Atomics.compareExchange(i32, word, expected, node) === expected;
+  }
+
+  /** Set by `#searchLevel`: the node after the level's predecessor, and whether it is the target's pair. */
+  #found = 0;
+  #dup = false;
+
+  /**
+   * Shared writers: from `x` (before the target) along level `l`, the last node before the
+   * target (returned) and the node after it (in `#found`, 0 at the end); `#dup` says that node
+   * is the target's pair. Refreshes the views when it meets a node past them.
+   */
+  #searchLevel(
+    x: number,
+    l: number,
+    key: Uint8Array,
+    klen: number,
+    tp: number,
+    seq: number,
+  ): number {
+    const arena = this.arena;
+    let i32 = arena.i32;
+    let limit = i32.length << 2;
+    for (;;) {
+      const n = Atomics.load(i32, nextWord(x, l));
+      if (n === 0) {
+        this.#found = 0;
+        this.#dup = false;
+        return x;
+      }
+      if (coveredEnd(i32, n, limit) > limit) {
+        arena.refresh();
+        i32 = arena.i32;
+        limit = i32.length << 2;
+      }
+      const c = compareTarget(key, klen, tp, seq, i32, arena.bytes, arena.f64, n);
+      if (c > 0) {
+        x = n;
+        continue;
+      }
+      this.#found = n;
+      this.#dup = c === 0;
+      return x;
+    }
   }
 
   // ---- reads -------------------------------------------------------------------------------

@@ -47,8 +47,18 @@ export interface SkipListHandle extends TableHandle {
 const CAPABILITIES: Capabilities = Object.freeze({
   share: true,
   shareRequiresFrozen: false,
-  concurrentWrites: false,
+  concurrentWrites: true,
 });
+
+/** Options of `SkipListTable.share`. */
+export interface ShareOptions {
+  /**
+   * The handle's `attach` returns a `TableMut`: threads write the table at once, lock-free
+   * (SPEC "Concurrent writers"). From then on this table writes through the shared path too.
+   * Default false: a read-only view.
+   */
+  writable?: boolean;
+}
 
 /** Holds the handle while `SkipListTable.attach` runs the constructor. */
 const attaching = new AttachSlot<SkipListHandle>('SkipListTable.share()');
@@ -59,7 +69,10 @@ const attaching = new AttachSlot<SkipListHandle>('SkipListTable.share()');
  * threads through `share()` / `SkipListTable.attach()`.
  *
  * Thread safety: one writer; any number of readers in the writer's thread or, through
- * `attach`, in worker threads. Attached tables are read-only (`MEMREP_READ_ONLY`).
+ * `attach`, in worker threads. Attached tables are read-only (`MEMREP_READ_ONLY`), unless
+ * shared with `share({ writable: true })`: then every thread holding the table writes at once
+ * (`SkipListCore.insertShared`), seqs come from one shared counter and `lastSeq` passes them in
+ * order, so a default snapshot sees writes in seq order and batches whole.
  */
 export class SkipListTable extends TableBase {
   /** The skip-list operations this table runs over its arena. */
@@ -71,6 +84,8 @@ export class SkipListTable extends TableBase {
   readonly branching: readonly [2 | 4, 2 | 4];
   /** The writer's zone chunk states (see zones.ts); empty in an attached reader. */
   readonly #zones: Int32Array;
+  /** Writes are shared with other threads: inserts go through `insertShared`. */
+  #shared = false;
 
   constructor(options?: SkipListOptions) {
     const handle = attaching.take();
@@ -96,6 +111,7 @@ export class SkipListTable extends TableBase {
     } else {
       super(Arena.attach(handle.arena), undefined, handle);
       this.#zones = new Int32Array(0);
+      this.#shared = handle.writers !== undefined;
       this.maxHeight = handle.maxHeight;
       this.branching = handle.branching;
       this.list = new SkipListCore(this.arena, { branching: handle.branching, concurrent: true });
@@ -107,17 +123,27 @@ export class SkipListTable extends TableBase {
     return CAPABILITIES;
   }
 
-  /** A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer. */
-  override share(): SkipListHandle {
+  /**
+   * A structured-clonable handle to post to a worker thread; `writable: true` makes its
+   * `attach` a writer (see `ShareOptions`). Needs SharedArrayBuffer. Throws
+   * `MEMREP_READ_ONLY` for `writable` on a read-only view.
+   */
+  override share(options?: ShareOptions): SkipListHandle {
+    let table: TableHandle;
+    if (options?.writable === true) {
+      table = this.writableTableHandle();
+      this.#shared = true;
+      this.list.shareWrites();
+    } else table = this.tableHandle();
     return {
-      ...this.tableHandle(),
+      ...table,
       head: this.head,
       maxHeight: this.maxHeight,
       branching: this.branching,
     };
   }
 
-  /** A read-only table over the memory of a shared one, for any thread. */
+  /** A table over the memory of a shared one, for any thread: a writer if the handle is writable. */
   static attach(handle: SkipListHandle): SkipListTable {
     return attaching.attach(
       handle,
@@ -132,6 +158,10 @@ export class SkipListTable extends TableBase {
     seq: number,
     fresh: boolean,
   ): void {
+    if (this.#shared) {
+      this.list.insertShared(this.head, key, value, seq);
+      return;
+    }
     const zone = zoneWord(key, this.count);
     this.list.insert(this.head, key, value, seq, fresh, zone, this.#zones, ZONE_CHUNK_SIZE);
   }
@@ -139,7 +169,7 @@ export class SkipListTable extends TableBase {
   /** A node of the tallest tower, plus the chunk its zone may open once zones are on (zones.ts). */
   protected override maxInsertBytes(keyLength: number, valueLength: number): number {
     const node = (entrySize(2 * this.maxHeight - 1, keyLength, valueLength) + 7) & ~7;
-    return this.count >= 2 * ZONE_ENTRIES ? node + ZONE_CHUNK_SIZE : node;
+    return this.#shared || this.count < 2 * ZONE_ENTRIES ? node : node + ZONE_CHUNK_SIZE;
   }
 
   protected findEntry(key: Uint8Array, snapshot: number): number {

@@ -12,7 +12,7 @@ const share = {
 runTableConformance<SkipListOptions>({
   name: 'skiplist',
   create: (options) => createTable(options),
-  supports: { share: true },
+  supports: { share: true, concurrentWrites: true },
   share,
 });
 
@@ -24,7 +24,7 @@ for (const options of [
     name: `skiplist (branching ${options.branching}, maxHeight ${options.maxHeight})`,
     create: (extra) => createTable(extra),
     options,
-    supports: { share: true },
+    supports: { share: true, concurrentWrites: true },
     share,
   });
 }

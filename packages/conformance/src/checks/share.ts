@@ -12,6 +12,7 @@ import {
   workloadKey,
   workloadValue,
 } from '../../worker/workload.mjs';
+import { dupSeq, spells, writerKey, writerValue } from '../../worker/writers-plan.mjs';
 import type { CheckContext, ConformanceCheck, ConformanceTable } from '../options.js';
 import {
   cursorLines,
@@ -345,4 +346,290 @@ export function shareChecks(ctx: CheckContext): ConformanceCheck[] {
     });
   }
   return checks;
+}
+
+// ---- concurrent writers (SPEC "Concurrent writers") ----------------------------------------
+
+const WRITER_URL = new URL('../../worker/writer.mjs', import.meta.url);
+const writersGroup = 'concurrent writers';
+
+/** What the writers' workers wrote, and what the table holds after they all finished. */
+export interface WritersOutcome {
+  /** Writes that returned without throwing, summed over the writers. */
+  readonly written: number;
+  /** `MEMREP_DUPLICATE_SEQ`s the writers caught (mode 'dups'). */
+  readonly duplicates: number;
+  /** `MEMREP_ARENA_FULL`s the writers caught (mode 'full'). */
+  readonly full: number;
+  /** Entries expected but missing, held twice, or whose value does not spell their key. */
+  readonly lost: number;
+  readonly duplicated: number;
+  readonly torn: number;
+  /** `count` and the entries a full cursor walk finds; `lastSeq`. */
+  readonly count: number;
+  readonly entries: number;
+  readonly lastSeq: number;
+  /** What the reader worker found wrong (visibility out of seq order, torn entries). */
+  readonly readerErrors: string[];
+}
+
+export interface WritersRun {
+  readonly table: ConformanceTable;
+  /** Where the table's class is, for the workers (the suite's `share` option). */
+  readonly target: { module: string; exportName: string };
+  readonly mode: 'disjoint' | 'same' | 'dups' | 'full';
+  readonly writers: number;
+  /** Writes per writer (ignored by 'full', which writes until the arena is full). */
+  readonly n: number;
+  readonly timeout: number;
+}
+
+interface WriterReport {
+  type: 'ready' | 'done' | 'error';
+  written?: number;
+  duplicates?: number;
+  full?: number;
+  errors?: string[];
+  message?: string;
+}
+
+/**
+ * `writers` workers write the table at once through `attach(share({ writable: true }))`, one
+ * more reads it meanwhile; then this thread takes stock. The table must be fresh.
+ */
+export async function runConcurrentWriters(run: WritersRun): Promise<WritersOutcome> {
+  const { table, target, mode, writers, n } = run;
+  const share = table.share as (options: { writable: boolean }) => unknown;
+  const handle = share.call(table, { writable: true });
+  const control = new SharedArrayBuffer(8);
+  const words = new Int32Array(control);
+  const module = workerModule(target.module);
+  const roles = [...Array.from({ length: writers }, (_, w) => w), -1];
+  const workers = roles.map((writer) => {
+    const worker = new Worker(WRITER_URL, {
+      workerData: {
+        module,
+        resolveFrom: process.cwd(),
+        exportName: target.exportName,
+        handle,
+        mode: writer < 0 ? 'reader' : mode,
+        ordered: mode !== 'dups',
+        writer,
+        n,
+        control,
+      },
+      execArgv: withoutConditions(process.execArgv),
+    });
+    const reports: WriterReport[] = [];
+    const waiters: Array<() => void> = [];
+    let failure: Error | undefined;
+    const settle = () => {
+      for (const w of waiters.splice(0)) w();
+    };
+    worker.on('message', (r: WriterReport) => {
+      if (r.type === 'error') failure = new Error(`writer ${writer} failed: ${r.message}`);
+      else reports.push(r);
+      settle();
+    });
+    worker.on('error', (error) => {
+      failure = error;
+      settle();
+    });
+    worker.on('exit', (code) => {
+      failure ??= new Error(`writer ${writer} exited (code ${code}) before reporting`);
+      settle();
+    });
+    const next = async (type: 'ready' | 'done'): Promise<WriterReport> => {
+      for (;;) {
+        const found = reports.find((r) => r.type === type);
+        if (found !== undefined) return found;
+        if (failure !== undefined) throw failure;
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
+    };
+    return { worker, next };
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`writer workers did not finish within ${run.timeout} ms`)),
+      run.timeout,
+    );
+  });
+  try {
+    await Promise.race([Promise.all(workers.map((w) => w.next('ready'))), deadline]);
+    Atomics.store(words, 0, 1);
+    Atomics.notify(words, 0);
+    const done = await Promise.race([
+      Promise.all(workers.slice(0, writers).map((w) => w.next('done'))),
+      deadline,
+    ]);
+    Atomics.store(words, 1, 1);
+    const reader = await Promise.race([workers[writers].next('done'), deadline]);
+    let written = 0;
+    let duplicates = 0;
+    let full = 0;
+    for (const r of done) {
+      written += r.written ?? 0;
+      duplicates += r.duplicates ?? 0;
+      full += r.full ?? 0;
+    }
+    const held = new Map<string, number>();
+    let entries = 0;
+    let torn = 0;
+    const cursor = table.cursor();
+    for (cursor.first(); cursor.valid; cursor.next()) {
+      entries++;
+      const key = cursor.key;
+      const value = cursor.value;
+      if (value === undefined || !spells(key, value)) torn++;
+      const name = `${hexOf(key)}@${mode === 'dups' ? cursor.seq : 0}`;
+      held.set(name, (held.get(name) ?? 0) + 1);
+    }
+    let lost = 0;
+    let duplicated = 0;
+    const expect = (key: Uint8Array, seq: number, times: number) => {
+      const name = `${hexOf(key)}@${seq}`;
+      const have = held.get(name) ?? 0;
+      if (have < times) lost += times - have;
+      if (have > times) duplicated += have - times;
+      held.delete(name);
+    };
+    if (mode === 'disjoint') {
+      for (let w = 0; w < writers; w++)
+        for (let i = 0; i < n; i++) expect(writerKey(mode, w, i), 0, 1);
+    } else if (mode === 'same') {
+      for (let i = 0; i < n; i++) expect(writerKey(mode, 0, i), 0, writers);
+    } else if (mode === 'dups') {
+      for (let i = 0; i < n; i++) expect(writerKey(mode, 0, i), dupSeq(i), 1);
+    } else {
+      for (const [w, r] of done.entries()) {
+        for (let i = 0; i < (r.written ?? 0); i++) expect(writerKey(mode, w, i), 0, 1);
+      }
+    }
+    for (const extra of held.values()) duplicated += extra;
+    return {
+      written,
+      duplicates,
+      full,
+      lost,
+      duplicated,
+      torn,
+      count: table.count,
+      entries,
+      lastSeq: table.lastSeq,
+      readerErrors: reader.errors ?? [],
+    };
+  } finally {
+    clearTimeout(timer);
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+}
+
+function hexOf(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+const WRITERS = 3;
+
+export function concurrentWriterChecks(ctx: CheckContext): ConformanceCheck[] {
+  if (!ctx.supports.concurrentWrites) {
+    if (!ctx.supports.share || !ctx.concurrentWritesDeclared) return [];
+    return [
+      {
+        group: writersGroup,
+        name: 'share({ writable: true }), declared absent, throws MEMREP_UNSUPPORTED',
+        run(ctx) {
+          const table = ctx.create();
+          table.put(utf8('k'), utf8('v'));
+          const share = table.share as (options: { writable: boolean }) => unknown;
+          expectFailure(() => share.call(table, { writable: true }), 'MEMREP_UNSUPPORTED');
+          expectBytes(table.get(utf8('k')), utf8('v'));
+        },
+      },
+    ];
+  }
+  const n = Math.max(200, Math.floor(ctx.shareWrites / 2));
+  const timeout = ctx.shareTimeout;
+  const target = () => {
+    if (ctx.share === undefined) {
+      throw new Error('supports.concurrentWrites is declared: give share: { module, exportName }');
+    }
+    return ctx.share;
+  };
+  const zero = { lost: 0, duplicated: 0, torn: 0, readerErrors: [] as string[] };
+  const runMode = (table: ConformanceTable, mode: WritersRun['mode']) =>
+    runConcurrentWriters({ table, target: target(), mode, writers: WRITERS, n, timeout });
+  const pick = (o: WritersOutcome) => ({
+    lost: o.lost,
+    duplicated: o.duplicated,
+    torn: o.torn,
+    readerErrors: o.readerErrors,
+  });
+  return [
+    {
+      group: writersGroup,
+      name: `${WRITERS} writer workers on disjoint keys, puts and batches: every write lands once, a reader sees seqs in order and batches whole`,
+      timeout: timeout + 10_000,
+      async run(ctx) {
+        const table = ctx.create({ blockSize: ctx.smallBlockSize });
+        const o = await runMode(table, 'disjoint');
+        expect(pick(o)).toEqual(zero);
+        expect([o.count, o.entries, o.lastSeq]).toEqual([
+          WRITERS * n,
+          WRITERS * n,
+          WRITERS * n - 1,
+        ]);
+        const seqs = new Set<number>();
+        const cursor = table.cursor();
+        for (cursor.first(); cursor.valid; cursor.next()) seqs.add(cursor.seq);
+        expect(seqs.size, 'each seq of the shared counter used once').toBe(WRITERS * n);
+      },
+    },
+    {
+      group: writersGroup,
+      name: `${WRITERS} writer workers on the same keys: every version lands, none twice`,
+      timeout: timeout + 10_000,
+      async run(ctx) {
+        const table = ctx.create({ blockSize: ctx.smallBlockSize });
+        const o = await runMode(table, 'same');
+        expect(pick(o)).toEqual(zero);
+        expect([o.count, o.entries]).toEqual([WRITERS * n, WRITERS * n]);
+        expectBytes(table.get(writerKey('same', 0, 7)), writerValue(writerKey('same', 0, 7)));
+      },
+    },
+    {
+      group: writersGroup,
+      name: `${WRITERS} writer workers racing on the same (key, seq) pairs: each lands once, the others get MEMREP_DUPLICATE_SEQ`,
+      timeout: timeout + 10_000,
+      async run(ctx) {
+        const table = ctx.create({ blockSize: ctx.smallBlockSize });
+        const o = await runMode(table, 'dups');
+        expect({ lost: o.lost, duplicated: o.duplicated, torn: o.torn }).toEqual({
+          lost: 0,
+          duplicated: 0,
+          torn: 0,
+        });
+        expect([o.written, o.duplicates, o.count, o.entries]).toEqual([n, (WRITERS - 1) * n, n, n]);
+        expect(o.lastSeq).toBe(dupSeq(n - 1));
+      },
+    },
+    {
+      group: writersGroup,
+      name: `${WRITERS} writer workers fill the arena: MEMREP_ARENA_FULL fails only the writes that do not fit, every other lands whole`,
+      timeout: timeout + 10_000,
+      async run(ctx) {
+        const table = ctx.create({ blockSize: 64 * 1024, maxSize: 1024 * 1024 });
+        const o = await runMode(table, 'full');
+        expect(pick(o)).toEqual(zero);
+        expect(o.full).toBe(8 * WRITERS);
+        expect(o.written).toBeGreaterThan(1000);
+        expect([o.count, o.entries, o.lastSeq]).toEqual([o.written, o.written, o.written - 1]);
+        const key = writerKey('full', 1, 5);
+        expectBytes(table.get(key), writerValue(key, 200));
+      },
+    },
+  ];
 }
