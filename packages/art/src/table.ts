@@ -5,6 +5,7 @@ import {
   type RawCursor,
   TableBase,
   type TableHandle,
+  unsupported,
 } from '@memrep/core/backend';
 import { ZONE_CHUNK_SIZE, ZONE_ENTRIES, zoneStates, zoneWord } from '@memrep/skiplist';
 import { ArtTree, maxInsertBytes, type TreeStats } from './tree.js';
@@ -60,7 +61,12 @@ export class ArtTable extends TableBase {
   }
 
   /** A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer. */
-  override share(): ArtHandle {
+  override share(options?: { writable?: boolean }): ArtHandle {
+    if (options?.writable === true) {
+      throw unsupported(
+        'ArtTable cannot be written from several threads at once (concurrentWrites)',
+      );
+    }
     return { ...this.tableHandle(), tree: this.tree.header };
   }
 

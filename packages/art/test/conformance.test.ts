@@ -10,6 +10,6 @@ const share = {
 runTableConformance<ArtOptions>({
   name: 'art',
   create: (options) => createTable(options),
-  supports: { share: true },
+  supports: { share: true, concurrentWrites: false },
   share,
 });

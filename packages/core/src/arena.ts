@@ -2,7 +2,9 @@ import { AttachSlot } from './attach.js';
 import { invalidArgument, MemrepError } from './errors.js';
 import type { ArenaOptions } from './types.js';
 
+/** Bytes the region grows by when `ArenaOptions.blockSize` is unset: 4 MiB, whole WASM pages. */
 export const DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024;
+/** Bytes the region may grow to when `ArenaOptions.maxSize` is unset: 1 GiB, whole WASM pages. */
 export const DEFAULT_MAX_SIZE = 1024 * 1024 * 1024;
 /** Offsets are kept below 2^31 so that every offset is a small integer to V8. */
 export const MAX_ARENA_SIZE = 2 ** 31 - 8;
@@ -15,8 +17,10 @@ export const SIZE_WORD = 1;
 export const WASM_PAGE_SIZE = 65536;
 
 /** The part of `WebAssembly.Memory` the arena uses (the DOM lib is not in this project's types). */
-interface SharedMemory {
+export interface SharedMemory {
+  /** The memory's current fixed-length buffer; replaced by a larger one after each `grow`. */
   readonly buffer: SharedArrayBuffer;
+  /** Grows the memory in place by `pages` WASM pages; returns the previous size in pages. */
   grow(pages: number): number;
 }
 type SharedMemoryClass = new (descriptor: {
@@ -53,7 +57,9 @@ export type RegionKind = 'wasm-memory' | 'growable-sab' | 'resizable-ab';
 export interface ArenaHandle {
   /** A shared `WebAssembly.Memory` (kind `wasm-memory`) or a growable SharedArrayBuffer. */
   readonly region: SharedArrayBuffer | SharedMemory;
+  /** Bytes the region grows by at a time; a multiple of 8. */
   readonly blockSize: number;
+  /** Bytes the region may never grow past; at most MAX_ARENA_SIZE. */
   readonly maxSize: number;
   /**
    * Offset of the shared allocation words (`Arena.shareWritable`): present, `attach` returns an
@@ -153,15 +159,23 @@ const attaching = new AttachSlot<ArenaHandle>('Arena.share()');
  * meet an offset past the end of their views.
  */
 export class Arena {
+  /** Bytes the region grows by at a time; a multiple of 8, at least 64. */
   readonly blockSize: number;
+  /** Bytes the region may never grow past, in [64, MAX_ARENA_SIZE]. */
   readonly maxSize: number;
+  /** Whether the region is shared memory that `share` can hand to other threads. */
   readonly shared: boolean;
+  /** Whether this is an attached view that cannot allocate (its handle had no `control`). */
   readonly readOnly: boolean;
+  /** The kind of memory the region is; fixed for the arena's life. */
   readonly regionKind: RegionKind;
   /** The region `bytes`, `i32` and `f64` view (a field: the `.buffer` getter of a view costs ~20 ns). */
   buffer!: SharedArrayBuffer | ArrayBuffer;
+  /** Byte view over the whole region; replaced (not resized) when the region grows. */
   bytes!: Uint8Array;
+  /** Int32 view over the whole region: word `i` is bytes `4i..4i+3`. Replaced on growth. */
   i32!: Int32Array;
+  /** Float64 view over the whole region: word `i` is bytes `8i..8i+7`. Replaced on growth. */
   f64!: Float64Array;
   #region: Region;
   #memory: SharedMemory | null = null;

@@ -21,7 +21,9 @@ import { arenaPrefix32, compareKeyToArena } from './bytes.js';
  *    the arena; so the record after one written back to back starts at `entryNext`.
  */
 export const ENTRY_HEADER_SIZE = 16;
+/** The value length (word 1) that marks a record as a delete; such a record has no value bytes. */
 export const TOMBSTONE = -1;
+/** The most aux words a record can carry: the 6-bit field of word 0. */
 export const MAX_AUX_WORDS = 63;
 /** The most a header can record: 2^26 - 1 bytes (64 MiB). */
 export const MAX_KEY_LENGTH = 2 ** 26 - 1;
@@ -85,10 +87,12 @@ export function entryKeyOffset(i32: Int32Array, off: number): number {
   return off + ENTRY_HEADER_SIZE + ((i32[off >> 2] & 63) << 2);
 }
 
+/** The key length in bytes of the record at `off` (word 0, above the aux-word bits). */
 export function entryKeyLength(i32: Int32Array, off: number): number {
   return i32[off >> 2] >>> 6;
 }
 
+/** The 4-byte backend words after the header of the record at `off`, in [0, MAX_AUX_WORDS]. */
 export function entryAuxWords(i32: Int32Array, off: number): number {
   return i32[off >> 2] & 63;
 }
@@ -98,10 +102,12 @@ export function entryValueLength(i32: Int32Array, off: number): number {
   return i32[(off >> 2) + 1];
 }
 
+/** Whether the record at `off` is a delete (its value length is TOMBSTONE). */
 export function entryIsTombstone(i32: Int32Array, off: number): boolean {
   return i32[(off >> 2) + 1] === TOMBSTONE;
 }
 
+/** The seq of the record at `off`: an integer in [0, 2^53) held in a float64 (bytes 8..15). */
 export function entrySeq(f64: Float64Array, off: number): number {
   return f64[(off >> 3) + 1];
 }

@@ -21,22 +21,27 @@ export class SnapshotCursor implements Cursor {
     this.#snapshot = snapshot;
   }
 
+  /** Whether the cursor is on an entry; the other getters require it. */
   get valid(): boolean {
     return this.#raw.entry !== 0;
   }
 
+  /** A copy of the current entry's key bytes. */
   get key(): Uint8Array {
     return entryKey(this.#raw.arena, this.#current());
   }
 
+  /** The current entry's seq; never above the cursor's snapshot. */
   get seq(): number {
     return this.#raw.arena.f64[(this.#current() >> 3) + 1];
   }
 
+  /** `'delete'` for a tombstone record, else `'put'`. */
   get kind(): EntryKind {
     return this.#raw.arena.i32[(this.#current() >> 2) + 1] === TOMBSTONE ? 'delete' : 'put';
   }
 
+  /** A copy of the current entry's value bytes; undefined for a tombstone. */
   get value(): Uint8Array | undefined {
     return entryValue(this.#raw.arena, this.#current());
   }
@@ -81,11 +86,13 @@ export class SnapshotCursor implements Cursor {
     return 0 - c;
   }
 
+  /** Moves to the smallest key's newest entry at or below the snapshot; invalid if none. */
   first(): void {
     this.#raw.first();
     this.#skipForward();
   }
 
+  /** Moves to the largest key's oldest entry at or below the snapshot; invalid if none. */
   last(): void {
     this.#raw.last();
     this.#skipBackward();
@@ -103,12 +110,14 @@ export class SnapshotCursor implements Cursor {
     this.#skipBackward();
   }
 
+  /** Steps to the next entry at or below the snapshot (key asc, seq desc); no-op unless `valid`. */
   next(): void {
     if (this.#raw.entry === 0) return;
     this.#raw.next();
     this.#skipForward();
   }
 
+  /** Steps back to the previous entry at or below the snapshot; a no-op unless `valid`. */
   prev(): void {
     if (this.#raw.entry === 0) return;
     this.#raw.prev();

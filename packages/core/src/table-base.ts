@@ -80,9 +80,13 @@ let nextTableId = 1;
 
 /** Part of every backend's share handle. */
 export interface TableHandle {
+  /** The arena the table's entries and state words live in. */
   readonly arena: ArenaHandle;
+  /** Byte offset of the table's state words in the arena (table-meta.ts). */
   readonly meta: number;
+  /** The table's id, the same in every thread that attaches it. */
   readonly id: number;
+  /** The key and value size limits the table was made with; attached views check the same. */
   readonly limits: TableLimits;
   /** Offset of the shared writers' words (table-meta.ts): present, `attach` gives a writer. */
   readonly writers?: number;
@@ -104,10 +108,13 @@ export interface TableHandle {
  * 3. A table without range tombstones pays one word load per read for them.
  */
 export abstract class TableBase implements TableMut {
+  /** The table's id, the same in every thread that attaches it. */
   readonly id: number;
+  /** The arena this table's entries, index and state words are allocated in. */
   readonly arena: Arena;
   /** Offset of this table's state words in the arena (table-meta.ts). */
   protected readonly meta: number;
+  /** The key and value size limits every write is checked against. */
   protected readonly limits: TableLimits;
   readonly #readOnly: boolean;
   /**
@@ -171,6 +178,7 @@ export abstract class TableBase implements TableMut {
   /** Offset of the newest entry for `key` with seq <= snapshot, or 0. */
   protected abstract findEntry(key: Uint8Array, snapshot: number): number;
 
+  /** A new unpositioned raw cursor over every entry of the index, every seq and tombstone. */
   protected abstract openRawCursor(): RawCursor;
 
   /**
@@ -243,6 +251,7 @@ export abstract class TableBase implements TableMut {
     return visible > last ? visible : last;
   }
 
+  /** Whether the table was frozen: writes throw, in this thread and in attached ones. */
   get frozen(): boolean {
     return metaFrozen(this.arena, this.meta);
   }
@@ -256,6 +265,7 @@ export abstract class TableBase implements TableMut {
     return this.#readOnly;
   }
 
+  /** The base part of `share()`'s handle: the arena's handle, meta offset, id and limits. */
   protected tableHandle(): TableHandle {
     return { arena: this.arena.share(), meta: this.meta, id: this.id, limits: this.limits };
   }
@@ -572,6 +582,7 @@ export abstract class TableBase implements TableMut {
     return entryValue(this.arena, off);
   }
 
+  /** Whether the newest entry for `key` at the snapshot is a put no range tombstone covers. */
   has(key: Uint8Array, options?: ReadOptions): boolean {
     assertBytes(key, 'key');
     const snapshot = resolveSnapshot(options, this.lastSeq);
@@ -615,10 +626,12 @@ export abstract class TableBase implements TableMut {
     return this.#iterate(normalizeRange(options, this.lastSeq), YIELD_ENTRIES);
   }
 
+  /** The live keys in the range, in key order (or reverse), each once. */
   keys(options?: RangeOptions): IterableIterator<Uint8Array> {
     return this.#iterate(normalizeRange(options, this.lastSeq), YIELD_KEYS);
   }
 
+  /** The values of the live keys in the range, in key order (or reverse). */
   values(options?: RangeOptions): IterableIterator<Uint8Array> {
     return this.#iterate(normalizeRange(options, this.lastSeq), YIELD_VALUES);
   }

@@ -110,14 +110,21 @@ export function publishWrites(
  * thread does) and moves on past it. A writer never waits for another to publish its seqs.
  */
 export const MAX_WRITERS = 64;
+/** Done-mark slots in the writers' ring: at most this many writes may finish ahead of `visible`. */
 export const RING = 1024;
+/** Int32 word, from the writers' words' start, of `next`: the shared seq counter, from base. */
 export const WRITERS_NEXT_WORD = 0;
+/** Int32 word of `visible`: every relative seq below it is published. */
 export const WRITERS_VISIBLE_WORD = 16;
+/** Int32 word of the lock (0 free, 1 held) taken by `lockMeta`. */
 export const WRITERS_LOCK_WORD = 32;
+/** Int32 word of `slots`: the writer slots handed out so far (may exceed MAX_WRITERS). */
 export const WRITERS_SLOTS_WORD = 48;
 const WRITERS_BASE_BYTE = 256;
 const WRITERS_SLOT_BYTE = 320;
+/** First Int32 word of the ring's done marks (RING words, `relative seq + 1`, 0 when free). */
 export const RING_SEQ_WORD = (WRITERS_SLOT_BYTE + 64 * MAX_WRITERS) >> 2;
+/** First Int32 word of the ring's lengths (RING words: the seq count of the marked write). */
 export const RING_LENGTH_WORD = RING_SEQ_WORD + RING;
 const WRITERS_ALLOCATION = 4 * (RING_LENGTH_WORD + RING) + 64;
 
@@ -180,6 +187,7 @@ export function lockMeta(arena: Arena, writers: number): void {
   }
 }
 
+/** Releases the lock word that `lockMeta` took; called by the thread that holds it, once. */
 export function unlockMeta(arena: Arena, writers: number): void {
   Atomics.store(arena.i32, (writers >> 2) + WRITERS_LOCK_WORD, 0);
 }

@@ -17,8 +17,11 @@ export const MAX_SEQ = Number.MAX_SAFE_INTEGER + 1;
 
 /** What a `VisibleIterator` yields: `[key, value]` pairs, keys, or values. */
 export type VisibleMode = 0 | 1 | 2;
+/** Yield `[key, value]` pairs. */
 export const YIELD_ENTRIES: VisibleMode = 0;
+/** Yield keys only. */
 export const YIELD_KEYS: VisibleMode = 1;
+/** Yield values only. */
 export const YIELD_VALUES: VisibleMode = 2;
 
 /**
@@ -87,10 +90,12 @@ export class VisibleIterator<T> implements IterableIterator<T> {
     this.#toPrefix = to === undefined ? 0 : keyPrefix32(to);
   }
 
+  /** Returns this iterator: it is iterable once. */
   [Symbol.iterator](): IterableIterator<T> {
     return this;
   }
 
+  /** The next live entry in the range and direction, or done when the range or limit is used up. */
   next(): IteratorResult<T> {
     const raw = this.#raw;
     if (raw === null || this.#remaining <= 0) return { done: true, value: undefined };
@@ -111,6 +116,7 @@ export class VisibleIterator<T> implements IterableIterator<T> {
     return { done: false, value: value as T };
   }
 
+  /** Ends the iteration early: every later `next` returns done. */
   return(): IteratorResult<T> {
     this.#remaining = 0;
     return { done: true, value: undefined };

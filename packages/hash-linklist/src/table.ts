@@ -405,7 +405,12 @@ export class HashLinkListTable
    * A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer and a
    * fixed-length prefix extractor (a function cannot be posted): otherwise `MEMREP_UNSUPPORTED`.
    */
-  override share(): HashLinkListHandle {
+  override share(options?: { writable?: boolean }): HashLinkListHandle {
+    if (options?.writable === true) {
+      throw unsupported(
+        'HashLinkListTable cannot be written from several threads at once (concurrentWrites)',
+      );
+    }
     if (this.#fixed < 0) {
       throw unsupported(
         'share() needs a fixed-length prefixExtractor: a function cannot be posted to a worker',

@@ -17,7 +17,7 @@ const untilZero = (key: Uint8Array): number => {
 runTableConformance<HashLinkListOptions>({
   name: 'hash-linklist (whole key)',
   create: (options) => createTable(options),
-  supports: { share: true },
+  supports: { share: true, concurrentWrites: false },
   share,
 });
 
@@ -34,7 +34,7 @@ for (const [name, options] of CONFIGS) {
     name: `hash-linklist (${name})`,
     create: (extra) => createTable(extra),
     options,
-    supports: { share: true },
+    supports: { share: true, concurrentWrites: false },
     share,
   });
 }
@@ -48,6 +48,6 @@ for (const [name, options] of [
     name: `hash-linklist (${name})`,
     create: (extra) => createTable(extra),
     options,
-    supports: { share: false },
+    supports: { share: false, concurrentWrites: false },
   });
 }

@@ -34,6 +34,7 @@ export interface SortedOrder {
    * `LiveOrder`); every entry is in exactly one of the two. Empty for `buildSortedOrder`'s.
    */
   readonly delta: Int32Array;
+  /** How many leading slots of `delta` hold offsets; the rest is spare capacity. */
   readonly deltaLength: number;
   /** Moves on whenever the order changes in place: a cursor holding it finds its place again. */
   readonly version: number;
@@ -125,10 +126,16 @@ const DELTA_SHARE = 16;
  *    drops the order (a rebuild is cheaper than that many inserts).
  */
 export class LiveOrder implements SortedOrder {
+  /** Entry offsets in `(key asc, seq desc)` order; only the first `length` slots are used. */
   offsets: Int32Array;
+  /** How many leading slots of `offsets` hold the sorted run. */
   length: number;
   count: number;
   delta: Int32Array = new Int32Array(64);
+  /**
+   * How many leading slots of `delta` hold offsets, kept sorted; merged into `offsets` once it
+   * outgrows a share of `length`.
+   */
   deltaLength = 0;
   version = 0;
   #pending: Int32Array = new Int32Array(64);

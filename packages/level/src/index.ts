@@ -1,4 +1,4 @@
-export { MemrepLevel, MemrepSnapshot } from './memrep-level.js';
+export { MemrepLevel, MemrepSnapshot, type WriteOptions } from './memrep-level.js';
 export type {
   BackendName,
   BackendTableOptions,

@@ -23,7 +23,9 @@ interface PrivateOptions {
   values?: boolean;
 }
 
-interface WriteOptions {
+/** The options abstract-level passes to `_put`, `_del` and `_batch`. */
+export interface WriteOptions {
+  /** A boolean, else the write throws a TypeError: true syncs the WAL before it resolves. */
   sync?: unknown;
 }
 
@@ -219,6 +221,7 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
     }
   }
 
+  /** Closes the memtable list, then unlocks the store even if that threw; a no-op when not open. */
   async _close(): Promise<void> {
     const store = this.#store;
     if (store === null) return;

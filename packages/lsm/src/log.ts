@@ -28,10 +28,14 @@ export interface MemtableLog {
    * opens (`@memrep/wal`: the list's `wal` option).
    */
   recover?(): AsyncIterable<RecoveredBatch> | Iterable<RecoveredBatch>;
+  /** Waits for queued appends, makes them durable and releases the log. */
   close(): Promise<void>;
 }
 
+/** One batch a log gives back on recovery. */
 export interface RecoveredBatch {
+  /** The log file that holds it. */
   readonly logNumber: number;
+  /** The batch as appended, its `sequence` the seq of its first operation. */
   readonly batch: WriteBatch;
 }

@@ -17,7 +17,9 @@ import { type ListWalOptions, WalLog } from './wal-log.js';
 
 /** Bytes counted per entry on top of its key and value when sizing the active table. */
 export const ENTRY_OVERHEAD = 32;
+/** Default `writeBufferSize`: 64 MiB, RocksDB's `write_buffer_size`. */
 export const DEFAULT_WRITE_BUFFER_SIZE = 64 * 1024 * 1024;
+/** Default `maxImmutable`: frozen tables awaiting flush before writes wait. */
 export const DEFAULT_MAX_IMMUTABLE = 2;
 
 /** What a flush callback is told about the table it gets. */
@@ -28,6 +30,7 @@ export interface FlushInfo {
   readonly remaining: number;
 }
 
+/** What `MemtableList.open` takes: the backend, sizing, the flush callback and the log. */
 export interface MemtableListOptions<O extends TableOptions = TableOptions> {
   /** The backend: any memrep backend's `createTable`, or your own factory of `TableMut`s. */
   createTable: (options?: O) => TableMut;
@@ -67,6 +70,7 @@ export interface MemtableListOptions<O extends TableOptions = TableOptions> {
 
 /** A pinned read point: reads with `{ snapshot: s.seq }` see the list as it was. */
 export interface Snapshot {
+  /** The visible seq when it was taken: read with `{ snapshot: seq }`. */
   readonly seq: number;
   /** Unpins it; later calls do nothing. */
   release(): void;
@@ -214,11 +218,17 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     return this.#backgroundError;
   }
 
+  /** Counters of the lifecycle, for monitoring and tests. */
   get stats(): {
+    /** Tables held: the active one and the frozen ones. */
     tables: number;
+    /** Rotations so far. */
     rotations: number;
+    /** Flushes completed so far. */
     flushes: number;
+    /** Snapshots pinned now. */
     snapshots: number;
+    /** What the active table holds, as rotation measures it. */
     activeBytes: number;
   } {
     let snapshots = 0;
@@ -506,14 +516,17 @@ export class MemtableList<O extends TableOptions = TableOptions> {
 
   // ---- reads (merged over every table, newest first) ---------------------------------------
 
+  /** The value of the newest visible version of `key` over every table; undefined if absent or deleted. */
   get(key: Uint8Array, options?: ReadOptions): Uint8Array | undefined {
     return this.#view.get(key, this.#snapshotOf(options));
   }
 
+  /** Whether `key` has a live newest visible version over every table. */
   has(key: Uint8Array, options?: ReadOptions): boolean {
     return this.#view.has(key, this.#snapshotOf(options));
   }
 
+  /** The newest visible entry of `key`, tombstones (point or covering range) included. */
   find(key: Uint8Array, options?: ReadOptions): Entry | undefined {
     return this.#view.find(key, this.#snapshotOf(options));
   }
@@ -523,18 +536,22 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     return this.#view.range(options, this.#visibleSeq);
   }
 
+  /** Live keys over every table (`range`'s keys). */
   keys(options?: RangeOptions): IterableIterator<Uint8Array> {
     return this.#view.keys(options, this.#visibleSeq);
   }
 
+  /** Live values over every table (`range`'s values). */
   values(options?: RangeOptions): IterableIterator<Uint8Array> {
     return this.#view.values(options, this.#visibleSeq);
   }
 
+  /** Live keys starting with `prefix` over every table, intersected with any bounds. */
   prefix(prefix: Uint8Array, options?: RangeOptions): IterableIterator<[Uint8Array, Uint8Array]> {
     return this.#view.prefix(prefix, options, this.#visibleSeq);
   }
 
+  /** Same as `range()`. */
   [Symbol.iterator](): IterableIterator<[Uint8Array, Uint8Array]> {
     return this.range();
   }

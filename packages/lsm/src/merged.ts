@@ -39,6 +39,7 @@ import {
  *    `@memrep/core/backend`); over another `Table` they throw `MEMREP_UNSUPPORTED`.
  */
 export class MergedTables {
+  /** The tables read, newest first. */
   readonly tables: readonly Table[];
   readonly #options = { snapshot: -1 };
 
@@ -65,6 +66,7 @@ export class MergedTables {
     return undefined;
   }
 
+  /** The value of the newest visible version of `key` as of `snapshot`; undefined if absent or deleted. */
   get(key: Uint8Array, snapshot: number): Uint8Array | undefined {
     const tables = this.tables;
     const options = this.#options;
@@ -77,6 +79,7 @@ export class MergedTables {
     return last >= 0 ? tables[last].get(key, options) : undefined;
   }
 
+  /** Whether `key` is live as of `snapshot`. */
   has(key: Uint8Array, snapshot: number): boolean {
     const tables = this.tables;
     const options = this.#options;
@@ -97,14 +100,17 @@ export class MergedTables {
     return this.#iterate(normalizeRange(options, snapshot), YIELD_ENTRIES);
   }
 
+  /** Live keys (`range`'s keys). */
   keys(options: RangeOptions | undefined, snapshot: number): IterableIterator<Uint8Array> {
     return this.#iterate(normalizeRange(options, snapshot), YIELD_KEYS);
   }
 
+  /** Live values (`range`'s values). */
   values(options: RangeOptions | undefined, snapshot: number): IterableIterator<Uint8Array> {
     return this.#iterate(normalizeRange(options, snapshot), YIELD_VALUES);
   }
 
+  /** Live keys starting with `prefix`, intersected with any bounds. */
   prefix(
     prefix: Uint8Array,
     options: RangeOptions | undefined,

@@ -9,12 +9,15 @@ import type { MemtableLog } from './log.js';
  * OS: it survives a process crash, not a power loss).
  */
 export interface ListWalOptions extends Omit<WalOptions, 'replay' | 'sync'> {
+  /** The log directory (created if missing unless `createIfMissing: false`). */
   dir: string;
+  /** Policy of `{ sync: true }` writes (default `'group'`). */
   sync?: 'group' | 'always';
 }
 
 /** `@memrep/wal`'s log as a `MemtableList` uses it. */
 export class WalLog implements MemtableLog {
+  /** The log underneath. */
   readonly wal: WriteAheadLog;
   readonly #synced: { sync: 'group' | 'always' };
   readonly #unsynced = { sync: 'none' as const };
@@ -45,6 +48,7 @@ export class WalLog implements MemtableLog {
     return this.wal.deleteUpTo(upTo);
   }
 
+  /** Closes the log (see `WriteAheadLog.close`). */
   close(): Promise<void> {
     return this.wal.close();
   }

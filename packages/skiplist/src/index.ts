@@ -22,6 +22,7 @@ export {
   defaultMaxHeight,
   MAX_TABLE_HEIGHT,
   MIN_TABLE_HEIGHT,
+  type ShareOptions,
   type SkipListHandle,
   type SkipListOptions,
   SkipListTable,

@@ -363,24 +363,38 @@ export interface WritersOutcome {
   readonly full: number;
   /** Entries expected but missing, held twice, or whose value does not spell their key. */
   readonly lost: number;
+  /** Keys found under more than one entry where one was written. */
   readonly duplicated: number;
+  /** Entries whose value does not spell their key (a torn or half-published record). */
   readonly torn: number;
-  /** `count` and the entries a full cursor walk finds; `lastSeq`. */
+  /** The table's `count` after the run. */
   readonly count: number;
+  /** Entries a full cursor walk finds. */
   readonly entries: number;
+  /** The table's `lastSeq` after the run. */
   readonly lastSeq: number;
   /** What the reader worker found wrong (visibility out of seq order, torn entries). */
   readonly readerErrors: string[];
 }
 
+/** One run of `runConcurrentWriters`: a shared table, its class for the workers, the scenario. */
 export interface WritersRun {
+  /** The writable table, shared with `share({ writable: true })`. */
   readonly table: ConformanceTable;
   /** Where the table's class is, for the workers (the suite's `share` option). */
-  readonly target: { module: string; exportName: string };
+  readonly target: {
+    /** The module the workers import. */
+    module: string;
+    /** The export whose static `attach` they call. */
+    exportName: string;
+  };
+  /** The scenario: disjoint keys, the same keys, racing duplicate seqs, or filling the arena. */
   readonly mode: 'disjoint' | 'same' | 'dups' | 'full';
+  /** Writer worker threads. */
   readonly writers: number;
   /** Writes per writer (ignored by 'full', which writes until the arena is full). */
   readonly n: number;
+  /** Milliseconds before the run gives up and terminates its workers. */
   readonly timeout: number;
 }
 
