@@ -2,6 +2,7 @@ import {
   type Arena,
   duplicateSeqError,
   ENTRY_HEADER_SIZE,
+  entrySeq,
   entrySize,
   MemrepError,
   type RawCursor,
@@ -260,7 +261,7 @@ export class ArtTree {
     const arena = this.arena;
     const i32 = arena.i32;
     const f64 = arena.f64;
-    const s0 = f64[(head >> 3) + 1];
+    const s0 = entrySeq(f64, head);
     if (fresh || seq > s0) {
       const e = this.#newLeaf(key, value, seq, head, 0);
       Atomics.store(arena.i32, slot, e | 1);
@@ -269,11 +270,11 @@ export class ArtTree {
     if (seq === s0) throw duplicateSeqError(key, seq);
     let prev = head;
     let cur = i32[(head >> 2) + NEXT_WORD];
-    while (cur !== 0 && f64[(cur >> 3) + 1] > seq) {
+    while (cur !== 0 && entrySeq(f64, cur) > seq) {
       prev = cur;
       cur = i32[(cur >> 2) + NEXT_WORD];
     }
-    if (cur !== 0 && f64[(cur >> 3) + 1] === seq) throw duplicateSeqError(key, seq);
+    if (cur !== 0 && entrySeq(f64, cur) === seq) throw duplicateSeqError(key, seq);
     const e = this.#newLeaf(key, value, seq, cur, 0);
     Atomics.store(arena.i32, (prev >> 2) + NEXT_WORD, e);
   }
@@ -468,7 +469,7 @@ export class ArtTree {
         }
         for (let i = klen - 1; i >= 0; i--) if (key[i] !== bytes[ko + i]) return 0;
         let f64 = arena.f64;
-        while (f64[(e >> 3) + 1] > snapshot) {
+        while (entrySeq(f64, e) > snapshot) {
           e = load(i32, (e >> 2) + NEXT_WORD, concurrent);
           if (e === 0) return 0;
           if (concurrent && e + KEY_BYTE > bytes.length) {
@@ -694,7 +695,7 @@ export class ArtCursor implements RawCursor {
     if (head === 0 || !this.#keyIs(head, key, key.length)) return;
     let e = head;
     const f64 = this.arena.f64;
-    while (e !== 0 && f64[(e >> 3) + 1] > seq) e = this.#next(e);
+    while (e !== 0 && entrySeq(f64, e) > seq) e = this.#next(e);
     if (e !== 0) this.entry = e;
     else this.#advanceKey();
   }
@@ -708,7 +709,7 @@ export class ArtCursor implements RawCursor {
       return;
     }
     const f64 = this.arena.f64;
-    if (f64[(head >> 3) + 1] < seq) {
+    if (entrySeq(f64, head) < seq) {
       this.#retreatKey();
       if (this.entry !== 0) this.entry = this.#oldest(this.entry);
       return;
@@ -716,7 +717,7 @@ export class ArtCursor implements RawCursor {
     let e = head;
     for (;;) {
       const n = this.#next(e);
-      if (n === 0 || this.arena.f64[(n >> 3) + 1] < seq) break;
+      if (n === 0 || entrySeq(this.arena.f64, n) < seq) break;
       e = n;
     }
     this.entry = e;

@@ -1,6 +1,14 @@
 import type { Arena } from './arena.js';
 import { compareKeyToArena } from './bytes.js';
-import { ENTRY_HEADER_SIZE, entryKey, entryValue, TOMBSTONE } from './entry.js';
+import {
+  entryKey,
+  entryKeyLength,
+  entryKeyOffset,
+  entrySeq,
+  entryValue,
+  entryValueLength,
+  TOMBSTONE,
+} from './entry.js';
 import { invalidArgument, MemrepError, MemrepRangeError } from './errors.js';
 import type { RawCursor } from './raw-cursor.js';
 import type { Cursor, EntryKind } from './types.js';
@@ -33,7 +41,7 @@ export class SnapshotCursor implements Cursor {
 
   /** The current entry's seq; never above the cursor's snapshot. */
   get seq(): number {
-    return this.#raw.arena.f64[(this.#current() >> 3) + 1];
+    return entrySeq(this.#raw.arena.f64, this.#current());
   }
 
   /** `'delete'` for a tombstone record, else `'put'`. */
@@ -58,17 +66,16 @@ export class SnapshotCursor implements Cursor {
   copyKey(target: Uint8Array, offset = 0): number {
     const off = this.#current();
     const arena = this.#raw.arena;
-    const w = arena.i32[off >> 2];
-    return copyOut(arena, off + ENTRY_HEADER_SIZE + ((w & 63) << 2), w >>> 6, target, offset);
+    const i32 = arena.i32;
+    return copyOut(arena, entryKeyOffset(i32, off), entryKeyLength(i32, off), target, offset);
   }
 
   copyValue(target: Uint8Array, offset = 0): number {
     const off = this.#current();
     const arena = this.#raw.arena;
     const i32 = arena.i32;
-    const w = i32[off >> 2];
-    const length = i32[(off >> 2) + 1];
-    const at = off + ENTRY_HEADER_SIZE + ((w & 63) << 2) + (w >>> 6);
+    const length = entryValueLength(i32, off);
+    const at = entryKeyOffset(i32, off) + entryKeyLength(i32, off);
     return copyOut(arena, at, length === TOMBSTONE ? 0 : length, target, offset);
   }
 
@@ -76,12 +83,12 @@ export class SnapshotCursor implements Cursor {
     assertBytes(key, 'key');
     const off = this.#current();
     const arena = this.#raw.arena;
-    const w = arena.i32[off >> 2];
+    const i32 = arena.i32;
     const c = compareKeyToArena(
       key,
       arena.bytes,
-      off + ENTRY_HEADER_SIZE + ((w & 63) << 2),
-      w >>> 6,
+      entryKeyOffset(i32, off),
+      entryKeyLength(i32, off),
     );
     return 0 - c;
   }
@@ -135,13 +142,13 @@ export class SnapshotCursor implements Cursor {
   #skipForward(): void {
     const raw = this.#raw;
     const snapshot = this.#snapshot;
-    while (raw.entry !== 0 && raw.arena.f64[(raw.entry >> 3) + 1] > snapshot) raw.next();
+    while (raw.entry !== 0 && entrySeq(raw.arena.f64, raw.entry) > snapshot) raw.next();
   }
 
   #skipBackward(): void {
     const raw = this.#raw;
     const snapshot = this.#snapshot;
-    while (raw.entry !== 0 && raw.arena.f64[(raw.entry >> 3) + 1] > snapshot) raw.prev();
+    while (raw.entry !== 0 && entrySeq(raw.arena.f64, raw.entry) > snapshot) raw.prev();
   }
 }
 

@@ -1,5 +1,13 @@
 import type { Arena, ArenaHandle } from './arena.js';
-import { entryKey, entrySize, entryValue, MAX_AUX_WORDS, SEQ_LIMIT, TOMBSTONE } from './entry.js';
+import {
+  entryKey,
+  entrySeq,
+  entrySize,
+  entryValue,
+  MAX_AUX_WORDS,
+  SEQ_LIMIT,
+  TOMBSTONE,
+} from './entry.js';
 import {
   duplicateSeqError,
   frozenError,
@@ -354,7 +362,7 @@ export abstract class TableBase implements TableMut {
       if (!auto && (shared || s <= lastSeq)) {
         const key = reader.key();
         const off = this.findEntry(key, s);
-        if (off !== 0 && this.arena.f64[(off >> 3) + 1] === s) throw duplicateSeqError(key, s);
+        if (off !== 0 && entrySeq(this.arena.f64, off) === s) throw duplicateSeqError(key, s);
       }
       need += this.maxInsertBytes(kl, vl);
     }
@@ -576,7 +584,7 @@ export abstract class TableBase implements TableMut {
     const off = this.findEntry(key, snapshot);
     if (off === 0) return undefined;
     const head = metaRangeTombstones(this.arena, this.meta);
-    if (head !== 0 && this.#coveringSeq(head, key, this.arena.f64[(off >> 3) + 1], snapshot) >= 0) {
+    if (head !== 0 && this.#coveringSeq(head, key, entrySeq(this.arena.f64, off), snapshot) >= 0) {
       return undefined;
     }
     return entryValue(this.arena, off);
@@ -589,7 +597,7 @@ export abstract class TableBase implements TableMut {
     const off = this.findEntry(key, snapshot);
     if (off === 0 || this.arena.i32[(off >> 2) + 1] === TOMBSTONE) return false;
     const head = metaRangeTombstones(this.arena, this.meta);
-    return head === 0 || this.#coveringSeq(head, key, this.arena.f64[(off >> 3) + 1], snapshot) < 0;
+    return head === 0 || this.#coveringSeq(head, key, entrySeq(this.arena.f64, off), snapshot) < 0;
   }
 
   /**
@@ -603,7 +611,7 @@ export abstract class TableBase implements TableMut {
     const arena = this.arena;
     const head = metaRangeTombstones(arena, this.meta);
     if (head !== 0) {
-      const seq = off === 0 ? -1 : arena.f64[(off >> 3) + 1];
+      const seq = off === 0 ? -1 : entrySeq(arena.f64, off);
       const covering = this.#coveringSeq(head, key, seq, snapshot);
       if (covering >= 0) {
         const held = off === 0 ? key.slice() : entryKey(arena, off);
@@ -614,7 +622,7 @@ export abstract class TableBase implements TableMut {
     const tombstone = arena.i32[(off >> 2) + 1] === TOMBSTONE;
     return {
       key: entryKey(arena, off),
-      seq: arena.f64[(off >> 3) + 1],
+      seq: entrySeq(arena.f64, off),
       kind: tombstone ? 'delete' : 'put',
       value: tombstone ? undefined : entryValue(arena, off),
     };

@@ -1,10 +1,12 @@
 import type { Arena } from './arena.js';
 import { compareKeyToArena, keyPrefix32 } from './bytes.js';
 import {
-  ENTRY_HEADER_SIZE,
   entryKey,
+  entryKeyLength,
+  entryKeyOffset,
   entryKeysEqual,
   entryPrefix32,
+  entrySeq,
   entryValue,
   TOMBSTONE,
 } from './entry.js';
@@ -126,14 +128,14 @@ export class VisibleIterator<T> implements IterableIterator<T> {
   #covered(arena: Arena, off: number): boolean {
     const coverage = this.#coverage;
     if (coverage === null) return false;
-    const w = arena.i32[off >> 2];
+    const i32 = arena.i32;
     const covering = coverage.coveringSeq(
       arena.bytes,
-      off + ENTRY_HEADER_SIZE + ((w & 63) << 2),
-      w >>> 6,
+      entryKeyOffset(i32, off),
+      entryKeyLength(i32, off),
       this.#snapshot,
     );
-    return covering > arena.f64[(off >> 3) + 1];
+    return covering > entrySeq(arena.f64, off);
   }
 
   /**
@@ -168,7 +170,7 @@ export class VisibleIterator<T> implements IterableIterator<T> {
       const arena = raw.arena;
       if (bounded && this.#pastBound(arena, off, 1)) return 0;
       raw.next();
-      if (arena.f64[(off >> 3) + 1] > snapshot) continue;
+      if (entrySeq(arena.f64, off) > snapshot) continue;
       while (raw.entry !== 0 && entryKeysEqual(raw.arena, raw.entry, arena, off)) raw.next();
       if (arena.i32[(off >> 2) + 1] !== TOMBSTONE && !this.#covered(arena, off)) {
         this.#hit = arena;
@@ -202,7 +204,7 @@ export class VisibleIterator<T> implements IterableIterator<T> {
       let cur = off;
       let curArena = arena;
       do {
-        if (curArena.f64[(cur >> 3) + 1] <= snapshot) {
+        if (entrySeq(curArena.f64, cur) <= snapshot) {
           visible = cur;
           visibleArena = curArena;
         }
@@ -224,6 +226,6 @@ export class VisibleIterator<T> implements IterableIterator<T> {
 
 /** Compares the key of the entry at `off` with a caller's key (entry first). */
 function compareEntryTo(arena: Arena, off: number, key: Uint8Array): number {
-  const w = arena.i32[off >> 2];
-  return -compareKeyToArena(key, arena.bytes, off + ENTRY_HEADER_SIZE + ((w & 63) << 2), w >>> 6);
+  const i32 = arena.i32;
+  return -compareKeyToArena(key, arena.bytes, entryKeyOffset(i32, off), entryKeyLength(i32, off));
 }

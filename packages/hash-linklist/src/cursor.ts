@@ -1,4 +1,4 @@
-import { type Arena, entryKey, type RawCursor } from '@memrep/core/backend';
+import { type Arena, entryKey, entrySeq, type RawCursor } from '@memrep/core/backend';
 
 /** What a `GuardedCursor` asks its table for. */
 export interface GuardedSource {
@@ -108,7 +108,7 @@ export class GuardedCursor implements RawCursor {
         this.#reopen(g);
         // The entries right after (before) the current one: its key with a lower (higher) seq.
         const key = entryKey(this.arena, cur);
-        const seq = this.arena.f64[(cur >> 3) + 1];
+        const seq = entrySeq(this.arena.f64, cur);
         if (forward) this.#inner.seek(key, seq - 1);
         else this.#inner.seekForPrev(key, seq + 1);
       }

@@ -2,7 +2,9 @@ import {
   compareInternal,
   duplicateSeqError,
   ENTRY_HEADER_SIZE,
-  TOMBSTONE,
+  entryEnd,
+  entryKeyLength,
+  entryKeyOffset,
   writeEntry,
 } from '@memrep/core/backend';
 import { NEXT0_WORD, SkipListCore } from '@memrep/skiplist';
@@ -116,9 +118,8 @@ export class BucketLists extends SkipListCore {
     const node = this.listSeek(first, key, snapshot);
     if (node === 0) return 0;
     const arena = this.arena;
-    const w = arena.i32[node >> 2];
-    const off = node + ENTRY_HEADER_SIZE + ((w & 63) << 2);
-    const len = w >>> 6;
+    const off = entryKeyOffset(arena.i32, node);
+    const len = entryKeyLength(arena.i32, node);
     if (len !== key.length) return 0;
     const bytes = arena.bytes;
     for (let i = 0; i < len; i++) if (bytes[off + i] !== key[i]) return 0;
@@ -164,11 +165,7 @@ export class BucketLists extends SkipListCore {
       arena.refresh();
       return;
     }
-    const i32 = arena.i32;
-    const w = i32[node >> 2];
-    const vl = i32[(node >> 2) + 1];
-    const end =
-      node + ENTRY_HEADER_SIZE + ((w & 63) << 2) + (w >>> 6) + (vl === TOMBSTONE ? 0 : vl);
+    const end = entryEnd(arena.i32, node);
     if (end > limit) arena.refresh();
   }
 }

@@ -6,7 +6,9 @@ import {
   compareInternal,
   compareKeyToEntry,
   duplicateSeqError,
-  ENTRY_HEADER_SIZE,
+  entryKeyLength,
+  entryKeyOffset,
+  entrySeq,
   entrySize,
   invalidArgument,
   type RangeBounds,
@@ -500,7 +502,7 @@ export class HashLinkListTable
     while (node !== 0) {
       const c = compareKeyToEntry(key, arena, node);
       if (c < 0) return 0;
-      if (c === 0 && f64[(node >> 3) + 1] <= snapshot) return node;
+      if (c === 0 && entrySeq(f64, node) <= snapshot) return node;
       node = i32[(node >> 2) + NEXT0_WORD];
     }
     return 0;
@@ -605,8 +607,8 @@ export class HashLinkListTable
   #bucketOfNode(node: number, count: number): number {
     const arena = this.arena;
     const i32 = arena.i32;
-    const keyOffset = node + ENTRY_HEADER_SIZE + ((i32[node >> 2] & 63) << 2);
-    const keyLength = i32[node >> 2] >>> 6;
+    const keyOffset = entryKeyOffset(i32, node);
+    const keyLength = entryKeyLength(i32, node);
     if (this.#fixed < 0) {
       const key = new Uint8Array(arena.buffer, keyOffset, keyLength);
       return bucketOfPrefix(key, extractPrefixLength(key, -1, this.#extract), count);
