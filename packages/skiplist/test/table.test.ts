@@ -13,7 +13,7 @@ describe('SkipListTable options', () => {
     expect(table.capabilities).toEqual({
       share: true,
       shareRequiresFrozen: false,
-      concurrentWrites: false,
+      concurrentWrites: true,
     });
     table.put(utf8('k'), utf8('v'));
     expect(text(table.get(utf8('k')))).toBe('v');
