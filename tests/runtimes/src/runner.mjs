@@ -73,7 +73,7 @@ function describeError(error) {
 /**
  * Runs the checks on every backend. `backends` is a list of `{ system, module, share }`:
  * `module` the backend's namespace (its `createTable`), `share` how a worker attaches (or
- * undefined where workers cannot). The table's own `supports` is its declaration: on a runtime
+ * undefined where workers cannot). The table's own `capabilities` is its declaration: on a runtime
  * without shared memory a backend may declare less, and is checked as it declares.
  */
 export async function runBackends(backends, { capabilities, numRuns, log = () => {} }) {
@@ -94,7 +94,7 @@ export async function runBackends(backends, { capabilities, numRuns, log = () =>
     const create = (extra) => backend.module.createTable(extra);
     let supports;
     try {
-      supports = create(options).supports;
+      supports = create(options).capabilities;
     } catch (error) {
       entry.failed.push({ check: 'createTable()', error: describeError(error) });
       log(`${backend.system}: createTable() throws: ${describeError(error)}`);
