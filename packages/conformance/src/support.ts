@@ -10,6 +10,16 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+const decoder = new TextDecoder();
+
+/**
+ * The string a view of UTF-8 bytes holds. It decodes a copy: browsers' `TextDecoder` refuses
+ * a view over shared or resizable memory, which is what a table's reads hand out.
+ */
+export function text(view: Uint8Array): string {
+  return decoder.decode(view.slice());
+}
+
 /** The bytes given, as a `Uint8Array`: `bytes(0x00, 0xff)`. */
 export function bytes(...values: number[]): Uint8Array {
   return Uint8Array.from(values);

@@ -11,6 +11,8 @@ import { runConformanceChecks } from '@memrep/conformance';
 
 /** The group of the sharing checks in `@memrep/conformance` (checks/share.ts). */
 const SHARE_GROUP = 'sharing with worker threads';
+/** The group of the concurrent-writer checks (checks/share.ts): their writers are workers. */
+const WRITERS_GROUP = 'concurrent writers';
 
 /**
  * What this runtime offers that some checks need:
@@ -51,11 +53,14 @@ function probe(test) {
 /**
  * The capabilities a check needs, from its group and name: every check needs a growable
  * arena region; the sharing checks that attach need shared memory, the reader check worker
- * threads, the `Buffer` check Node's `Buffer`.
+ * threads, the concurrent-writer checks both, the `Buffer` check Node's `Buffer`.
  */
 export function requirements(check, supports) {
   const needs = [];
   if (/\bBuffers?\b/.test(check.name)) needs.push('nodeBuffer');
+  if (check.group === WRITERS_GROUP && supports.concurrentWrites && /worker/.test(check.name)) {
+    needs.push('growableSharedMemory', 'workerThreads');
+  }
   if (check.group !== SHARE_GROUP || !supports.share) return needs;
   if (/attach|share before|worker/.test(check.name)) needs.push('growableSharedMemory');
   if (/worker/.test(check.name)) needs.push('workerThreads');
