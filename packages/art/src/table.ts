@@ -24,6 +24,12 @@ const CAPABILITIES: Capabilities = Object.freeze({
   shareRequiresFrozen: false,
   concurrentWrites: false,
 });
+/** Over unshared memory (`shared: false`, or no SharedArrayBuffer here) nothing can be shared. */
+const UNSHARED: Capabilities = Object.freeze({
+  share: false,
+  shareRequiresFrozen: false,
+  concurrentWrites: false,
+});
 
 /** Holds the handle while `ArtTable.attach` runs the constructor. */
 const attaching = new AttachSlot<ArtHandle>('ArtTable.share()');
@@ -57,7 +63,7 @@ export class ArtTable extends TableBase {
   }
 
   get capabilities(): Capabilities {
-    return CAPABILITIES;
+    return this.arena.shared ? CAPABILITIES : UNSHARED;
   }
 
   /** A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer. */

@@ -49,6 +49,12 @@ const CAPABILITIES: Capabilities = Object.freeze({
   shareRequiresFrozen: false,
   concurrentWrites: true,
 });
+/** Over unshared memory (`shared: false`, or no SharedArrayBuffer here) nothing can be shared. */
+const UNSHARED: Capabilities = Object.freeze({
+  share: false,
+  shareRequiresFrozen: false,
+  concurrentWrites: false,
+});
 
 /** Options of `SkipListTable.share`. */
 export interface ShareOptions {
@@ -120,7 +126,7 @@ export class SkipListTable extends TableBase {
   }
 
   get capabilities(): Capabilities {
-    return CAPABILITIES;
+    return this.arena.shared ? CAPABILITIES : UNSHARED;
   }
 
   /**

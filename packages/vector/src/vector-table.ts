@@ -51,6 +51,12 @@ const CAPABILITIES: Capabilities = Object.freeze({
   shareRequiresFrozen: true,
   concurrentWrites: false,
 });
+/** Over unshared memory (`shared: false`, or no SharedArrayBuffer here) nothing can be shared. */
+const UNSHARED: Capabilities = Object.freeze({
+  share: false,
+  shareRequiresFrozen: true,
+  concurrentWrites: false,
+});
 
 /** Holds the handle while `VectorTable.attach` runs the constructor. */
 const attaching = new AttachSlot<VectorTableHandle>('VectorTable.share()');
@@ -162,7 +168,7 @@ export class VectorTable extends TableBase {
   }
 
   get capabilities(): Capabilities {
-    return CAPABILITIES;
+    return this.arena.shared ? CAPABILITIES : UNSHARED;
   }
 
   /** Entries written since the last sort: in the tail, in neither sorted array yet. */

@@ -286,8 +286,22 @@ export function shareChecks(ctx: CheckContext): ConformanceCheck[] {
     ];
   }
   const requiresFrozen = ctx.supports.shareRequiresFrozen === true;
+  const unshared: ConformanceCheck = {
+    group,
+    name: 'over unshared memory (shared: false) the table declares share and concurrent writes absent, and share() throws MEMREP_UNSUPPORTED',
+    run(ctx) {
+      const table = ctx.create({ shared: false });
+      table.put(utf8('k'), utf8('v'));
+      expect(table.capabilities.share, 'capabilities.share').toBe(false);
+      expect(table.capabilities.concurrentWrites, 'capabilities.concurrentWrites').toBe(false);
+      if (requiresFrozen) table.freeze();
+      expectFailure(() => table.share(), 'MEMREP_UNSUPPORTED');
+      expectBytes(table.get(utf8('k')), utf8('v'));
+    },
+  };
   const checks: ConformanceCheck[] = [
     declared,
+    unshared,
     ...shareRegions(ctx).map(([blockSize, region]) => ({
       group,
       name: `attach(share()) gives a read-only table over the same memory; writes through it throw MEMREP_READ_ONLY (${region})`,
