@@ -152,6 +152,22 @@ describe('MemrepLevel with a location', () => {
     await again.close();
   });
 
+  it('writeBufferSize defaults to 64 MiB with a location (4 MiB in memory)', async () => {
+    const value = 'x'.repeat(100 * 1024);
+    const durable = new MemrepLevel(freshDir());
+    const memory = new MemrepLevel();
+    for (const db of [durable, memory]) {
+      await db.open();
+      for (let i = 0; i < 60; i++) await db.put(key(i), value);
+    }
+    expect(durable.stats().rotations).toBe(0);
+    expect(memory.stats().rotations).toBeGreaterThan(0);
+    for (let i = 0; i < 600; i++) await durable.put(key(i), value);
+    expect(durable.stats().rotations).toBeGreaterThan(0);
+    await durable.close();
+    await memory.close();
+  });
+
   it('close checkpoints the memtables: the logs left hold no byte, and the reopen reads the checkpoints', async () => {
     const dir = freshDir();
     const db = await openAt(dir, { writeBufferSize: 1 << 20 });
