@@ -81,11 +81,17 @@ async function verifyDurable(
   }
 }
 
-/** Bytes of the write-ahead log files (`*.log`) in `dir`: what an open replays. */
-export async function logBytes(dir: string): Promise<number> {
+/**
+ * Bytes of every file in the database's directory and its subdirectories (logs, checkpoints,
+ * LevelDB's tables and manifest alike): what an open has to read, whatever layout the system
+ * keeps on disk.
+ */
+export async function bytesInLocation(dir: string): Promise<number> {
   let sum = 0;
-  for (const name of await readdir(dir)) {
-    if (name.endsWith('.log')) sum += (await stat(join(dir, name))).size;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) sum += await bytesInLocation(path);
+    else if (entry.isFile()) sum += (await stat(path)).size;
   }
   return sum;
 }
@@ -161,7 +167,7 @@ export async function runRecover(options: DurableRunOptions): Promise<ChildResul
     await writeDurable(db, keys, n, values, 1, false);
     const fillMs = performance.now() - f0;
     await db.close();
-    const replayed = await logBytes(source);
+    const replayed = await bytesInLocation(source);
     const samples: Sample[] = [];
     for (let r = 0; r < job.repeat; r++) {
       const location = join(base, `open-${r}`);

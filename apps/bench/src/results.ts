@@ -51,7 +51,7 @@ export interface ChildResult {
   readonly tableBytesPerEntry?: readonly number[];
   /** memory: per run, the part of `bytesPerEntry` added for growable buffers V8 leaves out. */
   readonly uncountedBytesPerEntry?: readonly number[];
-  /** recover: bytes of log files the open replayed (the same for every run). */
+  /** recover: bytes of every file in the location the open reads (the same for every run). */
   readonly logBytes?: number;
   /** recover: how long writing the database took (one put at a time, sync: false). */
   readonly fillMs?: number;
@@ -88,9 +88,10 @@ export interface ResultRow {
   /** durable: puts per batch and whether writes sync. */
   batch?: number;
   sync?: boolean;
-  /** recover: median seconds from open() to ready, and log replayed per second. */
+  /** recover: median seconds from open() to ready, and bytes in the location read per second. */
   readySeconds?: number;
   replayMBPerSec?: number;
+  /** recover: bytes of every file in the location (logs and checkpoints, LevelDB's tables). */
   logBytes?: number;
   /** recover: seconds that writing the N entries took (one put at a time, sync: false). */
   fillSeconds?: number;

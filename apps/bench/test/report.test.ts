@@ -281,7 +281,7 @@ describe('the new workloads in the reports', () => {
     expect(text).toContain('3.00M (2.00x)');
     expect(text).toContain('durable (batch 1)');
     expect(text).toContain('durable (batch 100)');
-    expect(text).toContain('500 ms, 8.00 MB/s');
+    expect(text).toContain('500 ms, 8.00 MB/s, fill/open 40.0x');
     expect(text).toContain('8.00M \u2020');
     expect(text).toContain('\u2020 flush on skiplist: fallback: read through views');
     expect(text).toMatch(/fillrandom \(2 writers\) n\/a for sorted-btree: no concurrent writers/);

@@ -138,8 +138,11 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
       (typeof locationOrOptions === 'object' && locationOrOptions !== null
         ? locationOrOptions
         : maybeOptions) ?? {};
-    const resolved = resolveOptions(options as MemrepLevelOptions<unknown, unknown>);
     const location = typeof locationOrOptions === 'string' ? locationOrOptions : undefined;
+    const resolved = resolveOptions(
+      options as MemrepLevelOptions<unknown, unknown>,
+      location !== undefined,
+    );
     if (
       locationOrOptions !== undefined &&
       typeof locationOrOptions !== 'string' &&

@@ -27,7 +27,9 @@ export interface MemrepLevelOptions<K = string, V = string> extends AbstractData
   backend?: BackendName | TableFactory;
   /**
    * When the active memtable holds this many bytes (its keys and values plus `@memrep/lsm`'s
-   * `ENTRY_OVERHEAD` an entry) it is frozen and a new one takes the writes (default 4 MiB).
+   * `ENTRY_OVERHEAD` an entry) it is frozen and a new one takes the writes (default 4 MiB in
+   * memory; 64 MiB with a location, RocksDB's default, since every frozen memtable is then
+   * written out as a checkpoint and merged: a crash replays at most about this much log).
    */
   writeBufferSize?: number;
   /**
@@ -55,6 +57,11 @@ export interface MemrepLevelOptions<K = string, V = string> extends AbstractData
 }
 
 export const DEFAULT_WRITE_BUFFER_SIZE = 4 * 1024 * 1024;
+/**
+ * With a location: a 4 MiB buffer spent a third of the time of batched puts checkpointing and
+ * merging runs (`node --cpu-prof`); at 64 MiB, 1M batched puts ran 1.6x faster and gets 1.7x.
+ */
+export const DEFAULT_DURABLE_WRITE_BUFFER_SIZE = 64 * 1024 * 1024;
 export const DEFAULT_MAX_FROZEN_TABLES = 8;
 /** The arena's own default, repeated so the database knows the bound it writes under. */
 export const DEFAULT_TABLE_MAX_SIZE = 1024 * 1024 * 1024;
@@ -87,10 +94,14 @@ function positiveInteger(value: unknown, name: string, fallback: number): number
 }
 
 /**
- * Checks the memrep options of the constructor. Throws a `TypeError` naming the option and
- * what it allows, before the database exists.
+ * Checks the memrep options of the constructor; `durable` (a location was given) picks the
+ * defaults that differ on disk. Throws a `TypeError` naming the option and what it allows,
+ * before the database exists.
  */
-export function resolveOptions(options: MemrepLevelOptions<unknown, unknown>): ResolvedOptions {
+export function resolveOptions(
+  options: MemrepLevelOptions<unknown, unknown>,
+  durable = false,
+): ResolvedOptions {
   const backend = options.backend ?? 'skiplist';
   if (typeof backend !== 'function' && !isBackendName(backend)) {
     throw new TypeError(
@@ -102,7 +113,7 @@ export function resolveOptions(options: MemrepLevelOptions<unknown, unknown>): R
   const writeBufferSize = positiveInteger(
     options.writeBufferSize,
     'writeBufferSize',
-    DEFAULT_WRITE_BUFFER_SIZE,
+    durable ? DEFAULT_DURABLE_WRITE_BUFFER_SIZE : DEFAULT_WRITE_BUFFER_SIZE,
   );
   const maxFrozenTables = positiveInteger(
     options.maxFrozenTables,

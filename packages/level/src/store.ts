@@ -113,7 +113,7 @@ export class Store {
     for (const f of live) {
       const bytes = found.files.get(f.number)!;
       const table = createTable(bytes.length);
-      decodeCheckpoint(bytes, table);
+      decodeCheckpoint(bytes, table, true);
       table.freeze();
       this.#files.set(table, f);
       runs.push({ table, from: f.from, to: f.to });

@@ -1,6 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MemtableList } from '@memrep/lsm';
+import { createTable } from '@memrep/skiplist';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemrepLevel, type MemrepLevelOptions } from '../src/index.js';
 
@@ -15,6 +17,7 @@ async function openAt(dir: string, options: MemrepLevelOptions = {}): Promise<Me
   return db;
 }
 
+const utf8 = new TextEncoder();
 const key = (i: number) => `k${String(i).padStart(5, '0')}`;
 
 describe('MemrepLevel with a location', () => {
@@ -149,11 +152,45 @@ describe('MemrepLevel with a location', () => {
     await again.close();
   });
 
+  it('writeBufferSize defaults to 64 MiB with a location (4 MiB in memory)', async () => {
+    const value = 'x'.repeat(100 * 1024);
+    const durable = new MemrepLevel(freshDir());
+    const memory = new MemrepLevel();
+    for (const db of [durable, memory]) {
+      await db.open();
+      for (let i = 0; i < 60; i++) await db.put(key(i), value);
+    }
+    expect(durable.stats().rotations).toBe(0);
+    expect(memory.stats().rotations).toBeGreaterThan(0);
+    for (let i = 0; i < 600; i++) await durable.put(key(i), value);
+    expect(durable.stats().rotations).toBeGreaterThan(0);
+    await durable.close();
+    await memory.close();
+  });
+
+  it('close checkpoints the memtables: the logs left hold no byte, and the reopen reads the checkpoints', async () => {
+    const dir = freshDir();
+    const db = await openAt(dir, { writeBufferSize: 1 << 20 });
+    for (let i = 0; i < 300; i++) await db.put(key(i), `v${i}`);
+    await db.del(key(7));
+    expect(readdirSync(dir).some((f) => f.endsWith('.ckpt'))).toBe(false);
+    await db.close();
+    expect(readdirSync(dir).some((f) => f.endsWith('.ckpt'))).toBe(true);
+    const logs = readdirSync(join(dir, 'wal')).filter((f) => f.endsWith('.log'));
+    expect(logs.map((f) => statSync(join(dir, 'wal', f)).size)).toEqual(logs.map(() => 0));
+    const again = await openAt(dir, { writeBufferSize: 1 << 20 });
+    expect(await again.keys().all()).toHaveLength(299);
+    expect(await again.get(key(299))).toBe('v299');
+    expect(await again.get(key(7))).toBeUndefined();
+    await again.close();
+  });
+
   it('a recovery that fills memtables checkpoints them as it opens, and takes writes after', async () => {
     const dir = freshDir();
-    const big = await openAt(dir, { writeBufferSize: 1 << 20 });
-    for (let i = 0; i < 300; i++) await big.put(key(i), 'v'.repeat(30));
-    await big.close();
+    // What a process killed before its close leaves: a log of 300 puts and no checkpoint.
+    const list = await MemtableList.open({ createTable, wal: join(dir, 'wal') });
+    for (let i = 0; i < 300; i++) await list.put(utf8.encode(key(i)), utf8.encode('v'.repeat(30)));
+    await list.close();
     expect(readdirSync(dir).some((f) => f.endsWith('.ckpt'))).toBe(false);
     const small = await openAt(dir, { writeBufferSize: 1024 });
     await small.put('after', 'x');

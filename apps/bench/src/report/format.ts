@@ -121,7 +121,12 @@ export function formatResult(row: ResultRow): string {
     text = `${formatOps(row.opsPerSec!)} / ${formatOps(row.readerOpsPerSec ?? 0)}`;
   } else if (row.workload === 'recover' && row.readySeconds !== undefined) {
     const rate = row.replayMBPerSec === undefined ? '' : `, ${sig(row.replayMBPerSec)} MB/s`;
-    text = `${formatSeconds(row.readySeconds)}${rate}`;
+    // The recover target: how much faster the open is than writing the entries was.
+    const fill =
+      row.fillSeconds === undefined
+        ? ''
+        : `, fill/open ${sig(row.fillSeconds / row.readySeconds)}x`;
+    text = `${formatSeconds(row.readySeconds)}${rate}${fill}`;
   } else if (row.writerRatio !== undefined) {
     text = `${formatOps(row.opsPerSec!)} (${formatRatio(row.writerRatio)})`;
   } else text = formatOps(row.opsPerSec!);

@@ -35,7 +35,7 @@ export const METHOD_NOTES: readonly string[] = [
   "flush: one encoder in the app (LevelDB data blocks: internal key = key + 8-byte seq/kind trailer, shared prefixes, a restart every 16 entries, 4 KiB blocks, the restart array and count) fed by every system; memrep backends after `freeze()` through `cursor()` and its copy-out methods (`keyLength`, `copyKey`, `copyValue`; key/value views where the core lacks them, marked with a dagger) and `rangeTombstones()`; peers through their fastest in-order walk (sorted-btree `forEachPair`, js-sdsl and functional-red-black-tree `forEach`, level `nextv(1000)`, sonic-forest a walk of its nodes), as puts of seq 0 (they keep no seqs). The first pass's blocks are decoded and checked entry by entry.",
   'interleaved: per run a fresh table filled by fillrandom (untimed), then N/10 rounds of a put of a new key and `range({ gte: <a present key>, limit: 10 })`; peers through the same walks as seekrandom, memory-level and the level adapters `iterator({ gte, limit: 10 }).all()`.',
   "sonic-forest: `BinaryRadixTree` (set/get); it has no iterator, seek or range, so scan and flush walk its public node fields (`k`, `v`, children with its own `first`/`next`) building each key in one buffer; scancursor, seekrandom, prefixscan and interleaved are n/a. Its package's `main` is missing in 1.2.1: it is loaded from `sonic-forest/lib/radix/BinaryRadixTree.js`.",
-  "durable and recover run against one `DurableSystem` interface (open a directory, put or batch with `sync`, close, open again): classic-level (LevelDB's prebuilt binding), and any level adapter whose manifest declares `permanence`. Each database is made in a fresh directory under the OS temp dir and removed afterwards; calls are awaited one at a time; batches are abstract-level array batches. recover writes N entries one put at a time with `sync: false`, closes, and times `open()` of a fresh copy of that directory per run; `log replayed` is the bytes of its `*.log` files.",
+  "durable and recover run against one `DurableSystem` interface (open a directory, put or batch with `sync`, close, open again): classic-level (LevelDB's prebuilt binding), and any level adapter whose manifest declares `permanence`. Each database is made in a fresh directory under the OS temp dir and removed afterwards; calls are awaited one at a time; batches are abstract-level array batches. recover writes N entries one put at a time with `sync: false`, closes, and times `open()` of a fresh copy of that directory per run; `on disk` is the bytes of every file in that directory and its subdirectories (logs, checkpoints, LevelDB's tables), and `replay MiB/s` is that over the time to ready.",
   "fillrandom --writers W: W worker threads each put a contiguous slice of the keys into one table shared with `share({ writable: true })`/`attach`; each run also fills a fresh table with one writer thread through the same harness, and `vs one writer` is the ratio of the two medians. The GC pause is the main thread's.",
   '--scale stops at N = 10^6; 10^7 is not run by default (memory and time on shared machines).',
   'The machines are shared and noisy: compare systems within one run (the ratios), not absolute times across runs.',
@@ -59,10 +59,7 @@ function extraColumns(workload: Workload, rows: ResultRow[]): [string, (r: Resul
         'seconds to ready',
         (r) => (r.readySeconds === undefined ? '' : formatSeconds(r.readySeconds)),
       ],
-      [
-        'log replayed (MiB)',
-        (r) => (r.logBytes === undefined ? '' : (r.logBytes / 2 ** 20).toFixed(1)),
-      ],
+      ['on disk (MiB)', (r) => (r.logBytes === undefined ? '' : (r.logBytes / 2 ** 20).toFixed(1))],
       ['replay MiB/s', (r) => (r.replayMBPerSec === undefined ? '' : r.replayMBPerSec.toFixed(1))],
       ['writing it took', (r) => (r.fillSeconds === undefined ? '' : formatSeconds(r.fillSeconds))],
     ];
