@@ -98,9 +98,10 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
  * Copies `length` bytes at byte `at` of a region to `target` at `offset`, reading the region
  * through `mem` and `words` (its Uint8Array and Int32Array views), four bytes a load; with
  * `view` (a DataView over exactly `target`), four bytes a store too. Measured against a byte
- * loop on this project's machine (packages/core/bench/copy-out.mjs): 100 bytes 2.6x faster with
- * `view`, 1.7x without; 16 bytes 2x and 1.4x. `target.set` of a view over the region is no
- * faster for 100 bytes (a SharedArrayBuffer source is copied with relaxed atomics) and allocates.
+ * loop in one process (packages/core/bench/copy-out.mjs, loaded machine): 100 bytes 2.0-2.5x
+ * faster with `view`, 1.4x without; 16 bytes 1.6x and 1.2x. `target.set` of a view over the
+ * region is 1.0-1.4x for 100 bytes (a SharedArrayBuffer source is copied with relaxed
+ * atomics), 0.4x for 16, and allocates the view.
  * An unaligned `at` reads aligned words and shifts (never a word past the region's last byte's).
  *
  * REQUIRES: `[at, at + length)` inside the region and `[offset, offset + length)` inside
