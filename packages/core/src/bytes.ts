@@ -90,3 +90,58 @@ export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
   upper[end - 1]++;
   return upper;
 }
+
+/** Whether an Int32Array word holds its bytes little-endian here (`copyFromWords` needs it). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * Copies `length` bytes at byte `at` of a region to `target` at `offset`, reading the region
+ * through `mem` and `words` (its Uint8Array and Int32Array views), four bytes a load; with
+ * `view` (a DataView over exactly `target`), four bytes a store too. Measured against a byte
+ * loop in one process (packages/core/bench/copy-out.mjs, loaded machine): 100 bytes 2.0-2.5x
+ * faster with `view`, 1.4x without; 16 bytes 1.6x and 1.2x. `target.set` of a view over the
+ * region is 1.0-1.4x for 100 bytes (a SharedArrayBuffer source is copied with relaxed
+ * atomics), 0.4x for 16, and allocates the view.
+ * An unaligned `at` reads aligned words and shifts (never a word past the region's last byte's).
+ *
+ * REQUIRES: `[at, at + length)` inside the region and `[offset, offset + length)` inside
+ * `target`; checked by the caller.
+ */
+export function copyFromWords(
+  mem: Uint8Array,
+  words: Int32Array,
+  at: number,
+  length: number,
+  target: Uint8Array,
+  offset: number,
+  view: DataView | null,
+): void {
+  let j = 0;
+  if (LITTLE_ENDIAN && length >= 4) {
+    const end = length - 4;
+    const s = (at & 3) << 3;
+    let w = at >> 2;
+    if (s === 0 && view !== null) {
+      for (; j <= end; j += 4) view.setInt32(offset + j, words[w++], true);
+    } else if (view !== null) {
+      let lo = words[w];
+      for (; j <= end; j += 4) {
+        const hi = words[++w];
+        view.setInt32(offset + j, (lo >>> s) | (hi << (32 - s)), true);
+        lo = hi;
+      }
+    } else {
+      for (; j <= end; j += 4) {
+        let word = words[w];
+        if (s !== 0) word = (word >>> s) | (words[w + 1] << (32 - s));
+        w++;
+        const o = offset + j;
+        target[o] = word;
+        target[o + 1] = word >> 8;
+        target[o + 2] = word >> 16;
+        target[o + 3] = word >> 24;
+      }
+    }
+  }
+  for (; j < length; j++) target[offset + j] = mem[at + j];
+}

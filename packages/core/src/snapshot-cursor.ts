@@ -1,5 +1,4 @@
-import type { Arena } from './arena.js';
-import { compareKeyToArena } from './bytes.js';
+import { compareKeyToArena, copyFromWords } from './bytes.js';
 import {
   entryKey,
   entryKeyLength,
@@ -15,6 +14,9 @@ import type { Cursor, EntryKind } from './types.js';
 import { assertBytes } from './validate.js';
 import { MAX_SEQ } from './visibility.js';
 
+/** Bytes from which a copy-out stores four bytes at a time through a DataView over its target. */
+const COPY_VIEW_MIN = 32;
+
 /**
  * The public `Cursor`: a raw cursor that skips entries above its snapshot, and nothing else
  * (point tombstones and entries under a range tombstone are walked, as a flush needs). Reads
@@ -23,6 +25,9 @@ import { MAX_SEQ } from './visibility.js';
 export class SnapshotCursor implements Cursor {
   readonly #raw: RawCursor;
   readonly #snapshot: number;
+  /** The last target a long copy went to, and a DataView over it (see `#copy`). */
+  #target: Uint8Array | null = null;
+  #targetView: DataView | null = null;
 
   constructor(raw: RawCursor, snapshot: number) {
     this.#raw = raw;
@@ -34,7 +39,7 @@ export class SnapshotCursor implements Cursor {
     return this.#raw.entry !== 0;
   }
 
-  /** A copy of the current entry's key bytes. */
+  /** A zero-copy view of the current entry's key bytes. */
   get key(): Uint8Array {
     return entryKey(this.#raw.arena, this.#current());
   }
@@ -49,7 +54,7 @@ export class SnapshotCursor implements Cursor {
     return this.#raw.arena.i32[(this.#current() >> 2) + 1] === TOMBSTONE ? 'delete' : 'put';
   }
 
-  /** A copy of the current entry's value bytes; undefined for a tombstone. */
+  /** A zero-copy view of the current entry's value bytes; undefined for a tombstone. */
   get value(): Uint8Array | undefined {
     return entryValue(this.#raw.arena, this.#current());
   }
@@ -65,18 +70,16 @@ export class SnapshotCursor implements Cursor {
 
   copyKey(target: Uint8Array, offset = 0): number {
     const off = this.#current();
-    const arena = this.#raw.arena;
-    const i32 = arena.i32;
-    return copyOut(arena, entryKeyOffset(i32, off), entryKeyLength(i32, off), target, offset);
+    const i32 = this.#raw.arena.i32;
+    return this.#copy(entryKeyOffset(i32, off), entryKeyLength(i32, off), target, offset);
   }
 
   copyValue(target: Uint8Array, offset = 0): number {
     const off = this.#current();
-    const arena = this.#raw.arena;
-    const i32 = arena.i32;
+    const i32 = this.#raw.arena.i32;
     const length = entryValueLength(i32, off);
     const at = entryKeyOffset(i32, off) + entryKeyLength(i32, off);
-    return copyOut(arena, at, length === TOMBSTONE ? 0 : length, target, offset);
+    return this.#copy(at, length === TOMBSTONE ? 0 : length, target, offset);
   }
 
   compareKey(key: Uint8Array): number {
@@ -139,6 +142,40 @@ export class SnapshotCursor implements Cursor {
     return off;
   }
 
+  /**
+   * Copies `length` bytes at `at` of the current entry's arena into `target` at `offset`;
+   * returns `length`. A target that cannot hold them is a `RangeError`
+   * (`MEMREP_INVALID_ARGUMENT`) with nothing written. A copy of COPY_VIEW_MIN bytes or more
+   * stores through a DataView over the target, made when the target differs from the last
+   * such copy's and kept for the next (a flush copies every value into one output buffer), so
+   * nothing is allocated per entry.
+   */
+  #copy(at: number, length: number, target: Uint8Array, offset: number): number {
+    assertBytes(target, 'target');
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw invalidArgument(`offset must be a non-negative integer; got ${String(offset)}`);
+    }
+    if (offset + length > target.length) {
+      throw new MemrepRangeError(
+        `the target holds ${target.length - Math.min(offset, target.length)} bytes from offset ` +
+          `${offset}; this copy needs ${length}`,
+        'MEMREP_INVALID_ARGUMENT',
+      );
+    }
+    let view: DataView | null = null;
+    if (length >= COPY_VIEW_MIN) {
+      view = this.#targetView;
+      if (target !== this.#target || (view as DataView).byteLength !== target.byteLength) {
+        view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+        this.#target = target;
+        this.#targetView = view;
+      }
+    }
+    const arena = this.#raw.arena;
+    copyFromWords(arena.bytes, arena.i32, at, length, target, offset, view);
+    return length;
+  }
+
   #skipForward(): void {
     const raw = this.#raw;
     const snapshot = this.#snapshot;
@@ -150,32 +187,4 @@ export class SnapshotCursor implements Cursor {
     const snapshot = this.#snapshot;
     while (raw.entry !== 0 && entrySeq(raw.arena.f64, raw.entry) > snapshot) raw.prev();
   }
-}
-
-/**
- * Copies `length` arena bytes at `at` into `target` at `offset`; returns `length`. A target
- * that cannot hold them is a `RangeError` (`MEMREP_INVALID_ARGUMENT`) with nothing written.
- */
-function copyOut(
-  arena: Arena,
-  at: number,
-  length: number,
-  target: Uint8Array,
-  offset: number,
-): number {
-  assertBytes(target, 'target');
-  if (!Number.isInteger(offset) || offset < 0) {
-    throw invalidArgument(`offset must be a non-negative integer; got ${String(offset)}`);
-  }
-  if (offset + length > target.length) {
-    throw new MemrepRangeError(
-      `the target holds ${target.length - Math.min(offset, target.length)} bytes from offset ` +
-        `${offset}; this copy needs ${length}`,
-      'MEMREP_INVALID_ARGUMENT',
-    );
-  }
-  // A loop, not `set(subarray)`: the subarray would be an allocation per copy.
-  const bytes = arena.bytes;
-  for (let i = 0; i < length; i++) target[offset + i] = bytes[at + i];
-  return length;
 }

@@ -5,6 +5,7 @@ import {
   compareArena,
   compareBytes,
   compareKeyToArena,
+  copyFromWords,
   hasPrefix,
   keyPrefix32,
   prefixSuccessor,
@@ -70,5 +71,30 @@ describe('bytewise compare', () => {
     expect(prefixSuccessor(new Uint8Array([0xff, 0xff]))).toBeUndefined();
     expect(prefixSuccessor(new Uint8Array([]))).toBeUndefined();
     expect([...prefixSuccessor(new Uint8Array([1, 0xff]))!]).toEqual([2]);
+  });
+});
+
+describe('copyFromWords', () => {
+  const region = new Uint8Array(64).map((_, i) => (i * 37 + 11) & 255);
+  const words = new Int32Array(region.buffer);
+
+  it('copies every length at every source alignment and target offset, with and without a DataView, and nothing around it', () => {
+    for (let at = 0; at < 8; at++) {
+      for (let length = 0; at + length <= region.length; length++) {
+        for (const offset of [0, 1, 3]) {
+          for (const withView of [false, true]) {
+            const target = new Uint8Array(offset + length + 2).fill(0xaa);
+            const view = withView ? new DataView(target.buffer) : null;
+            copyFromWords(region, words, at, length, target, offset, view);
+            const where = `at ${at}, length ${length}, offset ${offset}, view ${withView}`;
+            expect([...target.subarray(offset, offset + length)], where).toEqual([
+              ...region.subarray(at, at + length),
+            ]);
+            expect(target[offset - 1] ?? 0xaa, `${where}: before`).toBe(0xaa);
+            expect(target[offset + length], `${where}: after`).toBe(0xaa);
+          }
+        }
+      }
+    }
   });
 });
