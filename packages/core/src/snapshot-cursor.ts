@@ -146,9 +146,10 @@ export class SnapshotCursor implements Cursor {
    * Copies `length` bytes at `at` of the current entry's arena into `target` at `offset`;
    * returns `length`. A target that cannot hold them is a `RangeError`
    * (`MEMREP_INVALID_ARGUMENT`) with nothing written. A copy of COPY_VIEW_MIN bytes or more
-   * stores through a DataView over the target, made when the target differs from the last
-   * such copy's and kept for the next (a flush copies every value into one output buffer), so
-   * nothing is allocated per entry.
+   * into the same target as the last such copy (a flush copies every value into one output
+   * buffer) stores four bytes at a time through a DataView over it, made on the second copy
+   * and kept; a copy into another target stores bytes. So a caller that copies each entry
+   * into a fresh target allocates nothing either.
    */
   #copy(at: number, length: number, target: Uint8Array, offset: number): number {
     assertBytes(target, 'target');
@@ -164,11 +165,15 @@ export class SnapshotCursor implements Cursor {
     }
     let view: DataView | null = null;
     if (length >= COPY_VIEW_MIN) {
-      view = this.#targetView;
-      if (target !== this.#target || (view as DataView).byteLength !== target.byteLength) {
-        view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+      if (target !== this.#target) {
         this.#target = target;
-        this.#targetView = view;
+        this.#targetView = null;
+      } else {
+        view = this.#targetView;
+        if (view === null || view.byteLength !== target.byteLength) {
+          view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+          this.#targetView = view;
+        }
       }
     }
     const arena = this.#raw.arena;
