@@ -237,7 +237,7 @@ export class WriteAheadLog {
     }
     openDirs.add(resolved);
     try {
-      const { report, batches, onDisk, next } = await recover(
+      const { report, replayable, onDisk, next } = await recover(
         fs,
         resolved,
         mode,
@@ -258,9 +258,11 @@ export class WriteAheadLog {
       if (options.replay !== undefined) {
         try {
           const batch = new WriteBatch();
-          for (const { rep, logNumber } of batches) {
-            loadBatch(batch, rep);
-            options.replay(batch, logNumber);
+          for (const { logNumber, records, kept } of replayable) {
+            for (let i = 0; i < kept; i++) {
+              loadBatch(batch, records[i].rep);
+              options.replay(batch, logNumber);
+            }
           }
         } catch (error) {
           await current.file.close().catch(() => {});
@@ -646,7 +648,8 @@ interface ParsedLog {
 
 interface Recovered {
   report: RecoveryReport;
-  batches: { rep: Uint8Array; logNumber: number }[];
+  /** Per log read, oldest first: its records, of which the first `kept` are replayed. */
+  replayable: { logNumber: number; records: readonly LogRecord[]; kept: number }[];
   onDisk: number[];
   next: number;
 }
@@ -726,7 +729,8 @@ async function recover(
     }
   }
 
-  const batches: Recovered['batches'] = [];
+  const replayable: Recovered['replayable'] = [];
+  let replayed = 0;
   const dropped: WalDrop[] = [];
   const truncated: { logNumber: number; length: number }[] = [];
   const setAside: number[] = [];
@@ -744,6 +748,7 @@ async function recover(
       continue;
     }
     let keptEnd = 0;
+    let kept = 0;
     for (const record of log.records) {
       if (log === stop && record.offset > stopOffset) {
         dropped.push({
@@ -754,11 +759,13 @@ async function recover(
         });
         continue;
       }
-      batches.push({ rep: record.rep, logNumber: log.number });
+      kept++;
       keptEnd = record.end;
       const { sequence, count } = record;
       if (count > 0 && sequence + count - 1 > lastSequence) lastSequence = sequence + count - 1;
     }
+    replayable.push({ logNumber: log.number, records: log.records, kept });
+    replayed += kept;
     if (log === stop) {
       for (const drop of log.drops) dropped.push({ logNumber: log.number, ...drop });
       if (keptEnd < log.length) truncated.push({ logNumber: log.number, length: keptEnd });
@@ -781,13 +788,13 @@ async function recover(
   return {
     report: {
       logs: numbers,
-      batches: batches.length,
+      batches: replayed,
       lastSequence,
       dropped,
       truncated,
       setAside,
     },
-    batches,
+    replayable,
     onDisk,
     next: highest + 1,
   };
