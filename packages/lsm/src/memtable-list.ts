@@ -278,8 +278,14 @@ export class MemtableList<O extends TableOptions = TableOptions> {
         this.#fail(cause);
         throw this.#backgroundError;
       }
-      this.#acked.add(last);
-      this.#drainAcks();
+      if (this.#pending[0] === last) {
+        this.#pending.shift();
+        this.#publish(last);
+        if (this.#acked.size > 0) this.#drainAcks();
+      } else {
+        this.#acked.add(last);
+        this.#drainAcks();
+      }
     }
     return seq;
   }

@@ -78,7 +78,8 @@ export function encodeRecord(
     out[at + 4] = fragment & 0xff;
     out[at + 5] = fragment >>> 8;
     out[at + 6] = type;
-    out.set(payload.subarray(from, from + fragment), at + HEADER_SIZE);
+    if (fragment === payload.length) out.set(payload, at + HEADER_SIZE);
+    else out.set(payload.subarray(from, from + fragment), at + HEADER_SIZE);
     // The type byte and the payload lie side by side in `out`: one checksum call covers both.
     const crc = maskCrc(crc32cExtend(0, out, at + 6, at + HEADER_SIZE + fragment));
     out[at] = crc & 0xff;

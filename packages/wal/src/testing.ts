@@ -178,7 +178,7 @@ export class FaultFileSystem implements WalFileSystem {
   }
 
   /** @internal */
-  async writeInode(inode: Inode, bytes: Uint8Array, position: number): Promise<void> {
+  writeInode(inode: Inode, bytes: Uint8Array, position: number): void {
     this.#count('write');
     if (this.#failHere('write')) {
       applyWrite(inode, bytes.subarray(0, bytes.length >>> 1), position);
@@ -249,8 +249,11 @@ class FaultFile implements WalFile {
     this.#fs = fs;
     this.#inode = inode;
   }
-  write(bytes: Uint8Array, start: number, end: number, position: number): Promise<void> {
-    return this.#fs.writeInode(this.#inode, bytes.slice(start, end), position);
+  async write(bytes: Uint8Array, start: number, end: number, position: number): Promise<void> {
+    this.#fs.writeInode(this.#inode, bytes.slice(start, end), position);
+  }
+  writeSync(bytes: Uint8Array, start: number, end: number, position: number): void {
+    this.#fs.writeInode(this.#inode, bytes.slice(start, end), position);
   }
   datasync(): Promise<void> {
     return this.#fs.syncInode(this.#inode);

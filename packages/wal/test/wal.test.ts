@@ -1,6 +1,6 @@
-import type { WriteBatch } from '@memrep/core';
+import { WriteBatch } from '@memrep/core';
 import { describe, expect, it } from 'vitest';
-import { logFileName, WriteAheadLog } from '../src/index.js';
+import { logFileName, type WalFileSystem, WriteAheadLog } from '../src/index.js';
 import { FaultFileSystem } from '../src/testing.js';
 import { batchOf } from './helpers.js';
 
@@ -210,6 +210,72 @@ describe('WriteAheadLog: appends and sync policies', () => {
     await b.close();
   });
 
+  it("'none': appends of one tick share one write, and each resolves only once that write is done", async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs, sync: 'none' });
+    const path = `${DIR}/${logFileName(wal.logNumber)}`;
+    const from = fs.history.length;
+    const seen: number[] = [];
+    const appends = [1, 2, 3, 4, 5].map((seq) =>
+      wal.append(batchOf(seq)).then(() => seen.push(fs.peek(path)!.length)),
+    );
+    expect(fs.history.length).toBe(from);
+    await Promise.all(appends);
+    expect(fs.history.slice(from)).toEqual(['write']);
+    const length = fs.peek(path)!.length;
+    expect(length).toBeGreaterThan(0);
+    expect(seen).toEqual([length, length, length, length, length]);
+    const { wal: again, seqs } = await reopen(fs.crash({ keepUnsynced: (_, n) => n }));
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    await again.close();
+  });
+
+  it("'none': a process crash keeps exactly the appends that resolved, a power loss none of them", async () => {
+    const fs = new FaultFileSystem();
+    const wal = await WriteAheadLog.open(DIR, { fs, sync: 'none' });
+    for (let seq = 1; seq <= 3; seq++) await wal.append(batchOf(seq));
+    // Queued, not yet resolved (their write is due at the end of this tick): not promised.
+    const late = [wal.append(batchOf(4)), wal.append(batchOf(5))];
+    const processCrash = fs.crash({ keepUnsynced: (_, n) => n });
+    const powerLoss = fs.crash();
+    await Promise.allSettled(late);
+    const { wal: a, seqs } = await reopen(processCrash);
+    expect(seqs).toEqual([1, 2, 3]);
+    await a.close();
+    const { wal: b, seqs: none } = await reopen(powerLoss);
+    expect(none).toEqual([]);
+    await b.close();
+  });
+
+  it("'none' over a file layer without writeSync writes through write", async () => {
+    const inner = new FaultFileSystem();
+    const fs: WalFileSystem = {
+      mkdir: (dir) => inner.mkdir(dir),
+      readdir: (dir) => inner.readdir(dir),
+      readFile: (path) => inner.readFile(path),
+      truncate: (path, length) => inner.truncate(path, length),
+      rename: (from, to) => inner.rename(from, to),
+      unlink: (path) => inner.unlink(path),
+      syncDir: (dir) => inner.syncDir(dir),
+      async createExclusive(path) {
+        const file = await inner.createExclusive(path);
+        return {
+          write: (...args) => file.write(...args),
+          datasync: () => file.datasync(),
+          close: () => file.close(),
+        };
+      },
+    };
+    const wal = await WriteAheadLog.open(DIR, { fs, sync: 'none' });
+    const from = inner.history.length;
+    await Promise.all([wal.append(batchOf(1)), wal.append(batchOf(2))]);
+    await wal.append(batchOf(3));
+    expect(inner.history.slice(from)).toEqual(['write', 'write']);
+    const { wal: again, seqs } = await reopen(inner.crash({ keepUnsynced: (_, n) => n }));
+    expect(seqs).toEqual([1, 2, 3]);
+    await again.close();
+  });
+
   it('a per-append sync option overrides the default', async () => {
     const fs = new FaultFileSystem();
     const wal = await WriteAheadLog.open(DIR, { fs, sync: 'none' });
@@ -240,7 +306,10 @@ describe('WriteAheadLog: appends and sync policies', () => {
     await p;
     await wal.close();
     const got: WriteBatch[] = [];
-    const again = await WriteAheadLog.open(DIR, { fs, replay: (b) => got.push(b) });
+    const again = await WriteAheadLog.open(DIR, {
+      fs,
+      replay: (b) => got.push(WriteBatch.fromRep(b.rep)),
+    });
     expect(got.map((b) => b.sequence)).toEqual([1]);
     expect(got[0].rep).toEqual(batchOf(1).rep);
     await again.close();
@@ -277,10 +346,14 @@ describe('WriteAheadLog: appends and sync policies', () => {
 });
 
 describe('WriteAheadLog: failures', () => {
-  for (const op of ['write', 'datasync'] as const) {
-    it(`a failed ${op} rejects the group with MEMREP_IO, leaves none of it for recovery, and refuses later work`, async () => {
+  for (const [op, sync] of [
+    ['write', 'group'],
+    ['datasync', 'group'],
+    ['write', 'none'],
+  ] as const) {
+    it(`a failed ${op} (sync '${sync}') rejects the group with MEMREP_IO, leaves none of it for recovery, and refuses later work`, async () => {
       const fs = new FaultFileSystem();
-      const wal = await WriteAheadLog.open(DIR, { fs });
+      const wal = await WriteAheadLog.open(DIR, { fs, sync });
       await wal.append(batchOf(1));
       fs.failNext(op);
       const results = await Promise.allSettled([
