@@ -2,6 +2,7 @@ import type { Capabilities, TableOptions } from '@memrep/core';
 import {
   Arena,
   AttachSlot,
+  bytesAt,
   type RawCursor,
   TableBase,
   type TableHandle,
@@ -90,12 +91,22 @@ export class ArtTable extends TableBase {
     return this.tree.stats();
   }
 
+  /**
+   * The base's `insertEntry` over a key and value of their own: a batch's records are viewed
+   * (`bytesAt`); a single write's arrays are passed as they are.
+   */
   protected insertEntry(
-    key: Uint8Array,
-    value: Uint8Array | undefined,
+    keyBytes: Uint8Array,
+    keyOffset: number,
+    keyLength: number,
+    valueBytes: Uint8Array | undefined,
+    valueOffset: number,
+    valueLength: number,
     seq: number,
     fresh: boolean,
   ): void {
+    const key = bytesAt(keyBytes, keyOffset, keyLength);
+    const value = valueBytes && bytesAt(valueBytes, valueOffset, valueLength);
     const zone = zoneWord(key, this.count);
     this.tree.insert(key, value, seq, fresh, zone, this.#zones, ZONE_CHUNK_SIZE);
   }

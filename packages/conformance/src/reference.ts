@@ -1,5 +1,6 @@
 import {
   Arena,
+  bytesAt,
   type Capabilities,
   compareEntries,
   compareInternal,
@@ -53,7 +54,17 @@ export class ReferenceTable extends TableBase {
     return lo;
   }
 
-  protected insertEntry(key: Uint8Array, value: Uint8Array | undefined, seq: number): void {
+  protected insertEntry(
+    keyBytes: Uint8Array,
+    keyOffset: number,
+    keyLength: number,
+    valueBytes: Uint8Array | undefined,
+    valueOffset: number,
+    valueLength: number,
+    seq: number,
+  ): void {
+    const key = bytesAt(keyBytes, keyOffset, keyLength);
+    const value = valueBytes && bytesAt(valueBytes, valueOffset, valueLength);
     const at = this.lowerBound(key, seq);
     if (at < this.order.length && compareInternal(key, seq, this.arena, this.order[at]) === 0) {
       throw duplicateSeqError(key, seq);

@@ -69,6 +69,15 @@ export function arenaPrefix32(mem: Uint8Array, off: number, len: number): number
   return p ^ 0x80000000;
 }
 
+/**
+ * The `length` bytes at `offset` in `bytes`: `bytes` itself when that is all of it (a single
+ * write's whole key: no view made), else a view (`subarray`). For a backend whose insert needs
+ * a key of its own from `TableBase.insertEntry`'s (bytes, offset, length).
+ */
+export function bytesAt(bytes: Uint8Array, offset: number, length: number): Uint8Array {
+  return offset === 0 && length === bytes.length ? bytes : bytes.subarray(offset, offset + length);
+}
+
 /** Whether `key` starts with `prefix`. */
 export function hasPrefix(key: Uint8Array, prefix: Uint8Array): boolean {
   const n = prefix.length;

@@ -1,5 +1,5 @@
 import type { Arena } from './arena.js';
-import { compareBytes } from './bytes.js';
+import { arenaPrefix32, compareBytes } from './bytes.js';
 import { metaRangeTombstones, setMetaRangeTombstones } from './table-meta.js';
 import type { RangeTombstone } from './types.js';
 
@@ -121,6 +121,12 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
   readonly #seqStart: Int32Array;
   readonly #seqs: Float64Array;
   readonly #minSeq: number;
+  /** Bytes every fragment bound starts with (the first bound's first `#common` bytes). */
+  readonly #common: number;
+  /** Fragment i's start past the common bytes, as `arenaPrefix32`: most search steps compare it alone. */
+  readonly #startPrefix: Int32Array;
+  /** The last fragment's end past the common bytes, as `arenaPrefix32`: a key above it is past every fragment. */
+  readonly #lastEndPrefix: number;
 
   constructor(tombstones: Iterable<RangeTombstone>) {
     const sorted = [...tombstones].sort(
@@ -167,6 +173,25 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
     this.#at = at;
     this.#seqStart = Int32Array.from(seqStart);
     this.#seqs = seqs.length === 0 ? NO_FRAGMENTS : Float64Array.from(seqs);
+    const n = this.#fragments;
+    let common = 0;
+    if (n > 0) {
+      // Bounds are sorted, so what the first and the last share, every bound between shares.
+      const lastFrom = at[2 * n - 1];
+      const firstLength = at[1];
+      const lastLength = at[2 * n] - lastFrom;
+      const m = firstLength < lastLength ? firstLength : lastLength;
+      while (common < m && packed[common] === packed[lastFrom + common]) common++;
+    }
+    this.#common = common;
+    const startPrefix = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const from = at[2 * i] + common;
+      startPrefix[i] = arenaPrefix32(packed, from, at[2 * i + 1] - from);
+    }
+    this.#startPrefix = startPrefix;
+    const lastEnd = n > 0 ? at[2 * n - 1] + common : 0;
+    this.#lastEndPrefix = n > 0 ? arenaPrefix32(packed, lastEnd, at[2 * n] - lastEnd) : 0;
   }
 
   /** The list of the tombstones linked from `head` (see `appendRangeTombstone`). */
@@ -192,39 +217,43 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
     return this.#fragments;
   }
 
-  /** See {@link RangeTombstoneCoverage.coveringSeq}: a binary search over the fragments. */
+  /**
+   * See {@link RangeTombstoneCoverage.coveringSeq}. A key that does not start with the bytes
+   * every bound shares, or whose next four bytes sort below the first start's or above the
+   * last end's, lies outside every fragment: -1 without a search. Otherwise one binary search over the fragment starts' `arenaPrefix32`
+   * past those bytes, comparing bytes only where the prefixes are equal.
+   */
   coveringSeq(bytes: Uint8Array, offset: number, length: number, snapshot: number): number {
     if (snapshot < this.#minSeq) return -1;
     const n = this.#fragments;
     if (n === 0) return -1;
     const packed = this.#bounds;
     const at = this.#at;
-    // Binary search for the last start <= key that skips the bytes the key is known to share
-    // with both ends of the interval (every start between them shares them too): keys with a
-    // long common prefix cost a byte or two a step instead of the whole prefix.
+    const common = this.#common;
+    if (length < common) return -1;
+    for (let j = 0; j < common; j++) if (packed[j] !== bytes[offset + j]) return -1;
+    const from = offset + common;
+    const rest = length - common;
+    const kp = arenaPrefix32(bytes, from, rest);
+    const startPrefix = this.#startPrefix;
+    if (kp < startPrefix[0] || kp > this.#lastEndPrefix) return -1;
     let lo = 0;
     let hi = n;
-    let sameLo = 0;
-    let sameHi = 0;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const from = at[2 * mid];
-      const startLength = at[2 * mid + 1] - from;
-      const m = startLength < length ? startLength : length;
-      let j = sameLo < sameHi ? sameLo : sameHi;
-      while (j < m && packed[from + j] === bytes[offset + j]) j++;
-      if ((j < m ? packed[from + j] - bytes[offset + j] : startLength - length) <= 0) {
-        lo = mid + 1;
-        sameLo = j;
-      } else {
-        hi = mid;
-        sameHi = j;
+      const sp = startPrefix[mid];
+      let below = sp < kp;
+      if (sp === kp) {
+        const s = at[2 * mid] + common;
+        below = compareArenaTo(packed, s, at[2 * mid + 1] - s, bytes, from, rest) <= 0;
       }
+      if (below) lo = mid + 1;
+      else hi = mid;
     }
     if (lo === 0) return -1;
     const i = lo - 1;
-    const endFrom = at[2 * i + 1];
-    if (compareArenaTo(packed, endFrom, at[2 * i + 2] - endFrom, bytes, offset, length) <= 0) {
+    const endFrom = at[2 * i + 1] + common;
+    if (compareArenaTo(packed, endFrom, at[2 * i + 2] - endFrom, bytes, from, rest) <= 0) {
       return -1;
     }
     const seqs = this.#seqs;

@@ -171,14 +171,24 @@ export abstract class TableBase implements TableMut {
   // ---- what a backend supplies -------------------------------------------------------------
 
   /**
-   * Links a new entry. `fresh` is true when `seq` is above every seq held, so the pair cannot
-   * be a duplicate. REQUIRES: throws `MEMREP_DUPLICATE_SEQ` or `MEMREP_ARENA_FULL` before any
-   * change; on success the entry is visible to every later read; it allocates at most
-   * `maxInsertBytes(key.length, value length)` bytes of the arena.
+   * Links a new entry: the key `keyLength` bytes at `keyOffset` in `key`, the value
+   * `valueLength` bytes at `valueOffset` in `value` (`value` undefined: a tombstone, offset
+   * and length 0). A single put passes its arrays whole (offsets 0); `write(batch)` passes
+   * the batch's encoding with each record's offsets, so that no view is made per record.
+   * `fresh` is true when `seq` is above every seq held, so the pair cannot be a duplicate.
+   *
+   * REQUIRES: throws `MEMREP_DUPLICATE_SEQ` or `MEMREP_ARENA_FULL` before any change; on
+   * success the entry is visible to every later read; it allocates at most
+   * `maxInsertBytes(keyLength, valueLength)` bytes of the arena; it keeps no reference to
+   * `key` or `value` (the batch's buffer is reused).
    */
   protected abstract insertEntry(
     key: Uint8Array,
+    keyOffset: number,
+    keyLength: number,
     value: Uint8Array | undefined,
+    valueOffset: number,
+    valueLength: number,
     seq: number,
     fresh: boolean,
   ): void;
@@ -381,7 +391,9 @@ export abstract class TableBase implements TableMut {
     try {
       while (reader.next()) {
         const s = first + reader.index;
-        bytes += reader.keyLength + reader.valueLength;
+        const kl = reader.keyLength;
+        const vl = reader.valueLength;
+        bytes += kl + vl;
         if (reader.tag === TAG_RANGE_DELETE) {
           if (shared) lockMeta(this.arena, this.#writers);
           appendRangeTombstone(this.arena, this.meta, reader.key(), reader.value(), s);
@@ -389,8 +401,12 @@ export abstract class TableBase implements TableMut {
           this.onArenaAllocated();
         } else {
           this.insertEntry(
-            reader.key(),
-            reader.tag === TAG_PUT ? reader.value() : undefined,
+            rep,
+            reader.keyOffset,
+            kl,
+            reader.tag === TAG_PUT ? rep : undefined,
+            reader.valueOffset,
+            vl,
             s,
             !shared && s > lastSeq,
           );
@@ -416,14 +432,9 @@ export abstract class TableBase implements TableMut {
   #write(key: Uint8Array, value: Uint8Array | undefined, seq: number | undefined): number {
     if (this.#writers !== 0) return this.#writeShared(key, value, seq);
     const s = this.#firstSeq(seq, 1);
-    this.insertEntry(key, value, s, s > this.lastSeq);
-    publishWrites(
-      this.arena,
-      this.meta,
-      1,
-      key.length + (value === undefined ? 0 : value.length),
-      s,
-    );
+    const vl = value === undefined ? 0 : value.length;
+    this.insertEntry(key, 0, key.length, value, 0, vl, s, s > this.lastSeq);
+    publishWrites(this.arena, this.meta, 1, key.length + vl, s);
     return s;
   }
 
@@ -440,7 +451,7 @@ export abstract class TableBase implements TableMut {
     const turn = seq === undefined ? this.#takeSeqs(1) : -1;
     const s = seq === undefined ? this.#seqBase + turn : this.#firstSeq(seq, 1);
     try {
-      this.insertEntry(key, value, s, false);
+      this.insertEntry(key, 0, key.length, value, 0, vl, s, false);
     } catch (error) {
       if (turn >= 0) publishTurn(this.arena, this.#writers, turn, 1);
       throw error;

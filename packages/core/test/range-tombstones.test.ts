@@ -6,12 +6,21 @@ const keyArb = fc
   .array(fc.constantFrom(0x00, 0x01, 0x7f, 0xff), { maxLength: 4 })
   .map((b) => Uint8Array.from(b));
 
-const tombstoneArb: fc.Arbitrary<RangeTombstone> = fc
-  .tuple(keyArb, keyArb, fc.integer({ min: 0, max: 20 }))
-  .filter(([a, b]) => compareBytes(a, b) !== 0)
-  .map(([a, b, seq]) =>
-    compareBytes(a, b) < 0 ? { start: a, end: b, seq } : { start: b, end: a, seq },
-  );
+/** Keys that mostly share a leading part of `key`, then differ in up to six bytes: bounds with long common prefixes, and keys that share part of it. */
+const prefixedKeyArb = fc
+  .tuple(
+    fc.constantFrom(0, 1, 2, 3, 3, 3),
+    fc.array(fc.constantFrom(0x00, 0x01, 0x30, 0x31, 0xff), { maxLength: 6 }),
+  )
+  .map(([shared, rest]) => Uint8Array.from([...[0x6b, 0x65, 0x79].slice(0, shared), ...rest]));
+
+const tombstonesOf = (keys: fc.Arbitrary<Uint8Array>): fc.Arbitrary<RangeTombstone> =>
+  fc
+    .tuple(keys, keys, fc.integer({ min: 0, max: 20 }))
+    .filter(([a, b]) => compareBytes(a, b) !== 0)
+    .map(([a, b, seq]) =>
+      compareBytes(a, b) < 0 ? { start: a, end: b, seq } : { start: b, end: a, seq },
+    );
 
 /** The obvious answer: the highest seq <= snapshot of a tombstone whose [start, end) holds key. */
 function bruteForce(list: RangeTombstone[], key: Uint8Array, snapshot: number): number {
@@ -24,26 +33,32 @@ function bruteForce(list: RangeTombstone[], key: Uint8Array, snapshot: number): 
 }
 
 describe('FragmentedRangeTombstones', () => {
-  it('answers the highest covering seq at every snapshot, as a scan of every tombstone does', () => {
-    fc.assert(
-      fc.property(
-        fc.array(tombstoneArb, { maxLength: 12 }),
-        fc.array(keyArb, { minLength: 1, maxLength: 12 }),
-        (list, keys) => {
-          const fragments = new FragmentedRangeTombstones(list);
-          for (const key of [...keys, ...list.flatMap((t) => [t.start, t.end])]) {
-            const padded = new Uint8Array(key.length + 3);
-            padded.set(key, 2);
-            for (let snapshot = -1; snapshot <= 21; snapshot++) {
-              expect(fragments.coveringSeq(padded, 2, key.length, snapshot)).toBe(
-                bruteForce(list, key, snapshot),
-              );
+  it.each([
+    ['short keys', keyArb],
+    ['keys sharing long prefixes', prefixedKeyArb],
+  ])(
+    'answers the highest covering seq at every snapshot, as a scan of every tombstone does (%s)',
+    (_, keys) => {
+      fc.assert(
+        fc.property(
+          fc.array(tombstonesOf(keys), { maxLength: 12 }),
+          fc.array(keys, { minLength: 1, maxLength: 12 }),
+          (list, keys) => {
+            const fragments = new FragmentedRangeTombstones(list);
+            for (const key of [...keys, ...list.flatMap((t) => [t.start, t.end])]) {
+              const padded = new Uint8Array(key.length + 3);
+              padded.set(key, 2);
+              for (let snapshot = -1; snapshot <= 21; snapshot++) {
+                expect(fragments.coveringSeq(padded, 2, key.length, snapshot)).toBe(
+                  bruteForce(list, key, snapshot),
+                );
+              }
             }
-          }
-        },
-      ),
-    );
-  });
+          },
+        ),
+      );
+    },
+  );
 
   it('cuts overlapping tombstones into non-overlapping fragments and lists them by start, then seq descending', () => {
     const t = (start: string, end: string, seq: number): RangeTombstone => ({

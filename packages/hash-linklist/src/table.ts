@@ -3,6 +3,7 @@ import {
   Arena,
   AttachSlot,
   arenaPrefix32,
+  bytesAt,
   compareInternal,
   compareKeyToEntry,
   duplicateSeqError,
@@ -438,12 +439,22 @@ export class HashLinkListTable
 
   // ---- the three primitives -----------------------------------------------------------------
 
+  /**
+   * The base's `insertEntry` over a key and value of their own: a batch's records are viewed
+   * (`bytesAt`); a single write's arrays are passed as they are.
+   */
   protected insertEntry(
-    key: Uint8Array,
-    value: Uint8Array | undefined,
+    keyBytes: Uint8Array,
+    keyOffset: number,
+    keyLength: number,
+    valueBytes: Uint8Array | undefined,
+    valueOffset: number,
+    valueLength: number,
     seq: number,
     fresh: boolean,
   ): void {
+    const key = bytesAt(keyBytes, keyOffset, keyLength);
+    const value = valueBytes && bytesAt(valueBytes, valueOffset, valueLength);
     const length = extractPrefixLength(key, this.#fixed, this.#extract);
     const bucket = bucketOfPrefix(key, length, this.#bucketCount);
     const w = this.#directoryWord + bucket;

@@ -1,6 +1,7 @@
 import {
   Arena,
   AttachSlot,
+  bytesAt,
   type Capabilities,
   compareKeyToEntry,
   entryPrefix32,
@@ -375,12 +376,22 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     );
   }
 
+  /**
+   * The base's `insertEntry` over a key and value of their own: a batch's records are viewed
+   * (`bytesAt`); a single write's arrays are passed as they are.
+   */
   protected insertEntry(
-    key: Uint8Array,
-    value: Uint8Array | undefined,
+    keyBytes: Uint8Array,
+    keyOffset: number,
+    keyLength: number,
+    valueBytes: Uint8Array | undefined,
+    valueOffset: number,
+    valueLength: number,
     seq: number,
     fresh: boolean,
   ): void {
+    const key = bytesAt(keyBytes, keyOffset, keyLength);
+    const value = valueBytes && bytesAt(valueBytes, valueOffset, valueLength);
     const bucket = this.bucketOf(key);
     const arena = this.arena;
     const w = this.bucketWord + bucket * SLOT_WORDS;

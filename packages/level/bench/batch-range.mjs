@@ -24,11 +24,15 @@ const backends = {
   skiplist: await load(here, 'skiplist'),
   vector: await load(here, 'vector'),
   'hash-skiplist': await load(here, 'hash-skiplist'),
+  'hash-linklist': await load(here, 'hash-linklist'),
+  art: await load(here, 'art'),
 };
 const otherBackends = {
   skiplist: await load(other, 'skiplist'),
   vector: await load(other, 'vector'),
   'hash-skiplist': await load(other, 'hash-skiplist'),
+  'hash-linklist': await load(other, 'hash-linklist'),
+  art: await load(other, 'art'),
 };
 
 const encoder = new TextEncoder();

@@ -1,6 +1,7 @@
 import {
   type Arena,
   arenaPrefix32,
+  bytesAt,
   compareInternalAt,
   duplicateSeqError,
   ENTRY_HEADER_SIZE,
@@ -15,6 +16,7 @@ import {
   MemrepError,
   type RawCursor,
   writeEntry,
+  writeEntryAt,
 } from '@memrep/core/backend';
 
 /**
@@ -262,6 +264,42 @@ export class SkipListCore {
     state: Int32Array | null = null,
     maxChunk = 0,
   ): number {
+    const valueLength = value === undefined ? 0 : value.length;
+    return this.insertAt(
+      head,
+      key,
+      0,
+      key.length,
+      value,
+      0,
+      valueLength,
+      seq,
+      fresh,
+      word,
+      state,
+      maxChunk,
+    );
+  }
+
+  /**
+   * `insert` of the key `klen` bytes at `keyOffset` in `key` and the value `valueLength` bytes
+   * at `valueOffset` in `value` (undefined: a tombstone): `TableBase.insertEntry`'s form, so a
+   * write batch inserts from its encoding with no view per record. Same REQUIRES and throws.
+   */
+  insertAt(
+    head: number,
+    key: Uint8Array,
+    keyOffset: number,
+    klen: number,
+    value: Uint8Array | undefined,
+    valueOffset: number,
+    valueLength: number,
+    seq: number,
+    fresh: boolean,
+    word = -1,
+    state: Int32Array | null = null,
+    maxChunk = 0,
+  ): number {
     if (this.concurrent) {
       throw new MemrepError('MEMREP_READ_ONLY', 'a concurrent (reader) core cannot insert');
     }
@@ -275,8 +313,7 @@ export class SkipListCore {
     const nextPrefix = this.#nextPrefix;
     const hw = head >> 2;
     const height = i32[hw + HEAD_HEIGHT_WORD];
-    const klen = key.length;
-    const tp = arenaPrefix32(key, 0, klen);
+    const tp = arenaPrefix32(key, keyOffset, klen);
 
     // Find the lowest splice level that still brackets the key; levels below it are searched.
     let level = 0;
@@ -290,7 +327,7 @@ export class SkipListCore {
           const pp = prevPrefix[level];
           if (
             tp < pp ||
-            (tp === pp && compareInternalAt(key, 0, klen, seq, bytes, i32, f64, p, 4) <= 0)
+            (tp === pp && compareInternalAt(key, keyOffset, klen, seq, bytes, i32, f64, p, 4) <= 0)
           ) {
             do level++;
             while (level < height && prev[level] === p);
@@ -302,7 +339,7 @@ export class SkipListCore {
           const np = nextPrefix[level];
           if (
             tp > np ||
-            (tp === np && compareInternalAt(key, 0, klen, seq, bytes, i32, f64, n, 4) > 0)
+            (tp === np && compareInternalAt(key, keyOffset, klen, seq, bytes, i32, f64, n, 4) > 0)
           ) {
             do level++;
             while (level < height && next[level] === n);
@@ -327,7 +364,7 @@ export class SkipListCore {
       while (n !== bound) {
         if (
           tp < np ||
-          (tp === np && compareInternalAt(key, 0, klen, seq, bytes, i32, f64, n, 4) <= 0)
+          (tp === np && compareInternalAt(key, keyOffset, klen, seq, bytes, i32, f64, n, 4) <= 0)
         )
           break;
         x = n;
@@ -350,7 +387,7 @@ export class SkipListCore {
         np = entryPrefix32(i32, bytes, n);
         if (
           tp < np ||
-          (tp === np && compareInternalAt(key, 0, klen, seq, bytes, i32, f64, n, 4) <= 0)
+          (tp === np && compareInternalAt(key, keyOffset, klen, seq, bytes, i32, f64, n, 4) <= 0)
         )
           break;
         x = n;
@@ -369,14 +406,27 @@ export class SkipListCore {
       if (
         n !== 0 &&
         tp === nextPrefix[0] &&
-        compareInternalAt(key, 0, klen, seq, bytes, i32, f64, n, 4) === 0
+        compareInternalAt(key, keyOffset, klen, seq, bytes, i32, f64, n, 4) === 0
       ) {
-        throw duplicateSeqError(key, seq);
+        throw duplicateSeqError(bytesAt(key, keyOffset, klen), seq);
       }
     }
 
     const h = this.randomHeight(i32[hw + HEAD_MAX_HEIGHT_WORD]);
-    const node = writeEntry(arena, 2 * h - 1, key, value, seq, word, state, maxChunk);
+    const node = writeEntryAt(
+      arena,
+      2 * h - 1,
+      key,
+      keyOffset,
+      klen,
+      value,
+      valueOffset,
+      valueLength,
+      seq,
+      word,
+      state,
+      maxChunk,
+    );
     i32 = arena.i32;
     const nw = node >> 2;
     if (h > height) {

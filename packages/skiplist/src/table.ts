@@ -1,6 +1,7 @@
 import {
   Arena,
   AttachSlot,
+  bytesAt,
   type Capabilities,
   entrySize,
   invalidArgument,
@@ -160,16 +161,34 @@ export class SkipListTable extends TableBase {
 
   protected insertEntry(
     key: Uint8Array,
+    keyOffset: number,
+    keyLength: number,
     value: Uint8Array | undefined,
+    valueOffset: number,
+    valueLength: number,
     seq: number,
     fresh: boolean,
   ): void {
     if (this.#shared) {
-      this.list.insertShared(this.head, key, value, seq);
+      const v = value && bytesAt(value, valueOffset, valueLength);
+      this.list.insertShared(this.head, bytesAt(key, keyOffset, keyLength), v, seq);
       return;
     }
-    const zone = zoneWord(key, this.count);
-    this.list.insert(this.head, key, value, seq, fresh, zone, this.#zones, ZONE_CHUNK_SIZE);
+    const zone = zoneWord(key, this.count, keyOffset, keyLength);
+    this.list.insertAt(
+      this.head,
+      key,
+      keyOffset,
+      keyLength,
+      value,
+      valueOffset,
+      valueLength,
+      seq,
+      fresh,
+      zone,
+      this.#zones,
+      ZONE_CHUNK_SIZE,
+    );
   }
 
   /** A node of the tallest tower, plus the chunk its zone may open once zones are on (zones.ts). */

@@ -27,14 +27,21 @@ export function zoneStates(): Int32Array {
 }
 
 /**
- * The word, in `zoneStates()`, of the zone of `key` in a table holding `count` entries; -1 (a
- * plain allocation) below two zones' worth of entries.
+ * The word, in `zoneStates()`, of the zone of `key` (its `keyLength` bytes at `keyOffset`:
+ * default all of it) in a table holding `count` entries; -1 (a plain allocation) below two
+ * zones' worth of entries.
  */
-export function zoneWord(key: Uint8Array, count: number): number {
+export function zoneWord(
+  key: Uint8Array,
+  count: number,
+  keyOffset = 0,
+  keyLength = key.length,
+): number {
   const bits = 31 - Math.clz32((count / ZONE_ENTRIES) | 0);
   if (bits <= 0) return -1;
   const b = bits < MAX_ZONE_BITS ? bits : MAX_ZONE_BITS;
-  const k = key.length;
-  const top16 = k >= 2 ? (key[0] << 8) | key[1] : k === 1 ? key[0] << 8 : 0;
+  const k = keyLength;
+  const o = keyOffset;
+  const top16 = k >= 2 ? (key[o] << 8) | key[o + 1] : k === 1 ? key[o] << 8 : 0;
   return ((top16 >>> (16 - b)) << (MAX_ZONE_BITS - b)) << 1;
 }

@@ -1,6 +1,7 @@
 import {
   Arena,
   AttachSlot,
+  bytesAt,
   type Capabilities,
   duplicateSeqError,
   entryHasKey,
@@ -15,7 +16,7 @@ import {
   type TableHandle,
   type TableOptions,
   unsupported,
-  writeEntry,
+  writeEntryAt,
 } from '@memrep/core/backend';
 import { fenceLength, fillFence, narrow, narrowHi, narrowLo, sharedPrefixLength } from './fence.js';
 import { indexOfEntry, mergeRuns, sortEntries } from './sort.js';
@@ -207,16 +208,20 @@ export class VectorTable extends TableBase {
 
   protected insertEntry(
     key: Uint8Array,
+    keyOffset: number,
+    keyLength: number,
     value: Uint8Array | undefined,
+    valueOffset: number,
+    valueLength: number,
     seq: number,
     fresh: boolean,
   ): void {
-    if (!fresh) this.#assertNotHeld(key, seq);
+    if (!fresh) this.#assertNotHeld(bytesAt(key, keyOffset, keyLength), seq);
     const arena = this.arena;
     if (arena.top !== this.#tailEnd) {
       throw new Error('VectorTable: the arena was allocated from outside the table');
     }
-    writeEntry(arena, 0, key, value, seq);
+    writeEntryAt(arena, 0, key, keyOffset, keyLength, value, valueOffset, valueLength, seq);
     this.#tailEnd = arena.top;
     this.#tailCount++;
   }
