@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { compareBytes, WriteBatch } from '@memrep/core';
+import { compareBytes, MemrepTypeError, WriteBatch } from '@memrep/core';
 import type { Snapshot } from '@memrep/lsm';
 import { AbstractLevel, AbstractSnapshot } from 'abstract-level';
 import { loadBackend } from './backends.js';
@@ -31,7 +31,8 @@ export interface WriteOptions {
 
 function syncOf(options: WriteOptions | undefined): boolean {
   const sync = options?.sync ?? false;
-  if (typeof sync !== 'boolean') throw new TypeError(`sync must be a boolean; got ${String(sync)}`);
+  if (typeof sync !== 'boolean')
+    throw new MemrepTypeError(`sync must be a boolean; got ${String(sync)}`);
   return sync;
 }
 
@@ -149,9 +150,11 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
       location === undefined &&
       typeof locationOrOptions !== 'object'
     ) {
-      throw new TypeError(`location must be a directory path; got ${String(locationOrOptions)}`);
+      throw new MemrepTypeError(
+        `location must be a directory path; got ${String(locationOrOptions)}`,
+      );
     }
-    if (location === '') throw new TypeError('location must be a non-empty directory path');
+    if (location === '') throw new MemrepTypeError('location must be a non-empty directory path');
     const {
       backend,
       writeBufferSize,
@@ -401,7 +404,7 @@ export class MemrepLevel<KDefault = string, VDefault = string> extends AbstractL
     if (snapshot instanceof MemrepSnapshot && snapshot[kMemtables] === memtables) {
       return snapshot.seq;
     }
-    throw new TypeError('snapshot must be one created by this database (db.snapshot())');
+    throw new MemrepTypeError('snapshot must be one created by this database (db.snapshot())');
   }
 
   #open(): LevelTables {

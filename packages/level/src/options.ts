@@ -1,4 +1,5 @@
 import type { TableMut, TableOptions } from '@memrep/core';
+import { MemrepTypeError } from '@memrep/core';
 import type { WalFileSystem } from '@memrep/wal';
 import type { AbstractDatabaseOptions } from 'abstract-level';
 import { registeredBackends } from './backends.js';
@@ -88,7 +89,7 @@ export function isBackendName(value: unknown): value is BackendName {
 function positiveInteger(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(`${name} must be a positive integer; got ${String(value)}`);
+    throw new MemrepTypeError(`${name} must be a positive integer; got ${String(value)}`);
   }
   return value;
 }
@@ -104,7 +105,7 @@ export function resolveOptions(
 ): ResolvedOptions {
   const backend = options.backend ?? 'skiplist';
   if (typeof backend !== 'function' && !isBackendName(backend)) {
-    throw new TypeError(
+    throw new MemrepTypeError(
       `backend must be one of ${registeredBackends()
         .map((b) => `'${b.name}'`)
         .join(', ')} or a function ` + `(options) => TableMut; got ${String(backend)}`,
@@ -122,11 +123,11 @@ export function resolveOptions(
   );
   const autoCompaction = options.autoCompaction ?? true;
   if (typeof autoCompaction !== 'boolean') {
-    throw new TypeError(`autoCompaction must be a boolean; got ${String(autoCompaction)}`);
+    throw new MemrepTypeError(`autoCompaction must be a boolean; got ${String(autoCompaction)}`);
   }
   const given = options.tableOptions;
   if (given !== undefined && (given === null || typeof given !== 'object')) {
-    throw new TypeError(`tableOptions must be an object; got ${String(given)}`);
+    throw new MemrepTypeError(`tableOptions must be an object; got ${String(given)}`);
   }
   // About eight blocks per memtable, as RocksDB sizes its arena blocks: memoryUsage then
   // tracks what the table holds to within an eighth of writeBufferSize.

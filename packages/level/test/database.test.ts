@@ -31,6 +31,19 @@ describe('MemrepLevel', () => {
     expect(() => new MemrepLevel({ backend: reference, tableOptions: 3 as never })).toThrow(
       /tableOptions must be an object/,
     );
+    for (const bad of [
+      { backend: 'btree' as never },
+      { backend: reference, writeBufferSize: 0 },
+      { backend: reference, autoCompaction: 'yes' as never },
+      { backend: reference, tableOptions: 3 as never },
+    ]) {
+      expect(() => new MemrepLevel(bad), JSON.stringify(bad)).toThrow(
+        expect.objectContaining({ name: 'MemrepTypeError', code: 'MEMREP_INVALID_ARGUMENT' }),
+      );
+    }
+    expect(() => new MemrepLevel('')).toThrow(
+      expect.objectContaining({ code: 'MEMREP_INVALID_ARGUMENT' }),
+    );
   });
 
   it('fails to open, with the cause, when the backend factory throws', async () => {

@@ -141,7 +141,12 @@ describe('MemrepLevel with a location', () => {
     await Promise.all(
       Array.from({ length: 64 }, (_, i) => db.put(key(i), 'x', { sync: true } as never)),
     );
-    await expect(db.put('b', '2', { sync: 'yes' } as never)).rejects.toThrow(/sync/);
+    await expect(db.put('b', '2', { sync: 'yes' } as never)).rejects.toThrow(
+      expect.objectContaining({
+        code: 'MEMREP_INVALID_ARGUMENT',
+        message: expect.stringMatching(/sync/),
+      }),
+    );
     expect(await db.get('b')).toBeUndefined();
     await db.batch([{ type: 'put', key: 'c', value: '3' }], { sync: true } as never);
     await db.close();
