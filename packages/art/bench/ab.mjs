@@ -11,9 +11,9 @@
 //
 // Usage (build first: pnpm turbo run build --filter=@memrep/bench...):
 //   node packages/art/bench/ab.mjs <workloads,...> [n=1000000] [rounds=5] [systems=art,skiplist,map]
-//     [base=packages/art/node_modules/.base]
-// where `base` is a copy of an earlier packages/art/dist (inside packages/art, so that it
-// resolves this worktree's @memrep/core): `cp -r packages/art/dist packages/art/node_modules/.base`.
+// A system named base<anything> is an earlier build of art: a copy of packages/art/dist made
+// inside packages/art (so that it resolves this worktree's @memrep/core):
+//   cp -r packages/art/dist packages/art/node_modules/.base   (then system `base`)
 import { writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { resolve } from 'node:path';
@@ -24,7 +24,6 @@ const N = Number(process.argv[3] ?? 1_000_000);
 const ROUNDS = Number(process.argv[4] ?? 5);
 const SYSTEMS = (process.argv[5] ?? 'art,skiplist,map').split(',');
 const here = resolve(import.meta.dirname, '../../..');
-const BASE = resolve(process.argv[6] ?? resolve(here, 'packages/art/node_modules/.base'));
 const at = (root, path) => import(pathToFileURL(resolve(root, path)).href);
 const { Dataset, SEEK_STEPS } = await at(here, 'apps/bench/dist/data.js');
 const loops = await at(here, 'apps/bench/dist/loops-sync.js');
@@ -45,10 +44,9 @@ async function open(name, prefixLength) {
   const options = { num: N, keySize: 16, valueSize: 100, prefixLength };
   if (name === 'map') return mapAdapter.open();
   if (name === 'sorted-btree') return sortedBTreeAdapter.open({}, options);
-  const mod = await at(
-    name === 'base' ? BASE : here,
-    name === 'base' ? 'index.js' : `packages/${name}/dist/index.js`,
-  );
+  const mod = name.startsWith('base')
+    ? await at(here, `packages/art/node_modules/.${name}/index.js`)
+    : await at(here, `packages/${name}/dist/index.js`);
   return new MemrepInstance(mod.createTable(tableOptions(options)));
 }
 
