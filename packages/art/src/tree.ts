@@ -661,6 +661,19 @@ export class ArtCursor implements RawCursor {
   #slots = new Int32Array(16);
   /** Per level: the last position `#runAhead` touched (NONE: all, or not running ahead). */
   #ahead = new Int32Array(16);
+  /**
+   * Per level: the Node4/16/32 whose key bytes `#bits` and `#index` hold (0: none yet) and how
+   * many of them. A Node4/16/32 keeps its keys in insertion order, so an ordered step over one
+   * is a scan of every key for the least above the position (branchy, O(count)): a step here
+   * is a bit scan of this set instead, built once per node (its keys are append only, so a
+   * grown count only adds keys).
+   */
+  #setNode = new Int32Array(16);
+  #setCount = new Int32Array(16);
+  /** Per level: 256 bits, the key bytes present (8 words). */
+  #bits = new Int32Array(16 * 8);
+  /** Per level: each present key byte's position in the node (256 bytes). */
+  #index = new Uint8Array(16 * 256);
   #sink = 0;
   #top = 0;
   #generation = 0;
@@ -796,22 +809,31 @@ export class ArtCursor implements RawCursor {
   /** Enters node `n` at position `p` (slot word `w`); `ahead`: touch the children after it. */
   #push(n: number, p: number, w: number, ahead: boolean): void {
     const t = this.#top;
-    if (t === this.#nodes.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(2 * a.length);
-        b.set(a);
-        return b;
-      };
-      this.#nodes = grow(this.#nodes);
-      this.#pos = grow(this.#pos);
-      this.#slots = grow(this.#slots);
-      this.#ahead = grow(this.#ahead);
-    }
+    if (t === this.#nodes.length) this.#deepen();
     this.#nodes[t] = n;
     this.#pos[t] = p;
     this.#slots[t] = w;
     this.#ahead[t] = ahead ? this.#runAhead(n, p, RUN_AHEAD) : NONE;
     this.#top = t + 1;
+  }
+
+  /** Doubles the levels the path arrays hold. */
+  #deepen(): void {
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(2 * a.length);
+      b.set(a);
+      return b;
+    };
+    this.#nodes = grow(this.#nodes);
+    this.#pos = grow(this.#pos);
+    this.#slots = grow(this.#slots);
+    this.#ahead = grow(this.#ahead);
+    this.#setNode = grow(this.#setNode);
+    this.#setCount = grow(this.#setCount);
+    this.#bits = grow(this.#bits);
+    const index = new Uint8Array(2 * this.#index.length);
+    index.set(this.#index);
+    this.#index = index;
   }
 
   /**
@@ -855,11 +877,10 @@ export class ArtCursor implements RawCursor {
     while ((x & 1) === 0) {
       this.#cover(x);
       const i32 = this.arena.i32;
-      const bytes = this.arena.bytes;
       let p = END;
       let w = (x >> 2) + END_WORD;
       if (load(i32, w, c) === 0) {
-        p = nextPos(i32, bytes, x, END, c);
+        p = this.#nextPos(this.#top, x, END);
         w = foundWord;
       }
       this.#push(x, p, w, true);
@@ -875,8 +896,7 @@ export class ArtCursor implements RawCursor {
     while ((x & 1) === 0) {
       this.#cover(x);
       const i32 = this.arena.i32;
-      const bytes = this.arena.bytes;
-      const p = prevPos(i32, bytes, x, 256, c);
+      const p = this.#prevPos(this.#top, x, 256);
       const w = foundWord;
       this.#push(x, p, w, false);
       x = load(i32, w, c);
@@ -894,15 +914,13 @@ export class ArtCursor implements RawCursor {
       const l = this.#top - 1;
       const n = nodes[l];
       const i32 = this.arena.i32;
-      const bytes = this.arena.bytes;
-      const p = nextPos(i32, bytes, n, pos[l], c);
+      const p = this.#nextPos(l, n, pos[l]);
       if (p !== NONE) {
         const w = foundWord;
         pos[l] = p;
         this.#slots[l] = w;
         const ahead = this.#ahead[l];
-        if (ahead !== NONE)
-          this.#ahead[l] = this.#runAhead(n, ahead > p ? ahead : p, ahead > p ? 1 : RUN_AHEAD);
+        if (ahead !== NONE && p >= ahead) this.#ahead[l] = this.#runAhead(n, p, RUN_AHEAD);
         this.#descendFirst(load(i32, w, c));
         return;
       }
@@ -920,8 +938,7 @@ export class ArtCursor implements RawCursor {
       const l = this.#top - 1;
       const n = nodes[l];
       const i32 = this.arena.i32;
-      const bytes = this.arena.bytes;
-      const p = prevPos(i32, bytes, n, pos[l], c);
+      const p = this.#prevPos(l, n, pos[l]);
       if (p !== NONE) {
         const w = foundWord;
         pos[l] = p;
@@ -1045,6 +1062,83 @@ export class ArtCursor implements RawCursor {
       x = child;
       d++;
     }
+  }
+
+  /** `nextPos` of node `n` at path level `l`; a Node4/16/32 through the level's byte set. */
+  #nextPos(l: number, n: number, p: number): number {
+    const i32 = this.arena.i32;
+    const c = this.#concurrent;
+    const h = c ? Atomics.load(i32, n >> 2) : i32[n >> 2];
+    const kind = h & KIND_MASK;
+    if (kind > NODE32) return nextPos(i32, this.arena.bytes, n, p, c);
+    const b = p + 1;
+    if (b > 255) return NONE;
+    this.#sync(l, n, h >>> 8);
+    const bits = this.#bits;
+    const bw = l << 3;
+    let w = b >> 5;
+    let m = bits[bw + w] & (-1 << (b & 31));
+    while (m === 0) {
+      if (++w === 8) return NONE;
+      m = bits[bw + w];
+    }
+    const found = (w << 5) + 31 - Math.clz32(m & -m);
+    foundWord = (n >> 2) + SLOTS_WORD[kind] + this.#index[(l << 8) + found];
+    return found;
+  }
+
+  /** `prevPos` of node `n` at path level `l`; a Node4/16/32 through the level's byte set. */
+  #prevPos(l: number, n: number, p: number): number {
+    const i32 = this.arena.i32;
+    const c = this.#concurrent;
+    const h = c ? Atomics.load(i32, n >> 2) : i32[n >> 2];
+    const kind = h & KIND_MASK;
+    if (kind > NODE32) return prevPos(i32, this.arena.bytes, n, p, c);
+    const b = p - 1;
+    if (b >= 0) {
+      this.#sync(l, n, h >>> 8);
+      const bits = this.#bits;
+      const bw = l << 3;
+      let w = b >> 5;
+      let m = bits[bw + w] & (-1 >>> (31 - (b & 31)));
+      while (m === 0 && --w >= 0) m = bits[bw + w];
+      if (m !== 0) {
+        const found = (w << 5) + 31 - Math.clz32(m);
+        foundWord = (n >> 2) + SLOTS_WORD[kind] + this.#index[(l << 8) + found];
+        return found;
+      }
+    }
+    const ew = (n >> 2) + END_WORD;
+    if (p > END && (c ? Atomics.load(i32, ew) : i32[ew]) !== 0) {
+      foundWord = ew;
+      return END;
+    }
+    return NONE;
+  }
+
+  /** Makes level `l`'s byte set hold the first `count` keys of the Node4/16/32 at `n`. */
+  #sync(l: number, n: number, count: number): void {
+    if (l === this.#nodes.length) this.#deepen();
+    const bits = this.#bits;
+    const bw = l << 3;
+    let from = 0;
+    if (this.#setNode[l] === n) {
+      from = this.#setCount[l];
+      if (from === count) return;
+    } else {
+      for (let w = 0; w < 8; w++) bits[bw + w] = 0;
+      this.#setNode[l] = n;
+    }
+    const bytes = this.arena.bytes;
+    const index = this.#index;
+    const iw = l << 8;
+    const k = n + KEYS_BYTE;
+    for (let i = from; i < count; i++) {
+      const b = bytes[k + i];
+      bits[bw + (b >> 5)] |= 1 << (b & 31);
+      index[iw + b] = i;
+    }
+    this.#setCount[l] = count;
   }
 
   // ---- entries -----------------------------------------------------------------------------

@@ -207,6 +207,27 @@ describe('art: cursors across node replacement', () => {
         .reverse(),
     );
   });
+
+  it('a cursor stepping through a Node4, 16 or 32 sees a key appended to that node since its last step', () => {
+    for (const children of [2, 10, 20]) {
+      const table = createTable();
+      const key = (b: number) => bytes(5, b);
+      for (let i = 0; i < children; i++) table.put(key(0x10 + 8 * i), bytes(i));
+      const generation = table.tree.generation;
+      const cursor = table.cursor();
+      cursor.seek(key(0x10));
+      cursor.next();
+      expect(hex(cursor.key)).toBe(hex(key(0x18)));
+      table.put(key(0x1a), bytes(0xa1));
+      table.put(key(0x14), bytes(0xa2));
+      expect(table.tree.generation, `${children}: no node was replaced`).toBe(generation);
+      cursor.next();
+      expect(hex(cursor.key), `${children} children, forward`).toBe(hex(key(0x1a)));
+      cursor.prev();
+      cursor.prev();
+      expect(hex(cursor.key), `${children} children, backward`).toBe(hex(key(0x14)));
+    }
+  });
 });
 
 describe('art: maxInsertBytes', () => {
