@@ -151,7 +151,9 @@ export interface Table {
 /**
  * The write side.
  *
- * REQUIRES: one writer at a time (any number of readers).
+ * REQUIRES: one writer at a time (any number of readers), unless the table declares
+ * `capabilities.concurrentWrites` and each writing thread holds its own table object from
+ * `share({ writable: true })` and `attach`.
  * Errors, each thrown before any change:
  * - `MEMREP_INVALID_ARGUMENT` (TypeError): key or value not a Uint8Array, seq not an integer
  *   in [0, 2^53) (or, for a batch, one whose operations' seqs would pass 2^53 - 1).
@@ -199,7 +201,7 @@ export interface Capabilities {
   readonly share: boolean;
   /** Sharing is available only once the table is frozen. */
   readonly shareRequiresFrozen: boolean;
-  /** `share({ writable: true })`: writers in several threads at once (none yet). */
+  /** `share({ writable: true })`: writers in several threads at once (the skip list has it). */
   readonly concurrentWrites: boolean;
 }
 

@@ -61,7 +61,7 @@ const UNSHARED: Capabilities = Object.freeze({
 export interface ShareOptions {
   /**
    * The handle's `attach` returns a `TableMut`: threads write the table at once, lock-free
-   * (SPEC "Concurrent writers"). From then on this table writes through the shared path too.
+   * (CONTRACT.md, "Concurrent writers"). From then on this table writes through the shared path too.
    * Default false: a read-only view.
    */
   writable?: boolean;
