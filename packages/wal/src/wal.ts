@@ -477,11 +477,7 @@ export class WriteAheadLog {
     const path = log.path;
     const file = log.file!;
     try {
-      // With a sync to wait for, write(2) on this thread leaves one thread-pool round trip
-      // (the fdatasync) where two were (write, then fdatasync), as LevelDB pays.
-      if (file.writeSync !== undefined) {
-        ioSync(`write ${path}`, () => file.writeSync!(log.buffer, 0, end - start, start));
-      } else await io(`write ${path}`, file.write(log.buffer, 0, end - start, start));
+      await io(`write ${path}`, file.write(log.buffer, 0, end - start, start));
       log.written = end;
       if (sync) {
         await io(`fdatasync ${path}`, file.datasync());
