@@ -185,6 +185,9 @@ export class MemtableList<O extends TableOptions = TableOptions> {
       const [active, ...frozen] = list.#held;
       if (active.table.count === 0)
         list.#install([{ table: active.table, firstLog: log.current }, ...frozen]);
+      // Logs that gave no table anything (empty, or every record flushed) go now, not at the
+      // next flush: else each open of an idle database leaves one more empty log behind.
+      await log.release(list.#oldestLogHeld());
     } else if (list.#log?.recover !== undefined) {
       for await (const { logNumber, batch } of list.#log.recover()) list.#replay(batch, logNumber);
     }
@@ -435,10 +438,8 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     this.#install(held);
     this.#flushes++;
     if (this.#log !== undefined) {
-      let keep = this.#log.current;
-      for (const h of held) if (h.firstLog < keep) keep = h.firstLog;
       try {
-        await this.#log.release(keep);
+        await this.#log.release(this.#oldestLogHeld());
       } catch (cause) {
         this.#fail(cause);
       }
@@ -467,6 +468,13 @@ export class MemtableList<O extends TableOptions = TableOptions> {
   }
 
   /** Applies one logged batch while opening (no log rotation, no waiting for a flush). */
+  /** The oldest log a held table still needs (the current one when none needs an older). */
+  #oldestLogHeld(): number {
+    let keep = (this.#log as MemtableLog).current;
+    for (const h of this.#held) if (h.firstLog < keep) keep = h.firstLog;
+    return keep;
+  }
+
   #replay(batch: WriteBatch, logNumber: number): void {
     const seq = batch.sequence;
     if (seq + batch.count - 1 <= this.#flushedSeq) return;

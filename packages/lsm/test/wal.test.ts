@@ -38,6 +38,21 @@ function open(extra: Partial<MemtableListOptions> = {}) {
 }
 
 describe('MemtableList over @memrep/wal in a directory', () => {
+  it('an open releases the logs no table needs: idle reopens leave one log, a log with unflushed data stays', async () => {
+    for (let i = 0; i < 4; i++) await (await open()).close();
+    expect(await logs()).toHaveLength(1);
+    const list = await open();
+    await list.put(k('a'), k('1'));
+    await list.close();
+    const withData = await logs();
+    for (let i = 0; i < 3; i++) {
+      const again = await open();
+      expect(str(again.get(k('a'))), `reopen ${i}`).toBe('1');
+      await again.close();
+    }
+    expect(await logs()).toContain(withData.at(-1));
+  });
+
   it('writes with and without sync are acknowledged, visible, and back after a reopen', async () => {
     const list = await open({ wal: { dir, sync: 'always' } });
     expect(await list.put(k('a'), k('1'), { sync: true })).toBe(0);
