@@ -104,6 +104,40 @@ export function prefixSuccessor(prefix: Uint8Array): Uint8Array | undefined {
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /**
+ * Copies `length` bytes at `offset` in `source` into a region at byte `at`, through `mem` and
+ * `words` (the region's Uint8Array and Int32Array views): bytes up to a word boundary of the
+ * region, then whole words (four source loads, one store), then the tail; past 64 bytes,
+ * `mem.set` (a memcpy, through a subarray when `source` is not copied whole). Measured in one
+ * process against a byte loop (packages/core/bench/copy-in.mjs, loaded machine): 16 and 32
+ * bytes 1.5-1.7x faster; past 64 bytes the word loop lost to `mem.set` on an unaligned target.
+ *
+ * REQUIRES: `[offset, offset + length)` inside `source`, `[at, at + length)` inside the region.
+ */
+export function copyToWords(
+  mem: Uint8Array,
+  words: Int32Array,
+  at: number,
+  source: Uint8Array,
+  offset: number,
+  length: number,
+): void {
+  if (length > 64) {
+    mem.set(bytesAt(source, offset, length), at);
+    return;
+  }
+  let i = 0;
+  if (LITTLE_ENDIAN && length >= 8) {
+    for (; ((at + i) & 3) !== 0; i++) mem[at + i] = source[offset + i];
+    let w = (at + i) >> 2;
+    let o = offset + i;
+    for (const end = length - 4; i <= end; i += 4, o += 4) {
+      words[w++] = source[o] | (source[o + 1] << 8) | (source[o + 2] << 16) | (source[o + 3] << 24);
+    }
+  }
+  for (; i < length; i++) mem[at + i] = source[offset + i];
+}
+
+/**
  * Copies `length` bytes at byte `at` of a region to `target` at `offset`, reading the region
  * through `mem` and `words` (its Uint8Array and Int32Array views), four bytes a load; with
  * `view` (a DataView over exactly `target`), four bytes a store too. Measured against a byte

@@ -1,5 +1,5 @@
 import type { Arena } from './arena.js';
-import { arenaPrefix32, bytesAt, compareKeyToArena } from './bytes.js';
+import { arenaPrefix32, compareKeyToArena, copyToWords } from './bytes.js';
 
 /**
  * The entry record every backend writes into the arena, one allocation per entry. This file
@@ -105,14 +105,9 @@ export function writeEntryAt(
   i32[w + 1] = value === undefined ? TOMBSTONE : valueLength;
   arena.f64[(off >> 3) + 1] = seq;
   const keyOff = off + ENTRY_HEADER_SIZE + (auxWords << 2);
-  const bytes = arena.bytes;
-  if (keyLength <= 32) for (let i = 0; i < keyLength; i++) bytes[keyOff + i] = key[keyOffset + i];
-  else bytes.set(bytesAt(key, keyOffset, keyLength), keyOff);
+  copyToWords(arena.bytes, i32, keyOff, key, keyOffset, keyLength);
   if (value !== undefined) {
-    const valueOff = keyOff + keyLength;
-    if (valueLength <= 32) {
-      for (let i = 0; i < valueLength; i++) bytes[valueOff + i] = value[valueOffset + i];
-    } else bytes.set(bytesAt(value, valueOffset, valueLength), valueOff);
+    copyToWords(arena.bytes, i32, keyOff + keyLength, value, valueOffset, valueLength);
   }
   return off;
 }

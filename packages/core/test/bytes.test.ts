@@ -6,6 +6,7 @@ import {
   compareBytes,
   compareKeyToArena,
   copyFromWords,
+  copyToWords,
   hasPrefix,
   keyPrefix32,
   prefixSuccessor,
@@ -93,6 +94,29 @@ describe('copyFromWords', () => {
             expect(target[offset - 1] ?? 0xaa, `${where}: before`).toBe(0xaa);
             expect(target[offset + length], `${where}: after`).toBe(0xaa);
           }
+        }
+      }
+    }
+  });
+});
+
+describe('copyToWords', () => {
+  const source = new Uint8Array(100).map((_, i) => (i * 37 + 11) & 255);
+
+  it('copies every length up to past the memcpy cut, from every source offset, to every target alignment, and nothing around it', () => {
+    for (let at = 8; at < 16; at++) {
+      for (const offset of [0, 1, 2, 3]) {
+        for (let length = 0; offset + length <= source.length; length++) {
+          const region = new Uint8Array(128).fill(0xaa);
+          const words = new Int32Array(region.buffer);
+          const from = offset === 0 ? source.subarray(0, length) : source;
+          copyToWords(region, words, at, from, offset, length);
+          const where = `at ${at}, offset ${offset}, length ${length}`;
+          expect([...region.subarray(at, at + length)], where).toEqual([
+            ...source.subarray(offset, offset + length),
+          ]);
+          expect(region[at - 1], `${where}: before`).toBe(0xaa);
+          expect(region[at + length], `${where}: after`).toBe(0xaa);
         }
       }
     }
