@@ -93,6 +93,8 @@ export interface RangeTombstoneCoverage {
 }
 
 const NO_FRAGMENTS = new Float64Array(0);
+/** Most buckets of a fragment list's first level (256 KiB of Int32Array). */
+const MAX_BUCKETS = 1 << 16;
 
 /**
  * A list of range tombstones cut into non-overlapping fragments, each with the seqs of the
@@ -121,12 +123,22 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
   readonly #seqStart: Int32Array;
   readonly #seqs: Float64Array;
   readonly #minSeq: number;
+  /** The highest seq of any tombstone (-1 for none): an entry above it no tombstone hides. */
+  readonly maxSeq: number;
   /** Bytes every fragment bound starts with (the first bound's first `#common` bytes). */
   readonly #common: number;
   /** Fragment i's start past the common bytes, as `arenaPrefix32`: most search steps compare it alone. */
   readonly #startPrefix: Int32Array;
   /** The last fragment's end past the common bytes, as `arenaPrefix32`: a key above it is past every fragment. */
   readonly #lastEndPrefix: number;
+  /**
+   * A first level over `#startPrefix`: bucket b holds the fragments whose
+   * `(startPrefix - startPrefix[0]) >>> #shift` is b, fragments `#first[b] .. #first[b + 1]`;
+   * about two buckets a fragment, so that a lookup's binary search runs over the few starts of
+   * one bucket instead of over all of them.
+   */
+  readonly #first: Int32Array;
+  readonly #shift: number;
 
   constructor(tombstones: Iterable<RangeTombstone>) {
     const sorted = [...tombstones].sort(
@@ -135,12 +147,15 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
     this.tombstones = sorted;
     this.count = sorted.length;
     let minSeq = Number.POSITIVE_INFINITY;
+    let maxSeq = -1;
     const bounds: Uint8Array[] = [];
     for (const t of sorted) {
       bounds.push(t.start, t.end);
       if (t.seq < minSeq) minSeq = t.seq;
+      if (t.seq > maxSeq) maxSeq = t.seq;
     }
     this.#minSeq = minSeq;
+    this.maxSeq = maxSeq;
     bounds.sort(compareBytes);
     const points: Uint8Array[] = [];
     for (const b of bounds) {
@@ -192,6 +207,19 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
     this.#startPrefix = startPrefix;
     const lastEnd = n > 0 ? at[2 * n - 1] + common : 0;
     this.#lastEndPrefix = n > 0 ? arenaPrefix32(packed, lastEnd, at[2 * n] - lastEnd) : 0;
+    const base = n > 0 ? startPrefix[0] : 0;
+    const span = this.#lastEndPrefix - base;
+    const want = Math.min(Math.max(2 * n, 16), MAX_BUCKETS);
+    let shift = 0;
+    while (Math.floor(span / 2 ** shift) >= want) shift++;
+    const buckets = Math.floor(span / 2 ** shift) + 1;
+    const first = new Int32Array(buckets + 1);
+    for (let b = 0, i = 0; b <= buckets; b++) {
+      while (i < n && (startPrefix[i] - base) >>> shift < b) i++;
+      first[b] = i;
+    }
+    this.#first = first;
+    this.#shift = shift;
   }
 
   /** The list of the tombstones linked from `head` (see `appendRangeTombstone`). */
@@ -220,8 +248,10 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
   /**
    * See {@link RangeTombstoneCoverage.coveringSeq}. A key that does not start with the bytes
    * every bound shares, or whose next four bytes sort below the first start's or above the
-   * last end's, lies outside every fragment: -1 without a search. Otherwise one binary search over the fragment starts' `arenaPrefix32`
-   * past those bytes, comparing bytes only where the prefixes are equal.
+   * last end's, lies outside every fragment: -1 without a search. Otherwise one binary search
+   * over the fragment starts' `arenaPrefix32` past those bytes, within the key's bucket of
+   * `#first` (the fragments of lower buckets start below the key, those of higher ones above
+   * it), comparing bytes only where the prefixes are equal.
    */
   coveringSeq(bytes: Uint8Array, offset: number, length: number, snapshot: number): number {
     if (snapshot < this.#minSeq) return -1;
@@ -237,8 +267,9 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
     const kp = arenaPrefix32(bytes, from, rest);
     const startPrefix = this.#startPrefix;
     if (kp < startPrefix[0] || kp > this.#lastEndPrefix) return -1;
-    let lo = 0;
-    let hi = n;
+    const b = (kp - startPrefix[0]) >>> this.#shift;
+    let lo = this.#first[b];
+    let hi = this.#first[b + 1];
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const sp = startPrefix[mid];

@@ -583,7 +583,9 @@ export abstract class TableBase implements TableMut {
    * `head`: the table's newest range tombstone record, not 0.
    */
   #coveringSeq(head: number, key: Uint8Array, seq: number, snapshot: number): number {
-    const covering = this.#fragmentsAt(head).coveringSeq(key, 0, key.length, snapshot);
+    const fragments = this.#fragmentsAt(head);
+    if (seq >= fragments.maxSeq) return -1;
+    const covering = fragments.coveringSeq(key, 0, key.length, snapshot);
     return covering > seq ? covering : -1;
   }
 

@@ -60,6 +60,32 @@ describe('FragmentedRangeTombstones', () => {
     },
   );
 
+  it('answers as a scan does over hundreds of fragments, many to a first-level bucket (digit keys) and about one (random bytes)', () => {
+    const digits = fc
+      .array(fc.integer({ min: 0x30, max: 0x39 }), { minLength: 1, maxLength: 7 })
+      .map((b) => Uint8Array.from([0x6b, 0x2d, ...b]));
+    const random = fc.uint8Array({ minLength: 1, maxLength: 6 });
+    for (const keys of [digits, random]) {
+      fc.assert(
+        fc.property(
+          fc.array(tombstonesOf(keys), { minLength: 100, maxLength: 300 }),
+          fc.array(keys, { minLength: 50, maxLength: 100 }),
+          (list, probes) => {
+            const fragments = new FragmentedRangeTombstones(list);
+            for (const key of [...probes, ...list.flatMap((t) => [t.start, t.end])]) {
+              for (const snapshot of [-1, 5, 10, 21]) {
+                expect(fragments.coveringSeq(key, 0, key.length, snapshot)).toBe(
+                  bruteForce(list, key, snapshot),
+                );
+              }
+            }
+          },
+        ),
+        { numRuns: 40 },
+      );
+    }
+  });
+
   it('cuts overlapping tombstones into non-overlapping fragments and lists them by start, then seq descending', () => {
     const t = (start: string, end: string, seq: number): RangeTombstone => ({
       start: new TextEncoder().encode(start),
