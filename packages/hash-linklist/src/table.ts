@@ -26,6 +26,7 @@ import {
   extractPrefixLength,
   type HeadList,
   IndexCursor,
+  LiveOrder,
   type OrderSource,
   openMergeCursor,
   type PrefixExtractor,
@@ -189,8 +190,14 @@ export class HashLinkListTable
   /** The writer's entry count per list bucket (SKIP for a skip-list bucket). */
   #sizes: Uint16Array = new Uint16Array(0);
   #unordered = 0;
-  #order: SortedOrder | undefined;
-  #orderGeneration = -1;
+  /**
+   * The writer's order, kept up to date as it writes (`LiveOrder`): entries never move, so
+   * neither a growth nor a conversion touches it.
+   */
+  #order: LiveOrder | undefined;
+  /** A reader's last sort, and the generation it was sorted in. */
+  #readerOrder: SortedOrder | undefined;
+  #readerGeneration = -1;
   #heads: HeadList | undefined;
   readonly #splitCur = new Int32Array(SPLIT_GROUP);
   readonly #splitTails = new Int32Array(SPLIT_GROUP * GROWTH);
@@ -350,13 +357,25 @@ export class HashLinkListTable
 
   sweepBucket(): void {}
 
-  /** Every entry's offset in internal order, built on the first call after a write. */
+  /**
+   * Every entry's offset in internal order: sorted on the first call, then on the writer kept
+   * up to date from the writes since (`LiveOrder`); a reader in another thread sorts again
+   * after writes or a directory change, under the seqlock (invariant 3).
+   */
   sortedOrder(): SortedOrder {
-    let order = this.#order;
+    if (!this.concurrent) {
+      let order = this.#order;
+      if (order === undefined) {
+        order = new LiveOrder(buildSortedOrder(this));
+        this.#order = order;
+      } else if (order.count !== this.count) order.flush(this.arena, this.count);
+      return order;
+    }
+    let order = this.#readerOrder;
     if (
       order !== undefined &&
       order.count === this.count &&
-      this.#orderGeneration === this.generation
+      this.#readerGeneration === this.generation
     ) {
       return order;
     }
@@ -364,8 +383,8 @@ export class HashLinkListTable
       const g = this.stableGeneration();
       order = buildSortedOrder(this);
       if (this.generation === g) {
-        this.#order = order;
-        this.#orderGeneration = g;
+        this.#readerOrder = order;
+        this.#readerGeneration = g;
         return order;
       }
     }
@@ -460,10 +479,11 @@ export class HashLinkListTable
     const w = this.#directoryWord + bucket;
     const lists = this.#lists;
     const s = this.arena.i32[w];
+    let node: number;
     if ((s & 1) === 1) {
-      lists.insert(s - 1, key, value, seq, fresh);
+      node = lists.insert(s - 1, key, value, seq, fresh);
     } else if (s === 0) {
-      lists.listInsert(w, key, value, seq, true);
+      node = lists.listInsert(w, key, value, seq, true);
       this.#sizes[bucket] = 1;
       this.#nonEmpty++;
       Atomics.store(this.arena.i32, this.#stateWord + STATE_NON_EMPTY, this.#nonEmpty);
@@ -480,18 +500,18 @@ export class HashLinkListTable
       }
       const head = lists.allocateHead(SKIP_MAX_HEIGHT);
       Atomics.store(this.arena.i32, (head >> 2) + NEXT0_WORD, s);
-      lists.insert(head, key, value, seq, true);
+      node = lists.insert(head, key, value, seq, true);
       const i32 = this.arena.i32;
       Atomics.store(i32, w, head + 1);
       this.#sizes[bucket] = SKIP;
       this.#skipBuckets++;
       this.#bumpGeneration(2);
     } else {
-      lists.listInsert(w, key, value, seq, fresh);
+      node = lists.listInsert(w, key, value, seq, fresh);
       if (this.#sizes[bucket] < SKIP - 1) this.#sizes[bucket]++;
     }
     if (!fresh) this.#unordered++;
-    this.#order = undefined;
+    if (this.#order !== undefined && !this.#order.add(node)) this.#order = undefined;
     if (this.#nonEmpty * 4 > this.#bucketCount * 3 && this.#bucketCount < this.maxBucketCount) {
       this.#double(key.length, value === undefined ? 0 : value.length);
     }
@@ -562,7 +582,8 @@ export class HashLinkListTable
 
   protected override indexMemory(): number {
     const order = this.#order;
-    return this.#sizes.byteLength + (order === undefined ? 0 : order.offsets.byteLength);
+    const sorted = order !== undefined ? order.bytes : (this.#readerOrder?.offsets.byteLength ?? 0);
+    return this.#sizes.byteLength + sorted;
   }
 
   // ---- growth -------------------------------------------------------------------------------
