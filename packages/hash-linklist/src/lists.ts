@@ -1,11 +1,13 @@
 import {
+  bytesAt,
   compareInternal,
+  compareInternalAt,
   duplicateSeqError,
   ENTRY_HEADER_SIZE,
   entryEnd,
   entryKeyLength,
   entryKeyOffset,
-  writeEntry,
+  writeEntryAt,
 } from '@memrep/core/backend';
 import { NEXT0_WORD, SkipListCore } from '@memrep/skiplist';
 
@@ -128,29 +130,46 @@ export class BucketLists extends SkipListCore {
 
   /**
    * Links a new list node for (key, value, seq) into the list whose first-node word is the
-   * Int32 word `slotWord` (a directory slot), and returns it. REQUIRES: the writer's thread.
+   * Int32 word `slotWord` (a directory slot), and returns it. The key is `keyLength` bytes at
+   * `keyOffset` in `key`, the value `valueLength` bytes at `valueOffset` in `value` (undefined:
+   * a tombstone), as `SkipListCore.insertAt` takes them. REQUIRES: the writer's thread.
    * Throws `MEMREP_DUPLICATE_SEQ` (unless `fresh`) or `MEMREP_ARENA_FULL` before any change.
    */
   listInsert(
     slotWord: number,
     key: Uint8Array,
+    keyOffset: number,
+    keyLength: number,
     value: Uint8Array | undefined,
+    valueOffset: number,
+    valueLength: number,
     seq: number,
     fresh: boolean,
   ): number {
     const arena = this.arena;
     let i32 = arena.i32;
+    const { bytes, f64 } = arena;
     let predWord = slotWord;
     let next = i32[slotWord];
     for (;;) {
       if (next === 0) break;
-      const c = compareInternal(key, seq, arena, next);
+      const c = compareInternalAt(key, keyOffset, keyLength, seq, bytes, i32, f64, next, 0);
       if (c < 0) break;
-      if (c === 0 && !fresh) throw duplicateSeqError(key, seq);
+      if (c === 0 && !fresh) throw duplicateSeqError(bytesAt(key, keyOffset, keyLength), seq);
       predWord = (next >> 2) + NEXT0_WORD;
       next = i32[predWord];
     }
-    const node = writeEntry(arena, 1, key, value, seq);
+    const node = writeEntryAt(
+      arena,
+      1,
+      key,
+      keyOffset,
+      keyLength,
+      value,
+      valueOffset,
+      valueLength,
+      seq,
+    );
     i32 = arena.i32;
     i32[(node >> 2) + NEXT0_WORD] = next;
     Atomics.store(i32, predWord, node);

@@ -21,9 +21,11 @@ import {
 import {
   type BucketSource,
   bucketOfPrefix,
+  bucketOfPrefixAt,
   buildSortedOrder,
   commonPrefixLength,
   extractPrefixLength,
+  extractPrefixLengthAt,
   type HeadList,
   IndexCursor,
   LiveOrder,
@@ -459,61 +461,101 @@ export class HashLinkListTable
   // ---- the three primitives -----------------------------------------------------------------
 
   /**
-   * The base's `insertEntry` over a key and value of their own: a batch's records are viewed
-   * (`bytesAt`); a single write's arrays are passed as they are.
+   * The base's `insertEntry` in its offset form, natively: the key is hashed, compared and
+   * copied where it lies (a batch's encoding, or a single write's own array), with no view.
    */
   protected insertEntry(
-    keyBytes: Uint8Array,
+    key: Uint8Array,
     keyOffset: number,
     keyLength: number,
-    valueBytes: Uint8Array | undefined,
+    value: Uint8Array | undefined,
     valueOffset: number,
     valueLength: number,
     seq: number,
     fresh: boolean,
   ): void {
-    const key = bytesAt(keyBytes, keyOffset, keyLength);
-    const value = valueBytes && bytesAt(valueBytes, valueOffset, valueLength);
-    const length = extractPrefixLength(key, this.#fixed, this.#extract);
-    const bucket = bucketOfPrefix(key, length, this.#bucketCount);
+    const length = extractPrefixLengthAt(key, keyOffset, keyLength, this.#fixed, this.#extract);
+    const bucket = bucketOfPrefixAt(key, keyOffset, length, this.#bucketCount);
     const w = this.#directoryWord + bucket;
     const lists = this.#lists;
     const s = this.arena.i32[w];
     let node: number;
     if ((s & 1) === 1) {
-      node = lists.insert(s - 1, key, value, seq, fresh);
+      node = lists.insertAt(
+        s - 1,
+        key,
+        keyOffset,
+        keyLength,
+        value,
+        valueOffset,
+        valueLength,
+        seq,
+        fresh,
+      );
     } else if (s === 0) {
-      node = lists.listInsert(w, key, value, seq, true);
+      node = lists.listInsert(
+        w,
+        key,
+        keyOffset,
+        keyLength,
+        value,
+        valueOffset,
+        valueLength,
+        seq,
+        true,
+      );
       this.#sizes[bucket] = 1;
       this.#nonEmpty++;
       Atomics.store(this.arena.i32, this.#stateWord + STATE_NON_EMPTY, this.#nonEmpty);
       this.#heads = undefined;
     } else if (
       this.#sizes[bucket] >= this.skipListThreshold &&
-      this.arena.fits(HEAD_BYTES + maxInsertBytes(key.length, value ? value.length : 0))
+      this.arena.fits(HEAD_BYTES + maxInsertBytes(keyLength, valueLength))
     ) {
       if (!fresh) {
-        const at = lists.listSeek(s, key, seq);
-        if (at !== 0 && compareInternal(key, seq, this.arena, at) === 0) {
-          throw duplicateSeqError(key, seq);
+        // Once per bucket's life: a view is cheaper than a second seek of the offset form.
+        const k = bytesAt(key, keyOffset, keyLength);
+        const at = lists.listSeek(s, k, seq);
+        if (at !== 0 && compareInternal(k, seq, this.arena, at) === 0) {
+          throw duplicateSeqError(k, seq);
         }
       }
       const head = lists.allocateHead(SKIP_MAX_HEIGHT);
       Atomics.store(this.arena.i32, (head >> 2) + NEXT0_WORD, s);
-      node = lists.insert(head, key, value, seq, true);
+      node = lists.insertAt(
+        head,
+        key,
+        keyOffset,
+        keyLength,
+        value,
+        valueOffset,
+        valueLength,
+        seq,
+        true,
+      );
       const i32 = this.arena.i32;
       Atomics.store(i32, w, head + 1);
       this.#sizes[bucket] = SKIP;
       this.#skipBuckets++;
       this.#bumpGeneration(2);
     } else {
-      node = lists.listInsert(w, key, value, seq, fresh);
+      node = lists.listInsert(
+        w,
+        key,
+        keyOffset,
+        keyLength,
+        value,
+        valueOffset,
+        valueLength,
+        seq,
+        fresh,
+      );
       if (this.#sizes[bucket] < SKIP - 1) this.#sizes[bucket]++;
     }
     if (!fresh) this.#unordered++;
     if (this.#order !== undefined && !this.#order.add(node)) this.#order = undefined;
     if (this.#nonEmpty * 4 > this.#bucketCount * 3 && this.#bucketCount < this.maxBucketCount) {
-      this.#double(key.length, value === undefined ? 0 : value.length);
+      this.#double(keyLength, valueLength);
     }
   }
 

@@ -6,8 +6,8 @@ import {
   createTable,
   DEFAULT_SKIP_LIST_THRESHOLD,
   HashLinkListTable,
-  MERGE_MAX_BUCKETS,
   INITIAL_BUCKET_COUNT,
+  MERGE_MAX_BUCKETS,
   maxInsertBytes,
 } from '../src/index.js';
 

@@ -47,20 +47,38 @@ export class ChunkLog {
 
   /**
    * Inserts (key, value, seq) into the bucket at `head`, placed in the bucket's chunks, and
-   * logs the chunk the insert opened, if it did; returns the new entry's offset. Throws as
+   * logs the chunk the insert opened, if it did; returns the new entry's offset. The key and
+   * value are given as `SkipListCore.insertAt` takes them (bytes, offset, length). Throws as
    * `SkipListCore.insert`, having changed nothing (the chunk state and the log included).
    */
   insert(
     list: SkipListCore,
     head: number,
     key: Uint8Array,
+    keyOffset: number,
+    keyLength: number,
     value: Uint8Array | undefined,
+    valueOffset: number,
+    valueLength: number,
     seq: number,
     fresh: boolean,
   ): number {
     const word = (head >> 2) + HEAD_OWNER_WORD;
     const before = this.#arena.i32[word + 1];
-    const node = list.insert(head, key, value, seq, fresh, word, null, MAX_CHUNK_SIZE);
+    const node = list.insertAt(
+      head,
+      key,
+      keyOffset,
+      keyLength,
+      value,
+      valueOffset,
+      valueLength,
+      seq,
+      fresh,
+      word,
+      null,
+      MAX_CHUNK_SIZE,
+    );
     const after = this.#arena.i32[word + 1];
     // A chunk opened: the node is its first allocation. A bucket's first chunk is not logged.
     if (after !== before && (before & 7) !== 0) this.#record(head, node, after & ~7);

@@ -1,7 +1,7 @@
 import {
   Arena,
   AttachSlot,
-  bytesAt,
+  arenaPrefix32,
   type Capabilities,
   compareKeyToEntry,
   entryPrefix32,
@@ -39,8 +39,10 @@ import {
 } from './order.js';
 import {
   bucketOfPrefix,
+  bucketOfPrefixAt,
   commonPrefixLength,
   extractPrefixLength,
+  extractPrefixLengthAt,
   type PrefixExtractor,
   resolvePrefixExtractor,
   singleBucketPrefixLength,
@@ -377,30 +379,28 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   }
 
   /**
-   * The base's `insertEntry` over a key and value of their own: a batch's records are viewed
-   * (`bytesAt`); a single write's arrays are passed as they are.
+   * The base's `insertEntry` in its offset form, natively: the key is hashed, compared and
+   * copied where it lies (a batch's encoding, or a single write's own array), with no view.
    */
   protected insertEntry(
-    keyBytes: Uint8Array,
+    key: Uint8Array,
     keyOffset: number,
     keyLength: number,
-    valueBytes: Uint8Array | undefined,
+    value: Uint8Array | undefined,
     valueOffset: number,
     valueLength: number,
     seq: number,
     fresh: boolean,
   ): void {
-    const key = bytesAt(keyBytes, keyOffset, keyLength);
-    const value = valueBytes && bytesAt(valueBytes, valueOffset, valueLength);
-    const bucket = this.bucketOf(key);
+    const prefix = extractPrefixLengthAt(key, keyOffset, keyLength, this.#fixed, this.#extract);
+    const bucket = bucketOfPrefixAt(key, keyOffset, prefix, this.bucketCount);
     const arena = this.arena;
     const w = this.bucketWord + bucket * SLOT_WORDS;
     let head = arena.i32[w];
     let node: number;
     if (head === 0) {
       // Checked up front so that a full arena leaves no stray head behind.
-      const valueLength = value === undefined ? 0 : value.length;
-      const tallest = entrySize(2 * this.bucketMaxHeight - 1, key.length, valueLength);
+      const tallest = entrySize(2 * this.bucketMaxHeight - 1, keyLength, valueLength);
       if (!arena.fits(this.headBytes + tallest)) {
         throw new MemrepError(
           'MEMREP_ARENA_FULL',
@@ -410,10 +410,20 @@ export class HashSkipListTable extends TableBase implements OrderSource {
         );
       }
       head = this.list.allocateHead(this.bucketMaxHeight);
-      node = this.list.insert(head, key, value, seq, true);
+      node = this.list.insertAt(
+        head,
+        key,
+        keyOffset,
+        keyLength,
+        value,
+        valueOffset,
+        valueLength,
+        seq,
+        true,
+      );
       const i32 = arena.i32;
       i32[w + SLOT_FIRST] = node;
-      i32[w + SLOT_FIRST_PREFIX] = keyPrefix32(key);
+      i32[w + SLOT_FIRST_PREFIX] = arenaPrefix32(key, keyOffset, keyLength);
       Atomics.store(i32, w, head);
       Atomics.add(arena.i32, (this.#state >> 2) + STATE_NON_EMPTY_WORD, 1);
       if (this.#headCount === this.#heads.length) {
@@ -423,7 +433,18 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       }
       this.#heads[this.#headCount++] = head;
     } else {
-      node = (this.#chunks as ChunkLog).insert(this.list, head, key, value, seq, fresh);
+      node = (this.#chunks as ChunkLog).insert(
+        this.list,
+        head,
+        key,
+        keyOffset,
+        keyLength,
+        value,
+        valueOffset,
+        valueLength,
+        seq,
+        fresh,
+      );
       const i32 = arena.i32;
       const first = i32[(head >> 2) + NEXT0_WORD];
       if (i32[w + SLOT_FIRST] !== first) {
