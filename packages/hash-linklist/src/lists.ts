@@ -129,23 +129,26 @@ export class BucketLists extends SkipListCore {
   }
 
   /**
-   * Links a new list node for (key, value, seq) into the list whose first-node word is the
-   * Int32 word `slotWord` (a directory slot), and returns it. The key is `keyLength` bytes at
-   * `keyOffset` in `key`, the value `valueLength` bytes at `valueOffset` in `value` (undefined:
-   * a tombstone), as `SkipListCore.insertAt` takes them. REQUIRES: the writer's thread.
+   * Links a new node for (key, value, seq) into the bucket whose directory slot is the Int32
+   * word `slotWord`, and returns it: into the skip list at `head` unless it is 0
+   * (`SkipListCore.insertAt`), else into the slot's sorted list. The key is `kl` bytes at `ko`
+   * in `key`, the value `vl` bytes at `vo` in `value` (undefined: a tombstone), as `insertAt`
+   * takes them. REQUIRES: the writer's thread.
    * Throws `MEMREP_DUPLICATE_SEQ` (unless `fresh`) or `MEMREP_ARENA_FULL` before any change.
    */
-  listInsert(
+  add(
     slotWord: number,
+    head: number,
     key: Uint8Array,
-    keyOffset: number,
-    keyLength: number,
+    ko: number,
+    kl: number,
     value: Uint8Array | undefined,
-    valueOffset: number,
-    valueLength: number,
+    vo: number,
+    vl: number,
     seq: number,
     fresh: boolean,
   ): number {
+    if (head !== 0) return this.insertAt(head, key, ko, kl, value, vo, vl, seq, fresh);
     const arena = this.arena;
     let i32 = arena.i32;
     const { bytes, f64 } = arena;
@@ -153,23 +156,13 @@ export class BucketLists extends SkipListCore {
     let next = i32[slotWord];
     for (;;) {
       if (next === 0) break;
-      const c = compareInternalAt(key, keyOffset, keyLength, seq, bytes, i32, f64, next, 0);
+      const c = compareInternalAt(key, ko, kl, seq, bytes, i32, f64, next, 0);
       if (c < 0) break;
-      if (c === 0 && !fresh) throw duplicateSeqError(bytesAt(key, keyOffset, keyLength), seq);
+      if (c === 0 && !fresh) throw duplicateSeqError(bytesAt(key, ko, kl), seq);
       predWord = (next >> 2) + NEXT0_WORD;
       next = i32[predWord];
     }
-    const node = writeEntryAt(
-      arena,
-      1,
-      key,
-      keyOffset,
-      keyLength,
-      value,
-      valueOffset,
-      valueLength,
-      seq,
-    );
+    const node = writeEntryAt(arena, 1, key, ko, kl, value, vo, vl, seq);
     i32 = arena.i32;
     i32[(node >> 2) + NEXT0_WORD] = next;
     Atomics.store(i32, predWord, node);

@@ -366,12 +366,8 @@ export class HashLinkListTable
    */
   sortedOrder(): SortedOrder {
     if (!this.concurrent) {
-      let order = this.#order;
-      if (order === undefined) {
-        order = new LiveOrder(buildSortedOrder(this));
-        this.#order = order;
-      } else if (order.count !== this.count) order.flush(this.arena, this.count);
-      return order;
+      this.#order = LiveOrder.current(this, this.#order);
+      return this.#order;
     }
     let order = this.#readerOrder;
     if (
@@ -466,96 +462,53 @@ export class HashLinkListTable
    */
   protected insertEntry(
     key: Uint8Array,
-    keyOffset: number,
-    keyLength: number,
+    ko: number,
+    kl: number,
     value: Uint8Array | undefined,
-    valueOffset: number,
-    valueLength: number,
+    vo: number,
+    vl: number,
     seq: number,
     fresh: boolean,
   ): void {
-    const length = extractPrefixLengthAt(key, keyOffset, keyLength, this.#fixed, this.#extract);
-    const bucket = bucketOfPrefixAt(key, keyOffset, length, this.#bucketCount);
+    const length = extractPrefixLengthAt(key, ko, kl, this.#fixed, this.#extract);
+    const bucket = bucketOfPrefixAt(key, ko, length, this.#bucketCount);
     const w = this.#directoryWord + bucket;
     const lists = this.#lists;
     const s = this.arena.i32[w];
-    let node: number;
-    if ((s & 1) === 1) {
-      node = lists.insertAt(
-        s - 1,
-        key,
-        keyOffset,
-        keyLength,
-        value,
-        valueOffset,
-        valueLength,
-        seq,
-        fresh,
-      );
-    } else if (s === 0) {
-      node = lists.listInsert(
-        w,
-        key,
-        keyOffset,
-        keyLength,
-        value,
-        valueOffset,
-        valueLength,
-        seq,
-        true,
-      );
-      this.#sizes[bucket] = 1;
-      this.#nonEmpty++;
-      Atomics.store(this.arena.i32, this.#stateWord + STATE_NON_EMPTY, this.#nonEmpty);
-      this.#heads = undefined;
-    } else if (
+    let head = (s & 1) === 1 ? s - 1 : 0;
+    const convert =
+      head === 0 &&
+      s !== 0 &&
       this.#sizes[bucket] >= this.skipListThreshold &&
-      this.arena.fits(HEAD_BYTES + maxInsertBytes(keyLength, valueLength))
-    ) {
+      this.arena.fits(HEAD_BYTES + maxInsertBytes(kl, vl));
+    if (convert) {
       if (!fresh) {
         // Once per bucket's life: a view is cheaper than a second seek of the offset form.
-        const k = bytesAt(key, keyOffset, keyLength);
+        const k = bytesAt(key, ko, kl);
         const at = lists.listSeek(s, k, seq);
         if (at !== 0 && compareInternal(k, seq, this.arena, at) === 0) {
           throw duplicateSeqError(k, seq);
         }
       }
-      const head = lists.allocateHead(SKIP_MAX_HEIGHT);
+      head = lists.allocateHead(SKIP_MAX_HEIGHT);
       Atomics.store(this.arena.i32, (head >> 2) + NEXT0_WORD, s);
-      node = lists.insertAt(
-        head,
-        key,
-        keyOffset,
-        keyLength,
-        value,
-        valueOffset,
-        valueLength,
-        seq,
-        true,
-      );
-      const i32 = this.arena.i32;
-      Atomics.store(i32, w, head + 1);
+    }
+    const node = lists.add(w, head, key, ko, kl, value, vo, vl, seq, fresh || s === 0 || convert);
+    if (convert) {
+      Atomics.store(this.arena.i32, w, head + 1);
       this.#sizes[bucket] = SKIP;
       this.#skipBuckets++;
       this.#bumpGeneration(2);
-    } else {
-      node = lists.listInsert(
-        w,
-        key,
-        keyOffset,
-        keyLength,
-        value,
-        valueOffset,
-        valueLength,
-        seq,
-        fresh,
-      );
-      if (this.#sizes[bucket] < SKIP - 1) this.#sizes[bucket]++;
-    }
+    } else if (s === 0) {
+      this.#sizes[bucket] = 1;
+      this.#nonEmpty++;
+      Atomics.store(this.arena.i32, this.#stateWord + STATE_NON_EMPTY, this.#nonEmpty);
+      this.#heads = undefined;
+    } else if (head === 0 && this.#sizes[bucket] < SKIP - 1) this.#sizes[bucket]++;
     if (!fresh) this.#unordered++;
     if (this.#order !== undefined && !this.#order.add(node)) this.#order = undefined;
     if (this.#nonEmpty * 4 > this.#bucketCount * 3 && this.#bucketCount < this.maxBucketCount) {
-      this.#double(keyLength, valueLength);
+      this.#double(kl, vl);
     }
   }
 

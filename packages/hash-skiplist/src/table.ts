@@ -301,12 +301,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       }
       return order;
     }
-    let order = this.#order;
-    if (order === undefined) {
-      order = new LiveOrder(buildSortedOrder(this));
-      this.#order = order;
-    } else if (order.count !== this.count) order.flush(this.arena, this.count);
-    return order;
+    this.#order = LiveOrder.current(this, this.#order);
+    return this.#order;
   }
 
   /** Heads of the non-empty buckets: the writer's list, or in a reader a scan of the slots. */
@@ -384,23 +380,27 @@ export class HashSkipListTable extends TableBase implements OrderSource {
    */
   protected insertEntry(
     key: Uint8Array,
-    keyOffset: number,
-    keyLength: number,
+    ko: number,
+    kl: number,
     value: Uint8Array | undefined,
-    valueOffset: number,
-    valueLength: number,
+    vo: number,
+    vl: number,
     seq: number,
     fresh: boolean,
   ): void {
-    const prefix = extractPrefixLengthAt(key, keyOffset, keyLength, this.#fixed, this.#extract);
-    const bucket = bucketOfPrefixAt(key, keyOffset, prefix, this.bucketCount);
+    const prefix = extractPrefixLengthAt(key, ko, kl, this.#fixed, this.#extract);
+    const bucket = bucketOfPrefixAt(key, ko, prefix, this.bucketCount);
     const arena = this.arena;
     const w = this.bucketWord + bucket * SLOT_WORDS;
     let head = arena.i32[w];
-    let node: number;
-    if (head === 0) {
+    const empty = head === 0;
+    const chunks = this.#chunks as ChunkLog;
+    // A bucket's first entry is a plain allocation; later ones go to its chunks.
+    let word = -1;
+    let before = 0;
+    if (empty) {
       // Checked up front so that a full arena leaves no stray head behind.
-      const tallest = entrySize(2 * this.bucketMaxHeight - 1, keyLength, valueLength);
+      const tallest = entrySize(2 * this.bucketMaxHeight - 1, kl, vl);
       if (!arena.fits(this.headBytes + tallest)) {
         throw new MemrepError(
           'MEMREP_ARENA_FULL',
@@ -410,22 +410,19 @@ export class HashSkipListTable extends TableBase implements OrderSource {
         );
       }
       head = this.list.allocateHead(this.bucketMaxHeight);
-      node = this.list.insertAt(
-        head,
-        key,
-        keyOffset,
-        keyLength,
-        value,
-        valueOffset,
-        valueLength,
-        seq,
-        true,
-      );
-      const i32 = arena.i32;
+    } else {
+      word = chunks.placementWord(head);
+      before = arena.i32[word + 1];
+    }
+    const f = fresh || empty;
+    const chunk = empty ? 0 : MAX_CHUNK_SIZE;
+    const node = this.list.insertAt(head, key, ko, kl, value, vo, vl, seq, f, word, null, chunk);
+    const i32 = arena.i32;
+    if (empty) {
       i32[w + SLOT_FIRST] = node;
-      i32[w + SLOT_FIRST_PREFIX] = arenaPrefix32(key, keyOffset, keyLength);
+      i32[w + SLOT_FIRST_PREFIX] = arenaPrefix32(key, ko, kl);
       Atomics.store(i32, w, head);
-      Atomics.add(arena.i32, (this.#state >> 2) + STATE_NON_EMPTY_WORD, 1);
+      Atomics.add(i32, (this.#state >> 2) + STATE_NON_EMPTY_WORD, 1);
       if (this.#headCount === this.#heads.length) {
         const bigger = new Int32Array(this.#headCount * 2);
         bigger.set(this.#heads);
@@ -433,19 +430,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       }
       this.#heads[this.#headCount++] = head;
     } else {
-      node = (this.#chunks as ChunkLog).insert(
-        this.list,
-        head,
-        key,
-        keyOffset,
-        keyLength,
-        value,
-        valueOffset,
-        valueLength,
-        seq,
-        fresh,
-      );
-      const i32 = arena.i32;
+      chunks.placed(head, before, node);
       const first = i32[(head >> 2) + NEXT0_WORD];
       if (i32[w + SLOT_FIRST] !== first) {
         i32[w + SLOT_FIRST] = first;
