@@ -1,11 +1,13 @@
 import {
+  bytesAt,
   compareInternal,
+  compareInternalAt,
   duplicateSeqError,
   ENTRY_HEADER_SIZE,
   entryEnd,
   entryKeyLength,
   entryKeyOffset,
-  writeEntry,
+  writeEntryAt,
 } from '@memrep/core/backend';
 import { NEXT0_WORD, SkipListCore } from '@memrep/skiplist';
 
@@ -127,30 +129,40 @@ export class BucketLists extends SkipListCore {
   }
 
   /**
-   * Links a new list node for (key, value, seq) into the list whose first-node word is the
-   * Int32 word `slotWord` (a directory slot), and returns it. REQUIRES: the writer's thread.
+   * Links a new node for (key, value, seq) into the bucket whose directory slot is the Int32
+   * word `slotWord`, and returns it: into the skip list at `head` unless it is 0
+   * (`SkipListCore.insertAt`), else into the slot's sorted list. The key is `kl` bytes at `ko`
+   * in `key`, the value `vl` bytes at `vo` in `value` (undefined: a tombstone), as `insertAt`
+   * takes them. REQUIRES: the writer's thread.
    * Throws `MEMREP_DUPLICATE_SEQ` (unless `fresh`) or `MEMREP_ARENA_FULL` before any change.
    */
-  listInsert(
+  add(
     slotWord: number,
+    head: number,
     key: Uint8Array,
+    ko: number,
+    kl: number,
     value: Uint8Array | undefined,
+    vo: number,
+    vl: number,
     seq: number,
     fresh: boolean,
   ): number {
+    if (head !== 0) return this.insertAt(head, key, ko, kl, value, vo, vl, seq, fresh);
     const arena = this.arena;
     let i32 = arena.i32;
+    const { bytes, f64 } = arena;
     let predWord = slotWord;
     let next = i32[slotWord];
     for (;;) {
       if (next === 0) break;
-      const c = compareInternal(key, seq, arena, next);
+      const c = compareInternalAt(key, ko, kl, seq, bytes, i32, f64, next, 0);
       if (c < 0) break;
-      if (c === 0 && !fresh) throw duplicateSeqError(key, seq);
+      if (c === 0 && !fresh) throw duplicateSeqError(bytesAt(key, ko, kl), seq);
       predWord = (next >> 2) + NEXT0_WORD;
       next = i32[predWord];
     }
-    const node = writeEntry(arena, 1, key, value, seq);
+    const node = writeEntryAt(arena, 1, key, ko, kl, value, vo, vl, seq);
     i32 = arena.i32;
     i32[(node >> 2) + NEXT0_WORD] = next;
     Atomics.store(i32, predWord, node);

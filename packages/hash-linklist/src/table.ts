@@ -21,11 +21,14 @@ import {
 import {
   type BucketSource,
   bucketOfPrefix,
+  bucketOfPrefixAt,
   buildSortedOrder,
   commonPrefixLength,
   extractPrefixLength,
+  extractPrefixLengthAt,
   type HeadList,
   IndexCursor,
+  LiveOrder,
   type OrderSource,
   openMergeCursor,
   type PrefixExtractor,
@@ -189,8 +192,14 @@ export class HashLinkListTable
   /** The writer's entry count per list bucket (SKIP for a skip-list bucket). */
   #sizes: Uint16Array = new Uint16Array(0);
   #unordered = 0;
-  #order: SortedOrder | undefined;
-  #orderGeneration = -1;
+  /**
+   * The writer's order, kept up to date as it writes (`LiveOrder`): entries never move, so
+   * neither a growth nor a conversion touches it.
+   */
+  #order: LiveOrder | undefined;
+  /** A reader's last sort, and the generation it was sorted in. */
+  #readerOrder: SortedOrder | undefined;
+  #readerGeneration = -1;
   #heads: HeadList | undefined;
   readonly #splitCur = new Int32Array(SPLIT_GROUP);
   readonly #splitTails = new Int32Array(SPLIT_GROUP * GROWTH);
@@ -350,13 +359,21 @@ export class HashLinkListTable
 
   sweepBucket(): void {}
 
-  /** Every entry's offset in internal order, built on the first call after a write. */
+  /**
+   * Every entry's offset in internal order: sorted on the first call, then on the writer kept
+   * up to date from the writes since (`LiveOrder`); a reader in another thread sorts again
+   * after writes or a directory change, under the seqlock (invariant 3).
+   */
   sortedOrder(): SortedOrder {
-    let order = this.#order;
+    if (!this.concurrent) {
+      this.#order = LiveOrder.current(this, this.#order);
+      return this.#order;
+    }
+    let order = this.#readerOrder;
     if (
       order !== undefined &&
       order.count === this.count &&
-      this.#orderGeneration === this.generation
+      this.#readerGeneration === this.generation
     ) {
       return order;
     }
@@ -364,8 +381,8 @@ export class HashLinkListTable
       const g = this.stableGeneration();
       order = buildSortedOrder(this);
       if (this.generation === g) {
-        this.#order = order;
-        this.#orderGeneration = g;
+        this.#readerOrder = order;
+        this.#readerGeneration = g;
         return order;
       }
     }
@@ -440,60 +457,58 @@ export class HashLinkListTable
   // ---- the three primitives -----------------------------------------------------------------
 
   /**
-   * The base's `insertEntry` over a key and value of their own: a batch's records are viewed
-   * (`bytesAt`); a single write's arrays are passed as they are.
+   * The base's `insertEntry` in its offset form, natively: the key is hashed, compared and
+   * copied where it lies (a batch's encoding, or a single write's own array), with no view.
    */
   protected insertEntry(
-    keyBytes: Uint8Array,
-    keyOffset: number,
-    keyLength: number,
-    valueBytes: Uint8Array | undefined,
-    valueOffset: number,
-    valueLength: number,
+    key: Uint8Array,
+    ko: number,
+    kl: number,
+    value: Uint8Array | undefined,
+    vo: number,
+    vl: number,
     seq: number,
     fresh: boolean,
   ): void {
-    const key = bytesAt(keyBytes, keyOffset, keyLength);
-    const value = valueBytes && bytesAt(valueBytes, valueOffset, valueLength);
-    const length = extractPrefixLength(key, this.#fixed, this.#extract);
-    const bucket = bucketOfPrefix(key, length, this.#bucketCount);
+    const length = extractPrefixLengthAt(key, ko, kl, this.#fixed, this.#extract);
+    const bucket = bucketOfPrefixAt(key, ko, length, this.#bucketCount);
     const w = this.#directoryWord + bucket;
     const lists = this.#lists;
     const s = this.arena.i32[w];
-    if ((s & 1) === 1) {
-      lists.insert(s - 1, key, value, seq, fresh);
+    let head = (s & 1) === 1 ? s - 1 : 0;
+    const convert =
+      head === 0 &&
+      s !== 0 &&
+      this.#sizes[bucket] >= this.skipListThreshold &&
+      this.arena.fits(HEAD_BYTES + maxInsertBytes(kl, vl));
+    if (convert) {
+      if (!fresh) {
+        // Once per bucket's life: a view is cheaper than a second seek of the offset form.
+        const k = bytesAt(key, ko, kl);
+        const at = lists.listSeek(s, k, seq);
+        if (at !== 0 && compareInternal(k, seq, this.arena, at) === 0) {
+          throw duplicateSeqError(k, seq);
+        }
+      }
+      head = lists.allocateHead(SKIP_MAX_HEIGHT);
+      Atomics.store(this.arena.i32, (head >> 2) + NEXT0_WORD, s);
+    }
+    const node = lists.add(w, head, key, ko, kl, value, vo, vl, seq, fresh || s === 0 || convert);
+    if (convert) {
+      Atomics.store(this.arena.i32, w, head + 1);
+      this.#sizes[bucket] = SKIP;
+      this.#skipBuckets++;
+      this.#bumpGeneration(2);
     } else if (s === 0) {
-      lists.listInsert(w, key, value, seq, true);
       this.#sizes[bucket] = 1;
       this.#nonEmpty++;
       Atomics.store(this.arena.i32, this.#stateWord + STATE_NON_EMPTY, this.#nonEmpty);
       this.#heads = undefined;
-    } else if (
-      this.#sizes[bucket] >= this.skipListThreshold &&
-      this.arena.fits(HEAD_BYTES + maxInsertBytes(key.length, value ? value.length : 0))
-    ) {
-      if (!fresh) {
-        const at = lists.listSeek(s, key, seq);
-        if (at !== 0 && compareInternal(key, seq, this.arena, at) === 0) {
-          throw duplicateSeqError(key, seq);
-        }
-      }
-      const head = lists.allocateHead(SKIP_MAX_HEIGHT);
-      Atomics.store(this.arena.i32, (head >> 2) + NEXT0_WORD, s);
-      lists.insert(head, key, value, seq, true);
-      const i32 = this.arena.i32;
-      Atomics.store(i32, w, head + 1);
-      this.#sizes[bucket] = SKIP;
-      this.#skipBuckets++;
-      this.#bumpGeneration(2);
-    } else {
-      lists.listInsert(w, key, value, seq, fresh);
-      if (this.#sizes[bucket] < SKIP - 1) this.#sizes[bucket]++;
-    }
+    } else if (head === 0 && this.#sizes[bucket] < SKIP - 1) this.#sizes[bucket]++;
     if (!fresh) this.#unordered++;
-    this.#order = undefined;
+    if (this.#order !== undefined && !this.#order.add(node)) this.#order = undefined;
     if (this.#nonEmpty * 4 > this.#bucketCount * 3 && this.#bucketCount < this.maxBucketCount) {
-      this.#double(key.length, value === undefined ? 0 : value.length);
+      this.#double(kl, vl);
     }
   }
 
@@ -562,7 +577,8 @@ export class HashLinkListTable
 
   protected override indexMemory(): number {
     const order = this.#order;
-    return this.#sizes.byteLength + (order === undefined ? 0 : order.offsets.byteLength);
+    const sorted = order !== undefined ? order.bytes : (this.#readerOrder?.offsets.byteLength ?? 0);
+    return this.#sizes.byteLength + sorted;
   }
 
   // ---- growth -------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 import { hexKeys, seededBytes, utf8 } from '@memrep/conformance';
 import { compareBytes } from '@memrep/core';
-import { bucketOfPrefix } from '@memrep/hash-skiplist';
+import { bucketOfPrefix, DELTA_MIN } from '@memrep/hash-skiplist';
 import { describe, expect, it } from 'vitest';
 import {
   createTable,
   DEFAULT_SKIP_LIST_THRESHOLD,
   HashLinkListTable,
   INITIAL_BUCKET_COUNT,
+  MERGE_MAX_BUCKETS,
   maxInsertBytes,
 } from '../src/index.js';
 
@@ -215,6 +216,76 @@ describe('collisions and directory growth', () => {
     const sorted = hexKeys([...before].sort(Buffer.compare));
     expect(hexKeys(seen)).toEqual(sorted);
     expect(hexKeys(walked)).toEqual(sorted);
+  });
+});
+
+describe('the total order is kept up to date by writes, not rebuilt per read', () => {
+  const text = (k: Uint8Array) => new TextDecoder().decode(k);
+  const names = (entries: Iterable<[Uint8Array, Uint8Array]>) => [...entries].map(([k]) => text(k));
+
+  it('a write between two ordered reads joins the kept order, across growths and conversions', () => {
+    const table = createTable({ skipListThreshold: 4, prefixExtractor: 4 });
+    for (let i = 0; i < 400; i++) table.put(utf8(`k${String(i).padStart(4, '0')}`), utf8('v'));
+    expect(table.nonEmptyBuckets).toBeGreaterThan(MERGE_MAX_BUCKETS);
+    expect(table.bucketKind(utf8('k0000'))).toBe('skiplist');
+    expect(names(table.range({ limit: 1 }))).toEqual(['k0000']);
+    const order = table.sortedOrder();
+    const count = table.bucketCount;
+    table.put(utf8('a'), utf8('x'));
+    expect(names(table.range({ limit: 2 }))).toEqual(['a', 'k0000']);
+    expect(table.sortedOrder()).toBe(order);
+    expect([order.length, order.deltaLength]).toEqual([400, 1]);
+    // Keys of new prefixes until the directory grows: the order is still the one kept.
+    for (let p = 0; table.bucketCount === count; p++) {
+      table.put(utf8(`${String.fromCharCode(65 + (p % 26), 65 + ((p / 26) | 0))}z`), utf8('g'));
+      expect(table.range({ limit: 1 }).next().done).toBe(false);
+    }
+    expect(table.sortedOrder()).toBe(order);
+    // More writes between two ordered reads than the queue takes: dropped, rebuilt once.
+    for (let i = 0; i <= DELTA_MIN; i++) table.put(utf8(`q${i}`), utf8('v'));
+    const rebuilt = table.sortedOrder();
+    expect(rebuilt).not.toBe(order);
+    expect(rebuilt.deltaLength).toBe(0);
+    expect(rebuilt.length).toBe(table.count);
+  });
+
+  it('ordered reads interleaved with writes equal a sorted model, both ways, across delta merges', () => {
+    const table = createTable({ skipListThreshold: 3, prefixExtractor: 3 });
+    const model = new Map<string, string>();
+    let x = 12345;
+    const rand = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % n;
+    };
+    const pick = () => `k${String(rand(4000)).padStart(4, '0')}`;
+    let merges = 0;
+    let lastLength = 0;
+    for (let round = 0; round < 3000; round++) {
+      const k = pick();
+      if (rand(10) === 0) {
+        table.delete(utf8(k));
+        model.delete(k);
+      } else {
+        table.put(utf8(k), utf8(`v${round}`));
+        model.set(k, `v${round}`);
+      }
+      const sorted = [...model.keys()].sort();
+      const from = pick();
+      const forward = sorted.filter((m) => m >= from).slice(0, 10);
+      expect(names(table.range({ gte: utf8(from), limit: 10 }))).toEqual(forward);
+      const backward = sorted
+        .filter((m) => m <= from)
+        .reverse()
+        .slice(0, 10);
+      expect(names(table.range({ lte: utf8(from), limit: 10, reverse: true }))).toEqual(backward);
+      if (table.nonEmptyBuckets > MERGE_MAX_BUCKETS) {
+        const order = table.sortedOrder();
+        if (order.length !== lastLength) merges++;
+        lastLength = order.length;
+      }
+      if (round % 500 === 499) expect(names(table.range())).toEqual(sorted);
+    }
+    expect(merges).toBeGreaterThan(1);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Arena } from '@memrep/core/backend';
-import { HEAD_OWNER_WORD, headSpareWord, type SkipListCore } from '@memrep/skiplist';
+import { HEAD_OWNER_WORD, headSpareWord } from '@memrep/skiplist';
 
 /** Largest chunk: a bucket never reserves more than this ahead of its entries. */
 export const MAX_CHUNK_SIZE = 4 * 1024;
@@ -46,25 +46,22 @@ export class ChunkLog {
   }
 
   /**
-   * Inserts (key, value, seq) into the bucket at `head`, placed in the bucket's chunks, and
-   * logs the chunk the insert opened, if it did; returns the new entry's offset. Throws as
-   * `SkipListCore.insert`, having changed nothing (the chunk state and the log included).
+   * The placement word of the bucket at `head`: what an insert into it passes to the skip-list
+   * core (`insertAt`'s `word`, no state array, `MAX_CHUNK_SIZE`) so that the entry goes to the
+   * bucket's chunks. Read the word after it (the chunk's top) before the insert, for `placed`.
    */
-  insert(
-    list: SkipListCore,
-    head: number,
-    key: Uint8Array,
-    value: Uint8Array | undefined,
-    seq: number,
-    fresh: boolean,
-  ): number {
-    const word = (head >> 2) + HEAD_OWNER_WORD;
-    const before = this.#arena.i32[word + 1];
-    const node = list.insert(head, key, value, seq, fresh, word, null, MAX_CHUNK_SIZE);
-    const after = this.#arena.i32[word + 1];
+  placementWord(head: number): number {
+    return (head >> 2) + HEAD_OWNER_WORD;
+  }
+
+  /**
+   * After an insert of `node` placed in `head`'s chunks: logs the chunk the insert opened, if
+   * it did. `before` is the chunk top word (`placementWord(head) + 1`) as it was before.
+   */
+  placed(head: number, before: number, node: number): void {
+    const after = this.#arena.i32[(head >> 2) + HEAD_OWNER_WORD + 1];
     // A chunk opened: the node is its first allocation. A bucket's first chunk is not logged.
     if (after !== before && (before & 7) !== 0) this.#record(head, node, after & ~7);
-    return node;
   }
 
   /**

@@ -10,8 +10,10 @@ export {
 } from './order.js';
 export {
   bucketOfPrefix,
+  bucketOfPrefixAt,
   commonPrefixLength,
   extractPrefixLength,
+  extractPrefixLengthAt,
   type PrefixExtractor,
   resolvePrefixExtractor,
   singleBucketPrefixLength,

@@ -147,6 +147,16 @@ export class LiveOrder implements SortedOrder {
     this.count = order.count;
   }
 
+  /**
+   * The writer's order of `source` as of now: `kept` brought up to date (`flush`), or, when
+   * there is none (never sorted, or dropped by `add`), a new one sorted from the buckets.
+   */
+  static current(source: BucketSource, kept: LiveOrder | undefined): LiveOrder {
+    if (kept === undefined) return new LiveOrder(buildSortedOrder(source));
+    if (kept.count !== source.count) kept.flush(source.arena, source.count);
+    return kept;
+  }
+
   /** Bytes the order takes (the writer's memory, counted in the table's `memoryUsage`). */
   get bytes(): number {
     return this.offsets.byteLength + this.delta.byteLength + this.#pending.byteLength;

@@ -1,7 +1,7 @@
 import {
   Arena,
   AttachSlot,
-  bytesAt,
+  arenaPrefix32,
   type Capabilities,
   compareKeyToEntry,
   entryPrefix32,
@@ -39,8 +39,10 @@ import {
 } from './order.js';
 import {
   bucketOfPrefix,
+  bucketOfPrefixAt,
   commonPrefixLength,
   extractPrefixLength,
+  extractPrefixLengthAt,
   type PrefixExtractor,
   resolvePrefixExtractor,
   singleBucketPrefixLength,
@@ -299,12 +301,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       }
       return order;
     }
-    let order = this.#order;
-    if (order === undefined) {
-      order = new LiveOrder(buildSortedOrder(this));
-      this.#order = order;
-    } else if (order.count !== this.count) order.flush(this.arena, this.count);
-    return order;
+    this.#order = LiveOrder.current(this, this.#order);
+    return this.#order;
   }
 
   /** Heads of the non-empty buckets: the writer's list, or in a reader a scan of the slots. */
@@ -377,30 +375,32 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   }
 
   /**
-   * The base's `insertEntry` over a key and value of their own: a batch's records are viewed
-   * (`bytesAt`); a single write's arrays are passed as they are.
+   * The base's `insertEntry` in its offset form, natively: the key is hashed, compared and
+   * copied where it lies (a batch's encoding, or a single write's own array), with no view.
    */
   protected insertEntry(
-    keyBytes: Uint8Array,
-    keyOffset: number,
-    keyLength: number,
-    valueBytes: Uint8Array | undefined,
-    valueOffset: number,
-    valueLength: number,
+    key: Uint8Array,
+    ko: number,
+    kl: number,
+    value: Uint8Array | undefined,
+    vo: number,
+    vl: number,
     seq: number,
     fresh: boolean,
   ): void {
-    const key = bytesAt(keyBytes, keyOffset, keyLength);
-    const value = valueBytes && bytesAt(valueBytes, valueOffset, valueLength);
-    const bucket = this.bucketOf(key);
+    const prefix = extractPrefixLengthAt(key, ko, kl, this.#fixed, this.#extract);
+    const bucket = bucketOfPrefixAt(key, ko, prefix, this.bucketCount);
     const arena = this.arena;
     const w = this.bucketWord + bucket * SLOT_WORDS;
     let head = arena.i32[w];
-    let node: number;
-    if (head === 0) {
+    const empty = head === 0;
+    const chunks = this.#chunks as ChunkLog;
+    // A bucket's first entry is a plain allocation; later ones go to its chunks.
+    let word = -1;
+    let before = 0;
+    if (empty) {
       // Checked up front so that a full arena leaves no stray head behind.
-      const valueLength = value === undefined ? 0 : value.length;
-      const tallest = entrySize(2 * this.bucketMaxHeight - 1, key.length, valueLength);
+      const tallest = entrySize(2 * this.bucketMaxHeight - 1, kl, vl);
       if (!arena.fits(this.headBytes + tallest)) {
         throw new MemrepError(
           'MEMREP_ARENA_FULL',
@@ -410,12 +410,19 @@ export class HashSkipListTable extends TableBase implements OrderSource {
         );
       }
       head = this.list.allocateHead(this.bucketMaxHeight);
-      node = this.list.insert(head, key, value, seq, true);
-      const i32 = arena.i32;
+    } else {
+      word = chunks.placementWord(head);
+      before = arena.i32[word + 1];
+    }
+    const f = fresh || empty;
+    const chunk = empty ? 0 : MAX_CHUNK_SIZE;
+    const node = this.list.insertAt(head, key, ko, kl, value, vo, vl, seq, f, word, null, chunk);
+    const i32 = arena.i32;
+    if (empty) {
       i32[w + SLOT_FIRST] = node;
-      i32[w + SLOT_FIRST_PREFIX] = keyPrefix32(key);
+      i32[w + SLOT_FIRST_PREFIX] = arenaPrefix32(key, ko, kl);
       Atomics.store(i32, w, head);
-      Atomics.add(arena.i32, (this.#state >> 2) + STATE_NON_EMPTY_WORD, 1);
+      Atomics.add(i32, (this.#state >> 2) + STATE_NON_EMPTY_WORD, 1);
       if (this.#headCount === this.#heads.length) {
         const bigger = new Int32Array(this.#headCount * 2);
         bigger.set(this.#heads);
@@ -423,8 +430,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       }
       this.#heads[this.#headCount++] = head;
     } else {
-      node = (this.#chunks as ChunkLog).insert(this.list, head, key, value, seq, fresh);
-      const i32 = arena.i32;
+      chunks.placed(head, before, node);
       const first = i32[(head >> 2) + NEXT0_WORD];
       if (i32[w + SLOT_FIRST] !== first) {
         i32[w + SLOT_FIRST] = first;

@@ -9,7 +9,12 @@ import {
   HashSkipListTable,
   UNSIZED_BUCKET_COUNT,
 } from '../src/index.js';
-import { singleBucketPrefixLength } from '../src/prefix.js';
+import {
+  bucketOfPrefix,
+  bucketOfPrefixAt,
+  extractPrefixLengthAt,
+  singleBucketPrefixLength,
+} from '../src/prefix.js';
 
 const b = (...bytes: number[]) => Uint8Array.from(bytes);
 const s = (text: string) => new TextEncoder().encode(text);
@@ -49,6 +54,20 @@ describe('prefix extraction', () => {
       expect(() => table.put(s('ab'), s('1'))).toThrow(code('MEMREP_INVALID_ARGUMENT'));
       expect(table.count).toBe(0);
       expect(() => table.get(s('ab'))).toThrow(code('MEMREP_INVALID_ARGUMENT'));
+    }
+  });
+
+  it('the offset forms hash and measure the bytes where they lie, as the plain forms do a copy', () => {
+    const record = s('..user:42/tail');
+    for (let length = 0; length <= 12; length++) {
+      const copy = record.slice(2, 2 + length);
+      for (const count of [1, 64, 2 ** 22]) {
+        expect(bucketOfPrefixAt(record, 2, length, count)).toBe(
+          bucketOfPrefix(copy, length, count),
+        );
+      }
+      expect(extractPrefixLengthAt(record, 2, length, 4, undefined)).toBe(Math.min(4, length));
+      expect(extractPrefixLengthAt(record, 2, length, -1, untilColon)).toBe(untilColon(copy));
     }
   });
 
