@@ -153,7 +153,8 @@ export class ArtTree {
 
   /** Bumped on every node replacement: a cursor that sees it move re-finds its key from the root. */
   get generation(): number {
-    return Atomics.load(this.arena.i32, (this.header >> 2) + GENERATION);
+    const w = (this.header >> 2) + GENERATION;
+    return this.concurrent ? Atomics.load(this.arena.i32, w) : this.arena.i32[w];
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -662,7 +663,7 @@ export class ArtCursor implements RawCursor {
   /** Per level: the last position `#runAhead` touched (NONE: all, or not running ahead). */
   #ahead = new Int32Array(16);
   /**
-   * Per level: the Node4/16/32 whose key bytes `#bits` and `#index` hold (0: none yet) and how
+   * Per level: the Node4/16/32 whose key bytes `#bits` holds (0: none yet) and how
    * many of them. A Node4/16/32 keeps its keys in insertion order, so an ordered step over one
    * is a scan of every key for the least above the position (branchy, O(count)): a step here
    * is a bit scan of this set instead, built once per node (its keys are append only, so a
@@ -670,14 +671,20 @@ export class ArtCursor implements RawCursor {
    */
   #setNode = new Int32Array(16);
   #setCount = new Int32Array(16);
-  /** Per level: 256 bits, the key bytes present (8 words). */
-  #bits = new Int32Array(16 * 8);
-  /** Per level: each present key byte's position in the node (256 bytes). */
-  #index = new Uint8Array(16 * 256);
+  /**
+   * Per level, made on the level's first ordered step over a Node4/16/32: 256 bits, the key
+   * bytes present (8 words), and each present byte's position in the node (`#index`, four
+   * 64-byte quarters per level). Every per-cursor array is at most 64 bytes, which V8
+   * allocates on its heap: a larger typed array takes a backing store of its own, and the
+   * 4 KiB index these replaced made opening a cursor cost 3-4 us, a tenth of a 100-entry
+   * prefix scan.
+   */
+  #bits: (Int32Array | null)[] = [];
+  #index: (Uint8Array | null)[] = [];
   #sink = 0;
   #top = 0;
   #generation = 0;
-  #scratch = new Uint8Array(64);
+  #scratch: Uint8Array | null = null;
 
   constructor(tree: ArtTree) {
     this.#tree = tree;
@@ -782,8 +789,9 @@ export class ArtCursor implements RawCursor {
     const i32 = this.arena.i32;
     const klen = i32[e >> 2] >>> 6;
     let scratch = this.#scratch;
-    if (scratch.length < klen)
-      scratch = this.#scratch = new Uint8Array(Math.max(klen, 2 * scratch.length));
+    if (scratch === null || scratch.length < klen) {
+      scratch = this.#scratch = new Uint8Array(Math.max(klen, 2 * (scratch?.length ?? 32)));
+    }
     const bytes = this.arena.bytes;
     const ko = e + KEY_BYTE;
     for (let i = 0; i < klen; i++) scratch[i] = bytes[ko + i];
@@ -830,10 +838,6 @@ export class ArtCursor implements RawCursor {
     this.#ahead = grow(this.#ahead);
     this.#setNode = grow(this.#setNode);
     this.#setCount = grow(this.#setCount);
-    this.#bits = grow(this.#bits);
-    const index = new Uint8Array(2 * this.#index.length);
-    index.set(this.#index);
-    this.#index = index;
   }
 
   /**
@@ -1073,17 +1077,16 @@ export class ArtCursor implements RawCursor {
     if (kind > NODE32) return nextPos(i32, this.arena.bytes, n, p, c);
     const b = p + 1;
     if (b > 255) return NONE;
-    this.#sync(l, n, h >>> 8);
-    const bits = this.#bits;
-    const bw = l << 3;
+    const count = h >>> 8;
+    const bits = this.#sync(l, n, count);
     let w = b >> 5;
-    let m = bits[bw + w] & (-1 << (b & 31));
+    let m = bits[w] & (-1 << (b & 31));
     while (m === 0) {
       if (++w === 8) return NONE;
-      m = bits[bw + w];
+      m = bits[w];
     }
     const found = (w << 5) + 31 - Math.clz32(m & -m);
-    foundWord = (n >> 2) + SLOTS_WORD[kind] + this.#index[(l << 8) + found];
+    foundWord = (n >> 2) + SLOTS_WORD[kind] + this.#indexOf(l, found);
     return found;
   }
 
@@ -1096,15 +1099,14 @@ export class ArtCursor implements RawCursor {
     if (kind > NODE32) return prevPos(i32, this.arena.bytes, n, p, c);
     const b = p - 1;
     if (b >= 0) {
-      this.#sync(l, n, h >>> 8);
-      const bits = this.#bits;
-      const bw = l << 3;
+      const count = h >>> 8;
+      const bits = this.#sync(l, n, count);
       let w = b >> 5;
-      let m = bits[bw + w] & (-1 >>> (31 - (b & 31)));
-      while (m === 0 && --w >= 0) m = bits[bw + w];
+      let m = bits[w] & (-1 >>> (31 - (b & 31)));
+      while (m === 0 && --w >= 0) m = bits[w];
       if (m !== 0) {
         const found = (w << 5) + 31 - Math.clz32(m);
-        foundWord = (n >> 2) + SLOTS_WORD[kind] + this.#index[(l << 8) + found];
+        foundWord = (n >> 2) + SLOTS_WORD[kind] + this.#indexOf(l, found);
         return found;
       }
     }
@@ -1116,29 +1118,47 @@ export class ArtCursor implements RawCursor {
     return NONE;
   }
 
-  /** Makes level `l`'s byte set hold the first `count` keys of the Node4/16/32 at `n`. */
-  #sync(l: number, n: number, count: number): void {
+  /** The position of key byte `b` in the Node4/16/32 level `l`'s byte set holds. */
+  #indexOf(l: number, b: number): number {
+    return (this.#index[(l << 2) | (b >> 6)] as Uint8Array)[b & 63];
+  }
+
+  /** Makes level `l`'s byte set and index (the other levels' stay as they are, or unmade). */
+  #levelSet(l: number): Int32Array {
+    const all = this.#bits;
+    while (all.length <= l) {
+      all.push(null);
+      for (let q = 0; q < 4; q++) this.#index.push(null);
+    }
+    const bits = new Int32Array(8);
+    all[l] = bits;
+    for (let q = 0; q < 4; q++) this.#index[(l << 2) | q] = new Uint8Array(64);
+    return bits;
+  }
+
+  /** Makes level `l`'s byte set hold the first `count` keys of the Node4/16/32 at `n`; returns it. */
+  #sync(l: number, n: number, count: number): Int32Array {
     if (l === this.#nodes.length) this.#deepen();
-    const bits = this.#bits;
-    const bw = l << 3;
+    let bits = l < this.#bits.length ? this.#bits[l] : null;
+    if (bits === null) bits = this.#levelSet(l);
     let from = 0;
     if (this.#setNode[l] === n) {
       from = this.#setCount[l];
-      if (from === count) return;
+      if (from === count) return bits;
     } else {
-      for (let w = 0; w < 8; w++) bits[bw + w] = 0;
+      bits.fill(0);
       this.#setNode[l] = n;
     }
     const bytes = this.arena.bytes;
     const index = this.#index;
-    const iw = l << 8;
     const k = n + KEYS_BYTE;
     for (let i = from; i < count; i++) {
       const b = bytes[k + i];
-      bits[bw + (b >> 5)] |= 1 << (b & 31);
-      index[iw + b] = i;
+      bits[b >> 5] |= 1 << (b & 31);
+      (index[(l << 2) | (b >> 6)] as Uint8Array)[b & 63] = i;
     }
     this.#setCount[l] = count;
+    return bits;
   }
 
   // ---- entries -----------------------------------------------------------------------------
