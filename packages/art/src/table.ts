@@ -74,7 +74,9 @@ export class ArtTable extends TableBase {
         'ArtTable cannot be written from several threads at once (concurrentWrites)',
       );
     }
-    return { ...this.tableHandle(), tree: this.tree.header };
+    const handle = { ...this.tableHandle(), tree: this.tree.header };
+    this.tree.stopReuse();
+    return handle;
   }
 
   /** A read-only table over the memory of a shared one, for any thread. */
