@@ -2,7 +2,6 @@ import type { Capabilities, TableOptions } from '@memrep/core';
 import {
   Arena,
   AttachSlot,
-  bytesAt,
   type RawCursor,
   TableBase,
   type TableHandle,
@@ -93,24 +92,31 @@ export class ArtTable extends TableBase {
     return this.tree.stats();
   }
 
-  /**
-   * The base's `insertEntry` over a key and value of their own: a batch's records are viewed
-   * (`bytesAt`); a single write's arrays are passed as they are.
-   */
+  /** The base's `insertEntry`: a batch's records are inserted from its encoding, no view each. */
   protected insertEntry(
-    keyBytes: Uint8Array,
+    key: Uint8Array,
     keyOffset: number,
     keyLength: number,
-    valueBytes: Uint8Array | undefined,
+    value: Uint8Array | undefined,
     valueOffset: number,
     valueLength: number,
     seq: number,
     fresh: boolean,
   ): void {
-    const key = bytesAt(keyBytes, keyOffset, keyLength);
-    const value = valueBytes && bytesAt(valueBytes, valueOffset, valueLength);
-    const zone = zoneWord(key, this.count);
-    this.tree.insert(key, value, seq, fresh, zone, this.#zones, ZONE_CHUNK_SIZE);
+    const zone = zoneWord(key, this.count, keyOffset, keyLength);
+    this.tree.insert(
+      key,
+      keyOffset,
+      keyLength,
+      value,
+      valueOffset,
+      valueLength,
+      seq,
+      fresh,
+      zone,
+      this.#zones,
+      ZONE_CHUNK_SIZE,
+    );
   }
 
   /** The tree's worst insert (`maxInsertBytes`), plus the chunk its zone may open once zones are on. */

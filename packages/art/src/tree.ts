@@ -1,12 +1,13 @@
 import {
   type Arena,
+  bytesAt,
   duplicateSeqError,
   ENTRY_HEADER_SIZE,
   entrySeq,
   entrySize,
   MemrepError,
   type RawCursor,
-  writeEntry,
+  writeEntryAt,
 } from '@memrep/core/backend';
 
 /**
@@ -176,16 +177,22 @@ export class ArtTree {
   // ---- writes ------------------------------------------------------------------------------
 
   /**
-   * Links a new entry for (key, value, seq); `value` undefined writes a tombstone. `fresh` says
-   * seq is above every seq held.
+   * Links a new entry for (key, value, seq): the key `klen` bytes at `ko` in `key`, the value
+   * `vlen` bytes at `vo` in `value` (`value` undefined writes a tombstone, `vo` and `vlen` 0),
+   * so that a batch's records are inserted from its encoding without a view each. `fresh`
+   * says seq is above every seq held.
    * REQUIRES: the writer's thread; key and value validated. Throws `MEMREP_DUPLICATE_SEQ` or
    * `MEMREP_ARENA_FULL` before any change (every byte the insert needs is checked to fit first).
-   * `zone`, `zones` and `maxChunk` place the insert's leaf and nodes (`Arena.allocateGrouped`);
-   * `zone` -1 allocates plainly.
+   * Keeps no reference to `key` or `value`. `zone`, `zones` and `maxChunk` place the insert's
+   * leaf and nodes (`Arena.allocateGrouped`); `zone` -1 allocates plainly.
    */
   insert(
     key: Uint8Array,
+    ko: number,
+    klen: number,
     value: Uint8Array | undefined,
+    vo: number,
+    vlen: number,
     seq: number,
     fresh: boolean,
     zone = -1,
@@ -198,33 +205,32 @@ export class ArtTree {
     const arena = this.arena;
     let i32 = arena.i32;
     let bytes = arena.bytes;
-    const klen = key.length;
     let slot = (this.header >> 2) + ROOT;
     let d = 0;
     for (;;) {
       const x = i32[slot];
       if (x === 0) {
-        const e = this.#newLeaf(key, value, seq, 0, 0);
+        const e = this.#newLeaf(key, ko, klen, value, vo, vlen, seq, 0, 0);
         Atomics.store(arena.i32, slot, e | 1);
         return;
       }
       if ((x & 1) === 1) {
         const e0 = x ^ 1;
-        const ko = e0 + KEY_BYTE;
+        const lo = e0 + KEY_BYTE;
         const ll = i32[e0 >> 2] >>> 6;
         const m = klen < ll ? klen : ll;
         let c = d;
-        while (c < m && key[c] === bytes[ko + c]) c++;
+        while (c < m && key[ko + c] === bytes[lo + c]) c++;
         if (c === klen && c === ll) {
-          this.#insertVersion(slot, e0, key, value, seq, fresh);
+          this.#insertVersion(slot, e0, key, ko, klen, value, vo, vlen, seq, fresh);
           return;
         }
-        const e = this.#newLeaf(key, value, seq, 0, NODE_SIZES[NODE4]);
-        const n = this.#newNode(NODE4, ko + d, c - d);
+        const e = this.#newLeaf(key, ko, klen, value, vo, vlen, seq, 0, NODE_SIZES[NODE4]);
+        const n = this.#newNode(NODE4, lo + d, c - d);
         i32 = arena.i32;
         bytes = arena.bytes;
-        this.#addChild(n, ll === c ? END : bytes[ko + c], x);
-        this.#addChild(n, klen === c ? END : key[c], e | 1);
+        this.#addChild(n, ll === c ? END : bytes[lo + c], x);
+        this.#addChild(n, klen === c ? END : key[ko + c], e | 1);
         this.#replace(slot, n, 0);
         return;
       }
@@ -234,9 +240,9 @@ export class ArtTree {
       const rest = klen - d;
       const m = p < rest ? p : rest;
       let i = 0;
-      while (i < m && key[d + i] === bytes[po + i]) i++;
+      while (i < m && key[ko + d + i] === bytes[po + i]) i++;
       if (i < p) {
-        this.#splitPrefix(slot, x, d, i, key, value, seq);
+        this.#splitPrefix(slot, x, d, i, key, ko, klen, value, vo, vlen, seq);
         return;
       }
       d += p;
@@ -244,7 +250,7 @@ export class ArtTree {
         slot = nw + END_WORD;
         continue;
       }
-      const b = key[d];
+      const b = key[ko + d];
       const w = childWord(i32, bytes, x, b, false);
       if (w >= 0 && i32[w] !== 0) {
         slot = w;
@@ -254,11 +260,11 @@ export class ArtTree {
       const h = i32[nw];
       const kind = h & KIND_MASK;
       if (h >>> 8 < CAPACITY[kind]) {
-        const e = this.#newLeaf(key, value, seq, 0, 0);
+        const e = this.#newLeaf(key, ko, klen, value, vo, vlen, seq, 0, 0);
         this.#addChild(x, b, e | 1);
         return;
       }
-      const e = this.#newLeaf(key, value, seq, 0, NODE_SIZES[kind + 1]);
+      const e = this.#newLeaf(key, ko, klen, value, vo, vlen, seq, 0, NODE_SIZES[kind + 1]);
       const g = this.#grow(x);
       this.#addChild(g, b, e | 1);
       this.#replace(slot, g, x);
@@ -271,7 +277,11 @@ export class ArtTree {
     slot: number,
     head: number,
     key: Uint8Array,
+    ko: number,
+    klen: number,
     value: Uint8Array | undefined,
+    vo: number,
+    vlen: number,
     seq: number,
     fresh: boolean,
   ): void {
@@ -280,19 +290,21 @@ export class ArtTree {
     const f64 = arena.f64;
     const s0 = entrySeq(f64, head);
     if (fresh || seq > s0) {
-      const e = this.#newLeaf(key, value, seq, head, 0);
+      const e = this.#newLeaf(key, ko, klen, value, vo, vlen, seq, head, 0);
       Atomics.store(arena.i32, slot, e | 1);
       return;
     }
-    if (seq === s0) throw duplicateSeqError(key, seq);
+    if (seq === s0) throw duplicateSeqError(bytesAt(key, ko, klen), seq);
     let prev = head;
     let cur = i32[(head >> 2) + NEXT_WORD];
     while (cur !== 0 && entrySeq(f64, cur) > seq) {
       prev = cur;
       cur = i32[(cur >> 2) + NEXT_WORD];
     }
-    if (cur !== 0 && entrySeq(f64, cur) === seq) throw duplicateSeqError(key, seq);
-    const e = this.#newLeaf(key, value, seq, cur, 0);
+    if (cur !== 0 && entrySeq(f64, cur) === seq) {
+      throw duplicateSeqError(bytesAt(key, ko, klen), seq);
+    }
+    const e = this.#newLeaf(key, ko, klen, value, vo, vlen, seq, cur, 0);
     Atomics.store(arena.i32, (prev >> 2) + NEXT_WORD, e);
   }
 
@@ -307,14 +319,18 @@ export class ArtTree {
     d: number,
     i: number,
     key: Uint8Array,
+    ko: number,
+    klen: number,
     value: Uint8Array | undefined,
+    vo: number,
+    vlen: number,
     seq: number,
   ): void {
     const arena = this.arena;
     let i32 = arena.i32;
     const kind = i32[x >> 2] & KIND_MASK;
     const size = NODE_SIZES[kind];
-    const e = this.#newLeaf(key, value, seq, 0, NODE_SIZES[NODE4] + size);
+    const e = this.#newLeaf(key, ko, klen, value, vo, vlen, seq, 0, NODE_SIZES[NODE4] + size);
     i32 = arena.i32;
     const p = i32[(x >> 2) + PREFIX_LEN_WORD];
     const po = i32[(x >> 2) + PREFIX_OFF_WORD];
@@ -325,7 +341,7 @@ export class ArtTree {
     i32[(copy >> 2) + PREFIX_LEN_WORD] = p - i - 1;
     i32[(copy >> 2) + PREFIX_OFF_WORD] = po + i + 1;
     this.#addChild(n, arena.bytes[po + i], copy);
-    this.#addChild(n, key.length === d + i ? END : key[d + i], e | 1);
+    this.#addChild(n, klen === d + i ? END : key[ko + d + i], e | 1);
     this.#replace(slot, n, x);
   }
 
@@ -352,15 +368,17 @@ export class ArtTree {
    */
   #newLeaf(
     key: Uint8Array,
+    ko: number,
+    klen: number,
     value: Uint8Array | undefined,
+    vo: number,
+    vlen: number,
     seq: number,
     next: number,
     extra: number,
   ): number {
     const arena = this.arena;
-    const size = align8(
-      entrySize(LEAF_AUX_WORDS, key.length, value === undefined ? 0 : value.length),
-    );
+    const size = align8(entrySize(LEAF_AUX_WORDS, klen, vlen));
     if (extra !== 0 && !arena.fits(size + extra)) {
       throw new MemrepError(
         'MEMREP_ARENA_FULL',
@@ -368,11 +386,15 @@ export class ArtTree {
           `${arena.maxSize} bytes (${arena.allocated} already allocated)`,
       );
     }
-    const e = writeEntry(
+    const e = writeEntryAt(
       arena,
       LEAF_AUX_WORDS,
       key,
+      ko,
+      klen,
       value,
+      vo,
+      vlen,
       seq,
       this.#zone,
       this.#zones,
