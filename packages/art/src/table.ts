@@ -46,19 +46,16 @@ const attaching = new AttachSlot<ArtHandle>('ArtTable.share()');
 export class ArtTable extends TableBase {
   /** The tree this table runs over its arena. */
   readonly tree: ArtTree;
-  /** Chunk state of the key-range zones the writer places leaves and nodes in (skiplist's zones). */
-  readonly #zones: Int32Array | null;
 
   constructor(options?: ArtOptions) {
     const handle = attaching.take();
     if (handle === undefined) {
       super(new Arena(options), options);
-      this.tree = new ArtTree(this.arena, 0, false);
-      this.#zones = zoneStates();
+      // The writer places leaves and nodes in the skip list's key-range zones.
+      this.tree = new ArtTree(this.arena, 0, false, zoneStates(), ZONE_CHUNK_SIZE);
     } else {
       super(Arena.attach(handle.arena), undefined, handle);
       this.tree = new ArtTree(this.arena, handle.tree, true);
-      this.#zones = null;
     }
   }
 
@@ -104,19 +101,7 @@ export class ArtTable extends TableBase {
     fresh: boolean,
   ): void {
     const zone = zoneWord(key, this.count, keyOffset, keyLength);
-    this.tree.insert(
-      key,
-      keyOffset,
-      keyLength,
-      value,
-      valueOffset,
-      valueLength,
-      seq,
-      fresh,
-      zone,
-      this.#zones,
-      ZONE_CHUNK_SIZE,
-    );
+    this.tree.insert(key, keyOffset, keyLength, value, valueOffset, valueLength, seq, fresh, zone);
   }
 
   /** The tree's worst insert (`maxInsertBytes`), plus the chunk its zone may open once zones are on. */

@@ -154,16 +154,27 @@ export class ArtTree {
   readonly #free = [0, 0, 0, 0, 0];
   #reuse = true;
   /**
-   * The placement of the insert under way (the caller's explicit arguments, kept for the
-   * insert's own allocations): a zone word of `#zones`, or -1 for plain allocation.
+   * The placement of the insert under way (its caller's argument, kept for the insert's own
+   * allocations): a zone word of `#zones`, or -1 for plain allocation.
    */
   #zone = -1;
-  #zones: Int32Array | null = null;
-  #maxChunk = 0;
+  readonly #zones: Int32Array | null;
+  readonly #maxChunk: number;
 
-  /** `header` 0 allocates a new tree; otherwise this reads the tree at `header`. */
-  constructor(arena: Arena, header: number, concurrent: boolean) {
+  /**
+   * `header` 0 allocates a new tree; otherwise this reads the tree at `header`. `zones` and
+   * `maxChunk` are the writer's placement state (`Arena.allocateGrouped`), if it zones.
+   */
+  constructor(
+    arena: Arena,
+    header: number,
+    concurrent: boolean,
+    zones: Int32Array | null = null,
+    maxChunk = 0,
+  ) {
     this.arena = arena;
+    this.#zones = zones;
+    this.#maxChunk = maxChunk;
     this.concurrent = concurrent;
     this.header = header === 0 ? arena.allocate(TREE_HEADER_SIZE) : header;
   }
@@ -183,8 +194,8 @@ export class ArtTree {
    * says seq is above every seq held.
    * REQUIRES: the writer's thread; key and value validated. Throws `MEMREP_DUPLICATE_SEQ` or
    * `MEMREP_ARENA_FULL` before any change (every byte the insert needs is checked to fit first).
-   * Keeps no reference to `key` or `value`. `zone`, `zones` and `maxChunk` place the insert's
-   * leaf and nodes (`Arena.allocateGrouped`); `zone` -1 allocates plainly.
+   * Keeps no reference to `key` or `value`. `zone`, a word of the constructor's `zones`, places
+   * the insert's leaf and nodes (`Arena.allocateGrouped`); -1 allocates plainly.
    */
   insert(
     key: Uint8Array,
@@ -196,12 +207,8 @@ export class ArtTree {
     seq: number,
     fresh: boolean,
     zone = -1,
-    zones: Int32Array | null = null,
-    maxChunk = 0,
   ): void {
     this.#zone = zone;
-    this.#zones = zones;
-    this.#maxChunk = maxChunk;
     const arena = this.arena;
     let i32 = arena.i32;
     let bytes = arena.bytes;

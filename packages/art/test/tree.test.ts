@@ -276,7 +276,7 @@ describe('art: outgrown nodes reused', () => {
     table.put(bytes(3, 5), bytes());
     expect(table.treeStats().reusedBytes).toBe(before + NODE_SIZES[NODE4]);
     const rest: string[] = [];
-    for (cursor.next(); cursor.valid; cursor.next()) rest.push(hex(cursor.key));
+    for (cursor.next(); cursor.valid; cursor.next()) rest.push(String(hex(cursor.key)));
     expect(rest).toEqual(['0305', '0306']);
   });
 
@@ -298,15 +298,15 @@ describe('art: outgrown nodes reused', () => {
           for (const writes of rounds) {
             // New keys only: a new version of a key would sort before its older ones.
             for (const k of writes) if (model.find(k) === undefined) both(table, model, k, k);
-            const keys = model.visible().map((e) => hex(e.key));
+            const keys = model.visible().map((e) => String(hex(e.key)));
             if (forward.valid) {
-              const at = hex(forward.key);
+              const at = String(hex(forward.key));
               forward.next();
               const next = keys.find((k) => k > at);
               expect(forward.valid ? hex(forward.key) : undefined).toBe(next);
             }
             if (backward.valid) {
-              const at = hex(backward.key);
+              const at = String(hex(backward.key));
               backward.prev();
               const prev = keys.findLast((k) => k < at);
               expect(backward.valid ? hex(backward.key) : undefined).toBe(prev);
