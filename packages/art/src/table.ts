@@ -2,7 +2,6 @@ import type { Capabilities, TableOptions } from '@memrep/core';
 import {
   Arena,
   AttachSlot,
-  bytesAt,
   type RawCursor,
   TableBase,
   type TableHandle,
@@ -47,19 +46,16 @@ const attaching = new AttachSlot<ArtHandle>('ArtTable.share()');
 export class ArtTable extends TableBase {
   /** The tree this table runs over its arena. */
   readonly tree: ArtTree;
-  /** Chunk state of the key-range zones the writer places leaves and nodes in (skiplist's zones). */
-  readonly #zones: Int32Array | null;
 
   constructor(options?: ArtOptions) {
     const handle = attaching.take();
     if (handle === undefined) {
       super(new Arena(options), options);
-      this.tree = new ArtTree(this.arena, 0, false);
-      this.#zones = zoneStates();
+      // The writer places leaves and nodes in the skip list's key-range zones.
+      this.tree = new ArtTree(this.arena, 0, false, zoneStates(), ZONE_CHUNK_SIZE);
     } else {
       super(Arena.attach(handle.arena), undefined, handle);
       this.tree = new ArtTree(this.arena, handle.tree, true);
-      this.#zones = null;
     }
   }
 
@@ -74,7 +70,9 @@ export class ArtTable extends TableBase {
         'ArtTable cannot be written from several threads at once (concurrentWrites)',
       );
     }
-    return { ...this.tableHandle(), tree: this.tree.header };
+    const handle = { ...this.tableHandle(), tree: this.tree.header };
+    this.tree.stopReuse();
+    return handle;
   }
 
   /** A read-only table over the memory of a shared one, for any thread. */
@@ -91,24 +89,19 @@ export class ArtTable extends TableBase {
     return this.tree.stats();
   }
 
-  /**
-   * The base's `insertEntry` over a key and value of their own: a batch's records are viewed
-   * (`bytesAt`); a single write's arrays are passed as they are.
-   */
+  /** The base's `insertEntry`: a batch's records are inserted from its encoding, no view each. */
   protected insertEntry(
-    keyBytes: Uint8Array,
+    key: Uint8Array,
     keyOffset: number,
     keyLength: number,
-    valueBytes: Uint8Array | undefined,
+    value: Uint8Array | undefined,
     valueOffset: number,
     valueLength: number,
     seq: number,
     fresh: boolean,
   ): void {
-    const key = bytesAt(keyBytes, keyOffset, keyLength);
-    const value = valueBytes && bytesAt(valueBytes, valueOffset, valueLength);
-    const zone = zoneWord(key, this.count);
-    this.tree.insert(key, value, seq, fresh, zone, this.#zones, ZONE_CHUNK_SIZE);
+    const zone = zoneWord(key, this.count, keyOffset, keyLength);
+    this.tree.insert(key, keyOffset, keyLength, value, valueOffset, valueLength, seq, fresh, zone);
   }
 
   /** The tree's worst insert (`maxInsertBytes`), plus the chunk its zone may open once zones are on. */

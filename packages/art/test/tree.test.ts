@@ -230,6 +230,96 @@ describe('art: cursors across node replacement', () => {
   });
 });
 
+describe('art: outgrown nodes reused', () => {
+  /** Grows a Node4 under 1 into a Node16 (its Node4 outgrown), then splits a leaf under 2. */
+  function growThenSplit(table: ArtTable): number {
+    for (let b = 0; b < 5; b++) table.put(bytes(1, b), bytes(b));
+    const before = table.arena.allocated;
+    table.put(bytes(2, 0), bytes());
+    table.put(bytes(2, 1), bytes());
+    return table.arena.allocated - before;
+  }
+
+  it("the next new node of an outgrown node's size takes its memory, until share()", () => {
+    const reusing = createTable();
+    const used = growThenSplit(reusing);
+    expect(reusing.treeStats().reusedBytes).toBe(NODE_SIZES[NODE4]);
+    const shared = createTable();
+    expect(shared.capabilities.share).toBe(true);
+    shared.share();
+    expect(growThenSplit(shared)).toBe(used + NODE_SIZES[NODE4]);
+    expect(shared.treeStats().reusedBytes).toBe(0);
+    for (const table of [reusing, shared]) {
+      expect([...table.keys()].map(hex)).toEqual([
+        '0100',
+        '0101',
+        '0102',
+        '0103',
+        '0104',
+        '0200',
+        '0201',
+      ]);
+    }
+  });
+
+  it('a cursor that stepped through a node whose memory a new node takes steps through the new one by its own keys', () => {
+    const table = createTable();
+    for (const k of [bytes(1, 0), bytes(1, 1), bytes(2)]) table.put(k, k);
+    const cursor = table.cursor();
+    cursor.first();
+    cursor.next();
+    cursor.next();
+    expect(hex(cursor.key)).toBe('02');
+    for (let b = 2; b < 5; b++) table.put(bytes(1, b), bytes());
+    const before = table.treeStats().reusedBytes;
+    table.put(bytes(3, 6), bytes());
+    table.put(bytes(3, 5), bytes());
+    expect(table.treeStats().reusedBytes).toBe(before + NODE_SIZES[NODE4]);
+    const rest: string[] = [];
+    for (cursor.next(); cursor.valid; cursor.next()) rest.push(String(hex(cursor.key)));
+    expect(rest).toEqual(['0305', '0306']);
+  });
+
+  it('cursors open while nodes grow, split and take outgrown memory walk every key in order', () => {
+    const key = fc.uint8Array({ minLength: 1, maxLength: 4 }).map((k) => k.map((b) => b & 7));
+    fc.assert(
+      fc.property(
+        fc.array(key, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.array(key, { maxLength: 12 }), { minLength: 1, maxLength: 30 }),
+        (start, rounds) => {
+          const table = createTable();
+          if (process.env.NOREUSE) table.tree.stopReuse();
+          const model = new TableModel();
+          for (const k of start) if (model.find(k) === undefined) both(table, model, k, k);
+          const forward = table.cursor();
+          const backward = table.cursor();
+          forward.first();
+          backward.last();
+          for (const writes of rounds) {
+            // New keys only: a new version of a key would sort before its older ones.
+            for (const k of writes) if (model.find(k) === undefined) both(table, model, k, k);
+            const keys = model.visible().map((e) => String(hex(e.key)));
+            if (forward.valid) {
+              const at = String(hex(forward.key));
+              forward.next();
+              const next = keys.find((k) => k > at);
+              expect(forward.valid ? hex(forward.key) : undefined).toBe(next);
+            }
+            if (backward.valid) {
+              const at = String(hex(backward.key));
+              backward.prev();
+              const prev = keys.findLast((k) => k < at);
+              expect(backward.valid ? hex(backward.key) : undefined).toBe(prev);
+            }
+          }
+          expectSameAsModel(table, model);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('art: maxInsertBytes', () => {
   it('bounds what every insert allocates, and a prefix split of a Node256 takes all of it', () => {
     const table = createTable();
@@ -244,7 +334,9 @@ describe('art: maxInsertBytes', () => {
       expect(used).toBeLessThanOrEqual(maxInsertBytes(key.length, value.length));
       most = Math.max(most, used);
     }
+    // The worst case: no outgrown node to take the split's Node4 and copy from.
     const split = createTable();
+    split.tree.stopReuse();
     for (let b = 0; b < 256; b++) split.put(bytes(9, 9, 9, b), bytes());
     expect(split.treeStats().nodes[NODE256]).toBe(1);
     const before = split.arena.allocated;
