@@ -466,8 +466,8 @@ export class WriteAheadLog {
     } catch (error) {
       return this.#cutBack(log, start, error);
     }
-    log.written = end;
-    this.#acknowledge(log, start, last);
+    this.#advance(log, end);
+    this.#acknowledge(log, last);
     return undefined;
   }
 
@@ -478,7 +478,7 @@ export class WriteAheadLog {
     const file = log.file!;
     try {
       await io(`write ${path}`, file.write(log.buffer, 0, end - start, start));
-      log.written = end;
+      this.#advance(log, end);
       if (sync) {
         await io(`fdatasync ${path}`, file.datasync());
         log.synced = end;
@@ -486,7 +486,17 @@ export class WriteAheadLog {
     } catch (error) {
       await this.#cutBack(log, start, error);
     }
-    this.#acknowledge(log, start, last);
+    this.#acknowledge(log, last);
+  }
+
+  /**
+   * The bytes up to file offset `end` are written: drops them from the buffer and moves
+   * `written` in the same step, so that the buffer always starts at file offset `written`
+   * (an append during the group's fdatasync frames its record at `framed - written`).
+   */
+  #advance(log: LogState, end: number): void {
+    log.buffer.copyWithin(0, end - log.written, log.framed - log.written);
+    log.written = end;
   }
 
   /** Cuts a failed group's bytes off the file (if it lets us) and rethrows the failure. */
@@ -495,13 +505,9 @@ export class WriteAheadLog {
     throw error;
   }
 
-  /**
-   * The group `[head, last]`, framed from file offset `start`, is written (and synced if it
-   * asked): drops its bytes from the buffer and resolves its appends.
-   */
-  #acknowledge(log: LogState, start: number, last: number): void {
+  /** The group `[head, last]` is written (and synced if it asked): resolves its appends. */
+  #acknowledge(log: LogState, last: number): void {
     const first = log.head;
-    log.buffer.copyWithin(0, log.ends[last] - start, log.framed - start);
     log.head = last + 1;
     for (let i = first; i <= last; i++) log.resolves[i]();
     if (log.head === log.ends.length) {
