@@ -477,7 +477,11 @@ export class WriteAheadLog {
     const path = log.path;
     const file = log.file!;
     try {
-      await io(`write ${path}`, file.write(log.buffer, 0, end - start, start));
+      // With a sync to wait for anyway, write(2) on this thread leaves one thread-pool round
+      // trip (the fdatasync) where two were, as LevelDB pays.
+      if (file.writeSync !== undefined) {
+        ioSync(`write ${path}`, () => file.writeSync!(log.buffer, 0, end - start, start));
+      } else await io(`write ${path}`, file.write(log.buffer, 0, end - start, start));
       this.#advance(log, end);
       if (sync) {
         await io(`fdatasync ${path}`, file.datasync());

@@ -264,6 +264,36 @@ describe('WriteAheadLog: appends and sync policies', () => {
     await again.close();
   });
 
+  it('a synced group is written through writeSync where the file has it, else through write', async () => {
+    for (const withWriteSync of [true, false]) {
+      const inner = new FaultFileSystem();
+      const calls: string[] = [];
+      const fs = wrapFiles(inner, (file) => ({
+        write: (...args) => {
+          calls.push('write');
+          return file.write(...args);
+        },
+        writeSync: withWriteSync
+          ? (...args) => {
+              calls.push('writeSync');
+              file.writeSync!(...args);
+            }
+          : undefined,
+        datasync: () => {
+          calls.push('datasync');
+          return file.datasync();
+        },
+        close: () => file.close(),
+      }));
+      const wal = await WriteAheadLog.open(DIR, { fs });
+      await wal.append(batchOf(1), { sync: 'always' });
+      await wal.append(batchOf(2), { sync: 'group' });
+      const written = withWriteSync ? 'writeSync' : 'write';
+      expect(calls).toEqual([written, 'datasync', written, 'datasync']);
+      await wal.close();
+    }
+  });
+
   for (const writeSync of [true, false]) {
     it(`'group': appends made while a group is being synced land after it, whole (writeSync ${writeSync ? 'present' : 'absent'})`, async () => {
       // The kill -9 loop's zeroed log: the written offset moved on before the group's bytes
