@@ -413,25 +413,43 @@ export class WriteAheadLog {
 
   readonly #tick = (): void => {
     this.#scheduled = false;
-    if (!this.#running) void this.#pump();
+    if (this.#running) return;
+    this.#running = true;
+    let step: Promise<void> | undefined;
+    try {
+      step = this.#steps();
+    } catch (error) {
+      this.#fail(error);
+    }
+    // A run of unsynced groups is done by now: no async function, no await.
+    if (step === undefined && this.#error === null) this.#running = false;
+    else void this.#pump(step);
   };
 
-  async #pump(): Promise<void> {
-    this.#running = true;
+  /**
+   * Runs steps until one has to wait (returns its promise) or nothing is left (undefined). A
+   * step that did all its work at once returns nothing, so unsynced groups cost no await.
+   */
+  #steps(): Promise<void> | undefined {
+    for (;;) {
+      if (this.#error || this.#done) return undefined;
+      const log = this.#logs[0];
+      let step: Promise<void> | undefined;
+      if (log.file === null) step = this.#openLog(log);
+      else if (this.#control.length > 0 && this.#logs.length === 1) step = this.#runControl();
+      else if (log.head < log.ends.length) step = this.#writeGroup(log);
+      else if (this.#logs.length > 1) step = this.#retire(log);
+      else if (this.#closing.length > 0) step = this.#finishClose(log);
+      else return undefined;
+      if (step !== undefined) return step;
+    }
+  }
+
+  async #pump(step: Promise<void> | undefined): Promise<void> {
     try {
-      for (;;) {
-        if (this.#error || this.#done) break;
-        const log = this.#logs[0];
-        // A step that did all its work at once returns nothing: a run of unsynced groups
-        // then costs this one call, no await per group.
-        let step: Promise<void> | undefined;
-        if (log.file === null) step = this.#openLog(log);
-        else if (this.#control.length > 0 && this.#logs.length === 1) step = this.#runControl();
-        else if (log.head < log.ends.length) step = this.#writeGroup(log);
-        else if (this.#logs.length > 1) step = this.#retire(log);
-        else if (this.#closing.length > 0) step = this.#finishClose(log);
-        else break;
-        if (step !== undefined) await step;
+      while (step !== undefined) {
+        await step;
+        step = this.#steps();
       }
     } catch (error) {
       this.#fail(error);
@@ -462,9 +480,9 @@ export class WriteAheadLog {
     // Nothing to wait for but write(2) itself: a call on this thread costs less than the
     // thread pool's round trip, which was most of an unsynced append (see the README).
     try {
-      ioSync(`write ${log.path}`, () => file.writeSync!(log.buffer, 0, end - start, start));
+      file.writeSync(log.buffer, 0, end - start, start);
     } catch (error) {
-      return this.#cutBack(log, start, error);
+      return this.#cutBack(log, start, ioError(`write ${log.path}`, error));
     }
     this.#advance(log, end);
     this.#acknowledge(log, last);
@@ -480,7 +498,11 @@ export class WriteAheadLog {
       // With a sync to wait for anyway, write(2) on this thread leaves one thread-pool round
       // trip (the fdatasync) where two were, as LevelDB pays.
       if (file.writeSync !== undefined) {
-        ioSync(`write ${path}`, () => file.writeSync!(log.buffer, 0, end - start, start));
+        try {
+          file.writeSync(log.buffer, 0, end - start, start);
+        } catch (error) {
+          throw ioError(`write ${path}`, error);
+        }
       } else await io(`write ${path}`, file.write(log.buffer, 0, end - start, start));
       this.#advance(log, end);
       if (sync) {
@@ -593,14 +615,6 @@ function assertSyncPolicy(sync: unknown, name: string): asserts sync is SyncPoli
 async function io<T>(what: string, operation: Promise<T>): Promise<T> {
   try {
     return await operation;
-  } catch (error) {
-    throw ioError(what, error);
-  }
-}
-
-function ioSync(what: string, operation: () => void): void {
-  try {
-    operation();
   } catch (error) {
     throw ioError(what, error);
   }
