@@ -54,7 +54,7 @@ function row(name, rounds, a, b) {
     if (r > 0) ratios.push(y / x);
   }
   console.log(
-    `${name.padEnd(58)} ${fmt(median(ratios))}x  (rounds ${rounds - 1}, ${fmt(Math.min(...ratios))}..${fmt(Math.max(...ratios))}; ${fmt((ta / rounds) * 1e3)} vs ${fmt((tb / rounds) * 1e3)} us/round)`,
+    `${name.padEnd(58)} ${fmt(median(ratios))}x  (rounds ${rounds - 1}, ${fmt(Math.min(...ratios))}..${fmt(Math.max(...ratios))}; ${fmt((ta / rounds) * 1e3)} vs ${fmt((tb / rounds) * 1e3)} ms/round)`,
   );
 }
 

@@ -7,7 +7,9 @@
 //   writing it took, and the bytes in the location read per second;
 // - every byte in the location after each of `overwriteKeys` keys is written 10 times, against
 //   the data's size (keys and values of the live entries).
-// Usage: node scripts/durable-bench.mjs [n=200000] [openN=1000000] [rounds=3] [overwriteKeys=100000]
+// Usage: node scripts/durable-bench.mjs [n=200000] [openN=1000000] [rounds=3] [overwriteKeys=100000] [only]
+// `only`: comma-separated parts of workload names to run (`sync`, `get`, `open`, `overwrite`, ...);
+// every workload without it.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,8 @@ const n = Number(process.argv[2] ?? 200_000);
 const openN = Number(process.argv[3] ?? 1_000_000);
 const rounds = Number(process.argv[4] ?? 3);
 const overwriteKeys = Number(process.argv[5] ?? 100_000);
+const only = process.argv[6]?.split(',');
+const selected = (name) => only === undefined || only.some((part) => name.includes(part));
 const WRITERS = 64;
 const VIEW = { keyEncoding: 'view', valueEncoding: 'view' };
 const SYSTEMS = {
@@ -129,6 +133,7 @@ const fmt = (x) => Math.round(x);
 
 try {
   for (const [name, run] of Object.entries(workloads)) {
+    if (!selected(name)) continue;
     const rates = { memrep: [], classic: [] };
     for (let r = 0; r < rounds; r++) {
       for (const system of r % 2 === 0 ? ['memrep', 'classic'] : ['classic', 'memrep']) {
@@ -151,7 +156,7 @@ try {
     );
   }
 
-  for (const system of ['memrep', 'classic']) {
+  for (const system of selected('open') ? ['memrep', 'classic'] : []) {
     const dir = fresh();
     let db = await opened(system, dir);
     const writeMs = (openN * 1000) / (await fill(db, openN, 1, false));
@@ -178,7 +183,7 @@ try {
     );
   }
 
-  for (const system of ['memrep', 'classic']) {
+  for (const system of selected('overwrite') ? ['memrep', 'classic'] : []) {
     const dir = fresh();
     const db = await opened(system, dir);
     for (let r = 0; r < 10; r++) {

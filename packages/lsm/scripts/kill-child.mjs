@@ -1,7 +1,8 @@
 // The child of kill-loop.mjs: opens a MemtableList over the log directory, then runs four
 // writers at once (so synced writes share group commits), each writing batches of one to
 // three operations (puts of new keys, now and then a delete or a range delete) with
-// `sync: true`, printing "first count" for each batch once its write resolved, until it is
+// `sync: true` (or `sync: false` when argv[4] is 'false': written to the OS, which a process
+// crash keeps), printing "first count" for each batch once its write resolved, until it is
 // killed. Tables rotate at 4 KiB; a flush writes the table's seqs to `sst-<first>.json`
 // (written to a temporary name, fsynced, renamed, directory fsynced), standing in for an SST;
 // the list opens with `lastSeq` the highest seq those files hold.
@@ -11,7 +12,8 @@ import { WriteBatch } from '@memrep/core';
 import { createTable } from '@memrep/skiplist';
 import { MemtableList } from '../dist/index.js';
 
-const [dir, seedArg] = process.argv.slice(2);
+const [dir, seedArg, syncArg] = process.argv.slice(2);
+const sync = syncArg !== 'false';
 const sstDir = join(dir, 'sst');
 await mkdir(sstDir, { recursive: true });
 
@@ -81,7 +83,7 @@ async function writer() {
       else if (r < 0.15 && n >= 20) batch.deleteRange(key(n - 20), key(n - 10));
       else batch.put(key(n), value);
     }
-    const first = await list.write(batch, { sync: true });
+    const first = await list.write(batch, { sync });
     process.stdout.write(`${first} ${count}\n`);
   }
 }

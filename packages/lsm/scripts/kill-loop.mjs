@@ -1,12 +1,13 @@
 // The kill -9 loop through MemtableList: a child (kill-child.mjs) writes batches with
-// `sync: true` from four writers at once and prints each acknowledged batch; the parent SIGKILLs
-// it at a random moment, then reopens the directory and checks that the seqs held by the
-// flushed files and the recovered list are exactly 0..m (no hole, nothing invented, no batch in
-// part) with every acknowledged batch among them.
+// `sync: true` (`--sync false`: sync: false, which a process crash must not lose either) from
+// four writers at once and prints each acknowledged batch; the parent SIGKILLs it at a random
+// moment, then reopens the directory and checks that the seqs held by the flushed files and the
+// recovered list are exactly 0..m (no hole, nothing invented, no batch in part) with every
+// acknowledged batch among them.
 //
-//   node scripts/kill-loop.mjs [--rounds 200] [--seed 1]   (after `pnpm build`)
+//   node scripts/kill-loop.mjs [--rounds 200] [--seed 1] [--sync true|false]   (after `pnpm build`)
 //
-// Prints one JSON line: { rounds, acknowledged, recovered, lost, flushedFiles, batchesPerRound }.
+// Prints one JSON line: { rounds, sync, acknowledged, recovered, lost, flushedFiles, batchesPerRound }.
 // Exits 1 on any loss.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -19,8 +20,14 @@ import { createTable } from '@memrep/skiplist';
 import { MemtableList } from '../dist/index.js';
 
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '200' }, seed: { type: 'string', default: '1' } },
+  options: {
+    rounds: { type: 'string', default: '200' },
+    seed: { type: 'string', default: '1' },
+    sync: { type: 'string', default: 'true' },
+  },
 });
+if (values.sync !== 'true' && values.sync !== 'false') throw new Error('--sync is true or false');
+const sync = values.sync === 'true';
 const rounds = Number(values.rounds);
 let lcg = Number(values.seed) >>> 0;
 const random = () => (lcg = (lcg * 1664525 + 1013904223) >>> 0) / 2 ** 32;
@@ -29,7 +36,7 @@ const root = await mkdtemp(join(tmpdir(), 'memrep-lsm-kill-'));
 
 /** Runs the child until `delayMs` after it is ready, SIGKILLs it: the batches it acknowledged. */
 async function untilKilled(delayMs, seed) {
-  const proc = spawn(process.execPath, [childScript, root, String(seed)], {
+  const proc = spawn(process.execPath, [childScript, root, String(seed), String(sync)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = once(proc, 'exit');
@@ -103,6 +110,6 @@ try {
 }
 const sorted = perRound.sort((x, y) => x - y);
 const batchesPerRound = { min: sorted[0], median: sorted[sorted.length >> 1], max: sorted.at(-1) };
-const result = { rounds, acknowledged, recovered, lost, flushedFiles, batchesPerRound };
+const result = { rounds, sync, acknowledged, recovered, lost, flushedFiles, batchesPerRound };
 console.log(JSON.stringify(result));
 process.exitCode = lost > 0 ? 1 : 0;

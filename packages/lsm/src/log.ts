@@ -10,6 +10,8 @@ import type { WriteBatch } from '@memrep/core';
  * 2. Acknowledgement: `append`'s promise resolves only once the record is as durable as the
  *    log's policy (and `sync`) says, and promises resolve in call order.
  * 3. Recovery yields every acknowledged batch, in append order, each with the log it is in.
+ * 4. `append` keeps nothing of `batch` once it returns (copy its `rep`): the list reuses the
+ *    batch of a `put`, `delete` or `deleteRange` for the next one.
  */
 export interface MemtableLog {
   /** The number of the log that appends go to now. */

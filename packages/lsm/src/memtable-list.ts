@@ -129,6 +129,10 @@ export class MemtableList<O extends TableOptions = TableOptions> {
   #replaying = 0;
   #rotations = 0;
   #flushes = 0;
+  /** The batch of `put`, `delete` and `deleteRange` (see `#single`). */
+  readonly #scratch = new WriteBatch();
+  /** Inside `#writeNow`'s apply and append (see there). */
+  #writing = false;
 
   private constructor(options: MemtableListOptions<O>) {
     if (options === null || typeof options !== 'object') {
@@ -261,19 +265,73 @@ export class MemtableList<O extends TableOptions = TableOptions> {
     if (typeof sync !== 'boolean')
       throw invalidArgument(`sync must be a boolean; got ${String(sync)}`);
     this.#assertWritable();
-    while (this.#flush !== undefined && this.#held.length - 1 >= this.#maxImmutable) {
+    while (this.#stalled()) {
       await this.#flushProgress();
       this.#assertWritable();
     }
-    const seq = this.#apply(batch);
+    return this.#writeNow(batch, sync);
+  }
+
+  /** One put, as a batch of one. */
+  put(key: Uint8Array, value: Uint8Array, options?: { sync?: boolean }): Promise<number> {
+    return this.#writeOne(this.#single().put(key, value), options);
+  }
+
+  /** One tombstone, as a batch of one. */
+  delete(key: Uint8Array, options?: { sync?: boolean }): Promise<number> {
+    return this.#writeOne(this.#single().delete(key), options);
+  }
+
+  /** A range tombstone over `[start, end)`, as a batch of one. */
+  deleteRange(start: Uint8Array, end: Uint8Array, options?: { sync?: boolean }): Promise<number> {
+    return this.#writeOne(this.#single().deleteRange(start, end), options);
+  }
+
+  /**
+   * The batch for a one-operation write: the list's own, cleared, when the write can go at
+   * once (no stall, nothing failed: `#writeNow` is done with the batch before it returns, the
+   * table and the log having copied it), else a new one for `write`, which may wait.
+   */
+  #single(): WriteBatch {
+    if (this.#writing || this.#stalled() || this.#closed || this.#backgroundError !== undefined) {
+      return new WriteBatch();
+    }
+    this.#scratch.clear();
+    return this.#scratch;
+  }
+
+  #writeOne(batch: WriteBatch, options: { sync?: boolean } | undefined): Promise<number> {
+    const sync = options?.sync ?? false;
+    if (batch === this.#scratch && typeof sync === 'boolean') return this.#writeNow(batch, sync);
+    return this.write(batch, options);
+  }
+
+  #stalled(): boolean {
+    return this.#flush !== undefined && this.#held.length - 1 >= this.#maxImmutable;
+  }
+
+  /** Applies and logs `batch` now; the table and the log are done with it when this returns. */
+  async #writeNow(batch: WriteBatch, sync: boolean): Promise<number> {
+    // A flush callback run by a rotation in #apply may write again: not through the batch
+    // this write has yet to log.
+    this.#writing = true;
+    let seq: number;
+    let appended: Promise<void> | undefined;
+    try {
+      seq = this.#apply(batch);
+      if (this.#log !== undefined) {
+        this.#pending.push(seq + batch.count - 1);
+        // Queued before a rotation it causes, so the batch lands in its own table's log.
+        appended = this.#log.append(batch, sync);
+      }
+    } finally {
+      this.#writing = false;
+    }
     const last = seq + batch.count - 1;
-    if (this.#log === undefined) {
+    if (appended === undefined) {
       this.#publish(last);
       this.#rotateIfFull();
     } else {
-      this.#pending.push(last);
-      // Queued before a rotation it causes, so the batch lands in its own table's log.
-      const appended = this.#log.append(batch, sync);
       this.#rotateIfFull();
       try {
         await appended;
@@ -291,21 +349,6 @@ export class MemtableList<O extends TableOptions = TableOptions> {
       }
     }
     return seq;
-  }
-
-  /** One put, as a batch of one. */
-  put(key: Uint8Array, value: Uint8Array, options?: { sync?: boolean }): Promise<number> {
-    return this.write(new WriteBatch().put(key, value), options);
-  }
-
-  /** One tombstone, as a batch of one. */
-  delete(key: Uint8Array, options?: { sync?: boolean }): Promise<number> {
-    return this.write(new WriteBatch().delete(key), options);
-  }
-
-  /** A range tombstone over `[start, end)`, as a batch of one. */
-  deleteRange(start: Uint8Array, end: Uint8Array, options?: { sync?: boolean }): Promise<number> {
-    return this.write(new WriteBatch().deleteRange(start, end), options);
   }
 
   /**

@@ -226,6 +226,31 @@ describe('MemtableList: with a log', () => {
     expect(str(list.get(k('b')))).toBe('2');
   });
 
+  it('a put made by a flush callback during the rotation another put causes: each batch applied and logged as given', async () => {
+    // put reuses one batch; the callback runs inside the outer put, before its batch is applied.
+    const log = new FakeLog();
+    let inner: Promise<number> | undefined;
+    const list: MemtableList = await MemtableList.open({
+      createTable,
+      log,
+      writeBufferSize: 300,
+      flush: () => {
+        inner ??= list.put(k('inner'), k('i'));
+        return new Promise<void>(() => {});
+      },
+    });
+    const keys = Array.from({ length: 8 }, (_, i) => `outer${i}`);
+    for (const [i, key] of keys.entries()) await list.put(k(key), k(`v${i}`));
+    expect(inner).toBeDefined();
+    await inner;
+    const reopened = await MemtableList.open({ createTable, log: new FakeLog(log.logs) });
+    for (const l of [list, reopened]) {
+      for (const [i, key] of keys.entries()) expect(str(l.get(k(key)))).toBe(`v${i}`);
+      expect(str(l.get(k('inner')))).toBe('i');
+    }
+    expect(reopened.visibleSeq).toBe(keys.length);
+  });
+
   it('a failed append leaves its batch invisible and closes the list to writes with MEMREP_IO', async () => {
     const log = new FakeLog();
     const list = await MemtableList.open({ createTable, log });

@@ -9,8 +9,9 @@ export interface WalFile {
   write(bytes: Uint8Array, start: number, end: number, position: number): Promise<void>;
   /**
    * `write`, done before it returns (a `write(2)` on the calling thread; throws what `write`
-   * rejects with). Optional: the log uses it, where present, for appends that do not sync,
-   * so that such an append costs one system call and no round trip through the thread pool.
+   * rejects with). Optional: the log uses it, where present, for every group's write, so that
+   * an unsynced group costs one system call and no round trip through the thread pool, and a
+   * synced one a single round trip (its `datasync`).
    */
   writeSync?(bytes: Uint8Array, start: number, end: number, position: number): void;
   /** Makes every byte written so far durable (`fdatasync`). */

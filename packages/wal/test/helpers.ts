@@ -1,5 +1,13 @@
 import { WriteBatch } from '@memrep/core';
-import { BLOCK_SIZE, encodeRecord, framedSize, type LogDrop, LogReader } from '../src/index.js';
+import {
+  BLOCK_SIZE,
+  encodeRecord,
+  framedSize,
+  type LogDrop,
+  LogReader,
+  type WalFile,
+  type WalFileSystem,
+} from '../src/index.js';
 
 /** A log being written in memory, as LevelDB's `log_test` StringDest. */
 export class MemoryLog {
@@ -67,4 +75,44 @@ export function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** `inner` with every file it creates passed through `wrap` (to drop or delay file methods). */
+export function wrapFiles(inner: WalFileSystem, wrap: (file: WalFile) => WalFile): WalFileSystem {
+  return {
+    mkdir: (dir) => inner.mkdir(dir),
+    readdir: (dir) => inner.readdir(dir),
+    readFile: (path) => inner.readFile(path),
+    truncate: (path, length) => inner.truncate(path, length),
+    rename: (from, to) => inner.rename(from, to),
+    unlink: (path) => inner.unlink(path),
+    syncDir: (dir) => inner.syncDir(dir),
+    createExclusive: async (path) => wrap(await inner.createExclusive(path)),
+  };
+}
+
+/**
+ * Files whose `datasync` waits until the test calls `release()`; `started` resolves when the
+ * first such sync is called (appends made then land while a group is being synced).
+ */
+export function heldSyncs(keepWriteSync: boolean): {
+  wrap: (file: WalFile) => WalFile;
+  started: Promise<void>;
+  release: () => void;
+} {
+  let start!: () => void;
+  let release!: () => void;
+  const started = new Promise<void>((r) => (start = r));
+  const gate = new Promise<void>((r) => (release = r));
+  const wrap = (file: WalFile): WalFile => ({
+    write: (...args) => file.write(...args),
+    writeSync: keepWriteSync ? (...args) => file.writeSync!(...args) : undefined,
+    datasync: async () => {
+      start();
+      await gate;
+      return file.datasync();
+    },
+    close: () => file.close(),
+  });
+  return { wrap, started, release };
 }

@@ -1,8 +1,8 @@
 import { WriteBatch } from '@memrep/core';
 import { describe, expect, it } from 'vitest';
-import { logFileName, type WalFileSystem, WriteAheadLog } from '../src/index.js';
+import { logFileName, WriteAheadLog } from '../src/index.js';
 import { FaultFileSystem } from '../src/testing.js';
-import { batchOf } from './helpers.js';
+import { batchOf, heldSyncs, wrapFiles } from './helpers.js';
 
 const DIR = '/wal';
 
@@ -249,23 +249,11 @@ describe('WriteAheadLog: appends and sync policies', () => {
 
   it("'none' over a file layer without writeSync writes through write", async () => {
     const inner = new FaultFileSystem();
-    const fs: WalFileSystem = {
-      mkdir: (dir) => inner.mkdir(dir),
-      readdir: (dir) => inner.readdir(dir),
-      readFile: (path) => inner.readFile(path),
-      truncate: (path, length) => inner.truncate(path, length),
-      rename: (from, to) => inner.rename(from, to),
-      unlink: (path) => inner.unlink(path),
-      syncDir: (dir) => inner.syncDir(dir),
-      async createExclusive(path) {
-        const file = await inner.createExclusive(path);
-        return {
-          write: (...args) => file.write(...args),
-          datasync: () => file.datasync(),
-          close: () => file.close(),
-        };
-      },
-    };
+    const fs = wrapFiles(inner, (file) => ({
+      write: (...args) => file.write(...args),
+      datasync: () => file.datasync(),
+      close: () => file.close(),
+    }));
     const wal = await WriteAheadLog.open(DIR, { fs, sync: 'none' });
     const from = inner.history.length;
     await Promise.all([wal.append(batchOf(1)), wal.append(batchOf(2))]);
@@ -275,6 +263,57 @@ describe('WriteAheadLog: appends and sync policies', () => {
     expect(seqs).toEqual([1, 2, 3]);
     await again.close();
   });
+
+  it('a synced group is written through writeSync where the file has it, else through write', async () => {
+    for (const withWriteSync of [true, false]) {
+      const inner = new FaultFileSystem();
+      const calls: string[] = [];
+      const fs = wrapFiles(inner, (file) => ({
+        write: (...args) => {
+          calls.push('write');
+          return file.write(...args);
+        },
+        writeSync: withWriteSync
+          ? (...args) => {
+              calls.push('writeSync');
+              file.writeSync!(...args);
+            }
+          : undefined,
+        datasync: () => {
+          calls.push('datasync');
+          return file.datasync();
+        },
+        close: () => file.close(),
+      }));
+      const wal = await WriteAheadLog.open(DIR, { fs });
+      await wal.append(batchOf(1), { sync: 'always' });
+      await wal.append(batchOf(2), { sync: 'group' });
+      const written = withWriteSync ? 'writeSync' : 'write';
+      expect(calls).toEqual([written, 'datasync', written, 'datasync']);
+      await wal.close();
+    }
+  });
+
+  for (const writeSync of [true, false]) {
+    it(`'group': appends made while a group is being synced land after it, whole (writeSync ${writeSync ? 'present' : 'absent'})`, async () => {
+      // The kill -9 loop's zeroed log: the written offset moved on before the group's bytes
+      // left the buffer, so an append during the fdatasync was framed over them.
+      const inner = new FaultFileSystem();
+      const held = heldSyncs(writeSync);
+      const wal = await WriteAheadLog.open(DIR, { fs: wrapFiles(inner, held.wrap) });
+      const first = wal.append(batchOf(1, 1, 40));
+      await held.started;
+      const later = [wal.append(batchOf(2, 2, 300)), wal.append(batchOf(4, 1, 7))];
+      held.release();
+      await Promise.all([first, ...later]);
+      await wal.append(batchOf(5));
+      await wal.close();
+      const { wal: again, seqs } = await reopen(inner.crash());
+      expect(seqs).toEqual([1, 2, 4, 5]);
+      expect(again.recovery.dropped).toEqual([]);
+      await again.close();
+    });
+  }
 
   it('a per-append sync option overrides the default', async () => {
     const fs = new FaultFileSystem();
