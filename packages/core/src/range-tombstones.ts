@@ -129,6 +129,8 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
   readonly #common: number;
   /** Fragment i's start past the common bytes, as `arenaPrefix32`: most search steps compare it alone. */
   readonly #startPrefix: Int32Array;
+  /** Fragment i's end past the common bytes, as `arenaPrefix32`: most end checks compare it alone. */
+  readonly #endPrefix: Int32Array;
   /** The last fragment's end past the common bytes, as `arenaPrefix32`: a key above it is past every fragment. */
   readonly #lastEndPrefix: number;
   /**
@@ -205,6 +207,12 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
       startPrefix[i] = arenaPrefix32(packed, from, at[2 * i + 1] - from);
     }
     this.#startPrefix = startPrefix;
+    const endPrefix = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const from = at[2 * i + 1] + common;
+      endPrefix[i] = arenaPrefix32(packed, from, at[2 * i + 2] - from);
+    }
+    this.#endPrefix = endPrefix;
     const lastEnd = n > 0 ? at[2 * n - 1] + common : 0;
     this.#lastEndPrefix = n > 0 ? arenaPrefix32(packed, lastEnd, at[2 * n] - lastEnd) : 0;
     const base = n > 0 ? startPrefix[0] : 0;
@@ -283,9 +291,13 @@ export class FragmentedRangeTombstones implements RangeTombstoneCoverage {
     }
     if (lo === 0) return -1;
     const i = lo - 1;
-    const endFrom = at[2 * i + 1] + common;
-    if (compareArenaTo(packed, endFrom, at[2 * i + 2] - endFrom, bytes, from, rest) <= 0) {
-      return -1;
+    const ep = this.#endPrefix[i];
+    if (ep < kp) return -1;
+    if (ep === kp) {
+      const endFrom = at[2 * i + 1] + common;
+      if (compareArenaTo(packed, endFrom, at[2 * i + 2] - endFrom, bytes, from, rest) <= 0) {
+        return -1;
+      }
     }
     const seqs = this.#seqs;
     const stop = this.#seqStart[i + 1];
