@@ -79,12 +79,11 @@ export function bucketOfPrefixAt(
   length: number,
   bucketCount: number,
 ): number {
-  const key = bytes;
   let h = length;
   let i = offset;
   const stop = offset + length;
   for (const end = offset + (length & ~3); i < end; i += 4) {
-    let k = key[i] | (key[i + 1] << 8) | (key[i + 2] << 16) | (key[i + 3] << 24);
+    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
     k = Math.imul(k, 0xcc9e2d51);
     k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
     h ^= k;
@@ -92,7 +91,7 @@ export function bucketOfPrefixAt(
   }
   if (i < stop) {
     let k = 0;
-    for (let shift = 0; i < stop; i++, shift += 8) k |= key[i] << shift;
+    for (let shift = 0; i < stop; i++, shift += 8) k |= bytes[i] << shift;
     k = Math.imul(k, 0xcc9e2d51);
     h ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
   }
