@@ -21,7 +21,8 @@ const arena = table.arena;
 const i32 = arena.i32;
 const bytes = arena.bytes;
 const sizes = art.NODE_SIZES;
-const caps = art.NODE_CAPACITY;
+// A build before NODE_CAPACITY had the ladder 4, 16, 32, 48, 256.
+const caps = art.NODE_CAPACITY ?? [4, 16, 32, 48, 256];
 const names = caps.map((c) => `Node${c}`);
 const slotsWord = caps.map((c) => 4 + Math.ceil(c / 4));
 const perKind = names.map(() => ({ nodes: 0, children: 0, ends: 0 }));
