@@ -20,12 +20,13 @@ import {
  *
  * An inner node reached at depth d (key bytes consumed above it) holds:
  *
- *   word 0   kind (0: Node4, 1: Node16, 2: Node32, 3: Node48, 4: Node256) | count << 8
+ *   word 0   kind (0: Node4, 1: Node19, 2: Node24, 3: Node32, 4: Node48, 5: Node256) | count << 8
  *   word 1   prefix length p: the node's path goes on with p more bytes
  *   word 2   arena byte offset of those p bytes (inside the key of some entry: keys never move)
  *   word 3   the end slot: the leaf of the key equal to the node's path (length d + p), or 0
  *   then     Node4:   4 key bytes, 4 slots             (40 bytes)
- *            Node16: 16 key bytes, 16 slots            (96 bytes)
+ *            Node19: 19 key bytes (and 1 pad), 19 slots (112 bytes)
+ *            Node24: 24 key bytes, 24 slots            (136 bytes)
  *            Node32: 32 key bytes, 32 slots            (176 bytes)
  *            Node48: 256 index bytes (slot + 1), 48 slots (464 bytes)
  *            Node256: 256 slots                        (1040 bytes)
@@ -38,10 +39,10 @@ import {
  *
  * Invariants:
  * 1. A node's prefix words never change once it is published; a split publishes a copy with the
- *    shorter prefix. Node4, Node16 and Node32 keys are in insertion order (append only).
+ *    shorter prefix. Node4, Node19, Node24 and Node32 keys are in insertion order (append only).
  * 2. Everything a reader can meet is written before the one `Atomics.store` that publishes it:
  *    a new leaf or node into a slot, a grown or split copy into its parent's slot, the count of
- *    a Node4/16/32/48 after its new key byte and slot, a Node48 index byte after its slot, a
+ *    a linear node or Node48 after its new key byte and slot, a Node48 index byte after its slot, a
  *    middle version into its predecessor's link.
  * 3. A slot only ever changes from 0 to something, from a leaf to a newer leaf of the same key
  *    or to a node holding that leaf, or from a node to a grown or split copy of it. Once the
@@ -60,25 +61,31 @@ import {
 
 /** Node kinds (the low bits of a node's word 0): up to 4 children, searched linearly. */
 export const NODE4 = 0;
-/** Up to 16 children, searched linearly. */
-export const NODE16 = 1;
 /**
- * Between Node16 and Node48: at 1M random keys a third of the nodes above the leaves hold 17 to
- * 32 children, which a Node48 would keep in 464 bytes.
+ * Up to 19 children, searched linearly. Not Leis et al.'s Node16: the nodes just above the
+ * leaves of 1M random 16-byte keys hold about 15 children (Poisson), and a node that outgrows
+ * its kind near the end of a fill leaves its old memory to nothing (no later node takes that
+ * size). Sizes 4, 19, 24, 32 are the ladder that measured least there (README).
  */
-export const NODE32 = 2;
+export const NODE19 = 1;
+/** Up to 24 children, searched linearly. */
+export const NODE24 = 2;
+/** Up to 32 children, searched linearly: a Node48 would keep them in 464 bytes. */
+export const NODE32 = 3;
 /** Up to 48 children through a 256-byte index. */
-export const NODE48 = 3;
+export const NODE48 = 4;
 /** A child slot for every byte. */
-export const NODE256 = 4;
+export const NODE256 = 5;
 /** The kind bits of a node's word 0. */
 const KIND_MASK = 7;
 /** Bytes of a node of each kind. */
-export const NODE_SIZES: readonly number[] = [40, 96, 176, 464, 1040];
-const CAPACITY = [4, 16, 32, 48, 256];
+export const NODE_SIZES: readonly number[] = [40, 112, 136, 176, 464, 1040];
+/** Children a node of each kind holds. */
+export const NODE_CAPACITY: readonly number[] = [4, 19, 24, 32, 48, 256];
+const CAPACITY = NODE_CAPACITY;
 const LARGEST_NODE = 1040;
 /** Word (relative to `node >> 2`) of slot 0 of each kind. */
-const SLOTS_WORD = [5, 8, 12, 68, 4];
+const SLOTS_WORD = [5, 9, 10, 12, 68, 4];
 const PREFIX_LEN_WORD = 1;
 const PREFIX_OFF_WORD = 2;
 const END_WORD = 3;
@@ -147,15 +154,15 @@ export class ArtTree {
    * no other thread can read the arena, a node replaced by a grown or split copy is taken by
    * the next new node of its size. Only a cursor of this thread can still hold it, and a
    * cursor re-finds its path from the root whenever the generation moved (invariant 5)
-   * before it reads a node of it again. Measured at 1M random keys: 2.5 of the 4.8 B/entry
-   * of outgrown nodes come back (the rest are early Node4s and late Node16s, which no later
+   * before it reads a node of it again. Measured at 1M random keys: 2.5 of the 3.7 B/entry
+   * of outgrown nodes come back (the rest are early Node4s and late Node19s, which no later
    * node of their size takes). `stopReuse` (from `share()`) ends it for good.
    */
-  readonly #free = [0, 0, 0, 0, 0];
+  readonly #free = [0, 0, 0, 0, 0, 0];
   #reuse = true;
   /**
-   * The placement of the insert under way (its caller's argument, kept for the insert's own
-   * allocations): a zone word of `#zones`, or -1 for plain allocation.
+   * The placement of the insert under way (its caller's argument, kept for the insert's
+   * leaf): a zone word of `#zones`, or -1 for plain allocation.
    */
   #zone = -1;
   readonly #zones: Int32Array | null;
@@ -411,13 +418,6 @@ export class ArtTree {
     return e;
   }
 
-  #allocate(size: number): number {
-    const zone = this.#zone;
-    return zone < 0
-      ? this.arena.allocate(size)
-      : this.arena.allocateGrouped(size, this.#zones, zone, this.#maxChunk);
-  }
-
   /**
    * Ends the reuse of outgrown nodes: from now on another thread may hold any node it met.
    * REQUIRES: called before the arena is handed to another thread (`ArtTable.share`).
@@ -427,10 +427,14 @@ export class ArtTree {
     this.#free.fill(0);
   }
 
-  /** Memory for a node of `kind`: an outgrown one of its size when reuse is on, zeroed. */
+  /**
+   * Memory for a node of `kind`: an outgrown one of its size when reuse is on, zeroed. Nodes
+   * are not placed in the zones: among same-size entries (a zone chunk is a whole number of
+   * them) a node leaves a chunk's tail unfilled, 0.6 B/entry at 1M random keys.
+   */
   #allocateNode(kind: number): number {
     const n = this.#free[kind];
-    if (n === 0) return this.#allocate(NODE_SIZES[kind]);
+    if (n === 0) return this.arena.allocate(NODE_SIZES[kind]);
     const i32 = this.arena.i32;
     this.#free[kind] = i32[n >> 2];
     i32.fill(0, n >> 2, (n + NODE_SIZES[kind]) >> 2);
@@ -573,7 +577,7 @@ export class ArtTree {
 
   /** Counts the reachable nodes by kind (a walk of the whole tree: for tests and reports). */
   stats(): TreeStats {
-    const nodes = [0, 0, 0, 0, 0];
+    const nodes = [0, 0, 0, 0, 0, 0];
     const i32 = this.arena.i32;
     const bytes = this.arena.bytes;
     const stack = [i32[(this.header >> 2) + ROOT]];
@@ -719,7 +723,7 @@ function prevPos(i32: Int32Array, bytes: Uint8Array, n: number, p: number, c: bo
   return NONE;
 }
 
-/** Children a cursor touches ahead of itself in a Node48 or Node256 (all of a Node4, 16 or 32). */
+/** Children a cursor touches ahead of itself in a Node48 or Node256 (all of a linear node: Node4 to Node32). */
 const RUN_AHEAD = 8;
 
 /**
@@ -739,8 +743,8 @@ export class ArtCursor implements RawCursor {
   /** Per level: the last position `#runAhead` touched (NONE: all, or not running ahead). */
   #ahead = new Int32Array(16);
   /**
-   * Per level: the Node4/16/32 whose key bytes `#bits` holds (0: none yet) and how
-   * many of them. A Node4/16/32 keeps its keys in insertion order, so an ordered step over one
+   * Per level: the linear node whose key bytes `#bits` holds (0: none yet) and how
+   * many of them. A linear node keeps its keys in insertion order, so an ordered step over one
    * is a scan of every key for the least above the position (branchy, O(count)): a step here
    * is a bit scan of this set instead, built once per node (its keys are append only, so a
    * grown count only adds keys).
@@ -748,7 +752,7 @@ export class ArtCursor implements RawCursor {
   #setNode = new Int32Array(16);
   #setCount = new Int32Array(16);
   /**
-   * Per level, made on the level's first ordered step over a Node4/16/32: 256 bits, the key
+   * Per level, made on the level's first ordered step over a linear node: 256 bits, the key
    * bytes present (8 words), and each present byte's position in the node (`#index`, four
    * 64-byte quarters per level). Every per-cursor array is at most 64 bytes, which V8
    * allocates on its heap: a larger typed array takes a backing store of its own, and the
@@ -921,7 +925,7 @@ export class ArtCursor implements RawCursor {
 
   /**
    * Loads the first word of up to `k` children after position `p` of node `n` (every child of
-   * a Node4, 16 or 32), so that their cache misses overlap instead of coming one a step; returns
+   * a linear node), so that their cache misses overlap instead of coming one a step; returns
    * the last position touched, or NONE when none is left. Only loads: a stale word costs
    * speed, never correctness.
    */
@@ -1147,7 +1151,7 @@ export class ArtCursor implements RawCursor {
     }
   }
 
-  /** `nextPos` of node `n` at path level `l`; a Node4/16/32 through the level's byte set. */
+  /** `nextPos` of node `n` at path level `l`; a linear node through the level's byte set. */
   #nextPos(l: number, n: number, p: number): number {
     const i32 = this.arena.i32;
     const c = this.#concurrent;
@@ -1169,7 +1173,7 @@ export class ArtCursor implements RawCursor {
     return found;
   }
 
-  /** `prevPos` of node `n` at path level `l`; a Node4/16/32 through the level's byte set. */
+  /** `prevPos` of node `n` at path level `l`; a linear node through the level's byte set. */
   #prevPos(l: number, n: number, p: number): number {
     const i32 = this.arena.i32;
     const c = this.#concurrent;
@@ -1197,7 +1201,7 @@ export class ArtCursor implements RawCursor {
     return NONE;
   }
 
-  /** The position of key byte `b` in the Node4/16/32 level `l`'s byte set holds. */
+  /** The position of key byte `b` in the linear node level `l`'s byte set holds. */
   #indexOf(l: number, b: number): number {
     return (this.#index[(l << 2) | (b >> 6)] as Uint8Array)[b & 63];
   }
@@ -1215,7 +1219,7 @@ export class ArtCursor implements RawCursor {
     return bits;
   }
 
-  /** Makes level `l`'s byte set hold the first `count` keys of the Node4/16/32 at `n`; returns it. */
+  /** Makes level `l`'s byte set hold the first `count` keys of the linear node at `n`; returns it. */
   #sync(l: number, n: number, count: number): Int32Array {
     if (l === this.#nodes.length) this.#deepen();
     let bits = l < this.#bits.length ? this.#bits[l] : null;

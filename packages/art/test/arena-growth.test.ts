@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createTable } from '../src/index.js';
 
 /**
- * Keys that make every kind of tree change: random 16-byte keys (node growth 4 -> 16 -> 32 -> 48
- * -> 256 near the root, leaf splits below), their prefixes (end slots, prefix splits) and runs that
+ * Keys that make every kind of tree change: random 16-byte keys (node growth 4 -> 19 -> 24 -> 32
+ * -> 48 -> 256 near the root, leaf splits below), their prefixes (end slots, prefix splits) and runs that
  * share long paths and leave them at every depth.
  */
 function growthKeys(n: number): Uint8Array[] {
@@ -14,12 +14,12 @@ function growthKeys(n: number): Uint8Array[] {
     const k = random(16);
     keys.push(k);
     if (i % 7 === 0) keys.push(k.subarray(0, 1 + (i % 15)));
-    // Under 0x00 0x00 k: nodes of 3, 10, 30, 40 and 200 children (k = 0..4), filled one child at a
-    // time among the rest, so that each kind is reached and grown through while the arena grows.
+    // Under 0x00 0x00 k: nodes of 3, 10, 22, 30, 40 and 200 children (k = 0..5), filled one child
+    // at a time among the rest, so that each kind is reached and grown through while the arena grows.
     if (i % 5 === 0) {
-      const k = (i / 5) % 5;
-      const child = Math.floor(i / 25);
-      if (child < [3, 10, 30, 40, 200][k]) keys.push(Uint8Array.of(0, 0, k, child, 7));
+      const k = (i / 5) % 6;
+      const child = Math.floor(i / 30);
+      if (child < [3, 10, 22, 30, 40, 200][k]) keys.push(Uint8Array.of(0, 0, k, child, 7));
     }
     if (i % 11 === 0) {
       const long = new Uint8Array(40).fill(0xab);
