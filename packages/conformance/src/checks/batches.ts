@@ -112,6 +112,22 @@ export const batchChecks: ConformanceCheck[] = [
   },
   {
     group,
+    name: "a batch of small puts whose bytes fit the arena's room but whose records do not throws MEMREP_ARENA_FULL, and none of it shows later",
+    run(ctx) {
+      const table = ctx.create({ blockSize: ctx.smallBlockSize, maxSize: ctx.smallMaxSize });
+      table.put(utf8('first'), utf8('1'));
+      const batch = new WriteBatch();
+      const ops = Math.ceil(ctx.smallMaxSize / 16);
+      for (let i = 0; i < ops; i++) batch.put(utf8(i.toString(36)), utf8('v'));
+      expect(batch.byteSize).toBeLessThan(ctx.smallMaxSize / 2);
+      expectRejected(table, () => table.write(batch), 'MEMREP_ARENA_FULL');
+      expect(table.put(utf8('~after'), utf8('2'))).toBe(1);
+      expect(cursorLines(table)).toEqual(['6669727374@0:put=31', '7e6166746572@1:put=32']);
+      expect(table.count).toBe(2);
+    },
+  },
+  {
+    group,
     name: 'a batch with a key or value past a limit throws MEMREP_LIMIT_EXCEEDED and writes none of it',
     run(ctx) {
       const table = ctx.create({ maxKeySize: 4, maxValueSize: 4 });
@@ -134,6 +150,23 @@ export const batchChecks: ConformanceCheck[] = [
         'MEMREP_LIMIT_EXCEEDED',
         RangeError,
       );
+      for (const ops of [
+        [
+          ['b', '2'],
+          ['toolong', '3'],
+        ],
+        [
+          ['b', '2'],
+          ['c', 'toolong'],
+        ],
+        [
+          ['b', '2'],
+          ['a', 'toolong', 'range'],
+        ],
+      ] as Array<Array<[string, string] | [string, string, 'range']>>) {
+        const decoded = WriteBatch.fromRep(batchOf(...ops).rep.slice());
+        expectRejected(table, () => table.write(decoded), 'MEMREP_LIMIT_EXCEEDED', RangeError);
+      }
     },
   },
   {
