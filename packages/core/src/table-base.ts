@@ -371,6 +371,9 @@ export abstract class TableBase implements TableMut {
     const turn = auto ? this.#takeSeqs(n) : -1;
     if (auto) first += turn;
     const reader = new WriteBatchReader(rep);
+    const arena = this.arena;
+    const perOp = this.maxInsertBytes(0, 0) + 7;
+    let held = need;
     let bytes = 0;
     try {
       while (reader.next()) {
@@ -378,6 +381,8 @@ export abstract class TableBase implements TableMut {
         const kl = reader.keyLength;
         const vl = reader.valueLength;
         bytes += kl + vl;
+        arena.held = held;
+        held -= this.#recordBound(reader.tag, kl, vl, perOp);
         if (reader.tag === TAG_RANGE_DELETE) {
           if (shared) lockMeta(this.arena, this.#writers);
           appendRangeTombstone(this.arena, this.meta, reader.key(), reader.value(), s);
@@ -399,6 +404,8 @@ export abstract class TableBase implements TableMut {
     } catch (error) {
       if (auto) publishTurn(this.arena, this.#writers, turn, n);
       throw error;
+    } finally {
+      arena.held = 0;
     }
     if (shared) this.#publishShared(turn, n, bytes, first + n - 1);
     else if (n > 0) publishWrites(this.arena, this.meta, n, bytes, first + n - 1);
@@ -423,6 +430,13 @@ export abstract class TableBase implements TableMut {
     return batch.count * (this.maxInsertBytes(0, 0) + 7) + batch.byteSize;
   }
 
+  /** What one batch record may need of the arena: see `#batchBound`; a range delete its record. */
+  #recordBound(tag: number, keyLength: number, valueLength: number, perOp: number): number {
+    return tag === TAG_RANGE_DELETE
+      ? rangeTombstoneSize(keyLength, valueLength)
+      : perOp + keyLength + valueLength;
+  }
+
   /**
    * One pass over a batch's records before any insert: limits, bounds, a duplicate
    * `(key, seq)` where one can exist, and the sum of the arena room each may need.
@@ -435,15 +449,16 @@ export abstract class TableBase implements TableMut {
     lastSeq: number,
   ): number {
     const limits = this.limits;
+    const perOp = this.maxInsertBytes(0, 0) + 7;
     const reader = new WriteBatchReader(rep);
     let need = 0;
     while (reader.next()) {
       const kl = reader.keyLength;
       const vl = reader.valueLength;
+      need += this.#recordBound(reader.tag, kl, vl, perOp);
       if (reader.tag === TAG_RANGE_DELETE) {
         this.#assertBoundLength(kl);
         this.#assertBoundLength(vl);
-        need += rangeTombstoneSize(kl, vl);
         continue;
       }
       if (kl > limits.maxKeySize) throw limitExceeded('maxKeySize', limits.maxKeySize, kl);
@@ -454,7 +469,6 @@ export abstract class TableBase implements TableMut {
         const off = this.findEntry(key, s);
         if (off !== 0 && entrySeq(this.arena.f64, off) === s) throw duplicateSeqError(key, s);
       }
-      need += this.maxInsertBytes(kl, vl);
     }
     return need;
   }
