@@ -177,6 +177,12 @@ export class Arena {
   i32!: Int32Array;
   /** Float64 view over the whole region: word `i` is bytes `8i..8i+7`. Replaced on growth. */
   f64!: Float64Array;
+  /**
+   * Bytes the rest of the write under way needs (a batch's records after the current one,
+   * the current one's included), which `allocateGrouped` leaves free when it decides whether
+   * to open a chunk; 0 between writes. Set by the table's `write`, on the writing thread.
+   */
+  held = 0;
   #region: Region;
   #memory: SharedMemory | null = null;
   #record: RegionRecord | null = null;
@@ -414,7 +420,8 @@ export class Arena {
    * `i32`, which growth replaces). The k-th chunk a group opens holds 2^k allocations of the
    * size that opens it, at most `maxChunk` bytes, so a group of n allocations reserves less than
    * 2n allocations' worth and a group of one reserves nothing beyond it. Near `maxSize` a chunk
-   * shrinks to the allocation itself. Throws `MEMREP_ARENA_FULL` (and changes nothing, the
+   * shrinks to the allocation itself: a chunk opens only if it fits beside `held`, the room the
+   * rest of a batch needs, so placement never fails a write the arena's room was checked for. Throws `MEMREP_ARENA_FULL` (and changes nothing, the
    * state words included) as `allocate` does.
    */
   allocateGrouped(size: number, state: Int32Array | null, word: number, maxChunk: number): number {
@@ -429,7 +436,7 @@ export class Arena {
     const opened = endWord & 7;
     let chunk = aligned << opened;
     if (chunk > maxChunk) chunk = aligned >= maxChunk ? aligned : maxChunk - (maxChunk % aligned);
-    if (!this.fits(chunk)) chunk = aligned;
+    if (!this.fits(chunk + this.held)) chunk = aligned;
     const offset = this.#bump(chunk);
     if (state === null) words = this.i32;
     words[word] = offset + aligned;

@@ -205,7 +205,9 @@ export abstract class TableBase implements TableMut {
    * opens). `write(batch)` checks the sum over the batch against the arena's room before it
    * inserts anything, so that `MEMREP_ARENA_FULL` can never stop a batch halfway.
    *
-   * REQUIRES (backend authors): never below what `insertEntry` really allocates. The default,
+   * REQUIRES (backend authors): never below what `insertEntry` really allocates, and growing
+   * by at most the bytes added: `maxInsertBytes(k, v) <= maxInsertBytes(0, 0) + k + v + 7`
+   * (a batch's room is bounded from its totals without a pass, `#batchBound`). The default,
    * an entry record with the most aux words the layout allows (`MAX_AUX_WORDS`, a tower of
    * 32 levels), is safe for a backend that allocates one entry record per insert from the
    * plain arena; a backend that allocates more (grouped chunks, bucket heads) overrides it.
@@ -354,28 +356,10 @@ export abstract class TableBase implements TableMut {
     let first = auto ? this.#seqBase : this.#firstSeq(seq, n);
     const lastSeq = this.lastSeq;
     const rep = batch.rep;
-    const limits = this.limits;
-    let reader = new WriteBatchReader(rep);
-    let need = 0;
-    while (reader.next()) {
-      const kl = reader.keyLength;
-      const vl = reader.valueLength;
-      if (reader.tag === TAG_RANGE_DELETE) {
-        this.#assertBoundLength(kl);
-        this.#assertBoundLength(vl);
-        need += rangeTombstoneSize(kl, vl);
-        continue;
-      }
-      if (kl > limits.maxKeySize) throw limitExceeded('maxKeySize', limits.maxKeySize, kl);
-      if (vl > limits.maxValueSize) throw limitExceeded('maxValueSize', limits.maxValueSize, vl);
-      const s = first + reader.index;
-      if (!auto && (shared || s <= lastSeq)) {
-        const key = reader.key();
-        const off = this.findEntry(key, s);
-        if (off !== 0 && entrySeq(this.arena.f64, off) === s) throw duplicateSeqError(key, s);
-      }
-      need += this.maxInsertBytes(kl, vl);
-    }
+    const need =
+      batch.rangeDeletes === 0 && (auto || (!shared && first > lastSeq))
+        ? this.#batchBound(batch)
+        : this.#checkBatch(rep, first, auto, shared, lastSeq);
     if (!this.arena.reserve(need)) {
       throw new MemrepError(
         'MEMREP_ARENA_FULL',
@@ -386,7 +370,10 @@ export abstract class TableBase implements TableMut {
     }
     const turn = auto ? this.#takeSeqs(n) : -1;
     if (auto) first += turn;
-    reader = new WriteBatchReader(rep);
+    const reader = new WriteBatchReader(rep);
+    const arena = this.arena;
+    const perOp = this.maxInsertBytes(0, 0) + 7;
+    let held = need;
     let bytes = 0;
     try {
       while (reader.next()) {
@@ -394,6 +381,8 @@ export abstract class TableBase implements TableMut {
         const kl = reader.keyLength;
         const vl = reader.valueLength;
         bytes += kl + vl;
+        arena.held = held;
+        held -= this.#recordBound(reader.tag, kl, vl, perOp);
         if (reader.tag === TAG_RANGE_DELETE) {
           if (shared) lockMeta(this.arena, this.#writers);
           appendRangeTombstone(this.arena, this.meta, reader.key(), reader.value(), s);
@@ -415,11 +404,73 @@ export abstract class TableBase implements TableMut {
     } catch (error) {
       if (auto) publishTurn(this.arena, this.#writers, turn, n);
       throw error;
+    } finally {
+      arena.held = 0;
     }
     if (shared) this.#publishShared(turn, n, bytes, first + n - 1);
     else if (n > 0) publishWrites(this.arena, this.meta, n, bytes, first + n - 1);
     batch.sequence = first;
     return first;
+  }
+
+  /**
+   * The arena room a batch of puts and deletes may need, and its limits checked, from the
+   * batch's own running totals (no pass over the records): each insert needs at most
+   * `maxInsertBytes(0, 0)` plus its key and value bytes plus 7 of alignment (REQUIRES on
+   * `maxInsertBytes`). Only for a batch whose seqs need no duplicate check.
+   */
+  #batchBound(batch: WriteBatch): number {
+    const limits = this.limits;
+    if (batch.maxKeyLength > limits.maxKeySize) {
+      throw limitExceeded('maxKeySize', limits.maxKeySize, batch.maxKeyLength);
+    }
+    if (batch.maxValueLength > limits.maxValueSize) {
+      throw limitExceeded('maxValueSize', limits.maxValueSize, batch.maxValueLength);
+    }
+    return batch.count * (this.maxInsertBytes(0, 0) + 7) + batch.byteSize;
+  }
+
+  /** What one batch record may need of the arena: see `#batchBound`; a range delete its record. */
+  #recordBound(tag: number, keyLength: number, valueLength: number, perOp: number): number {
+    return tag === TAG_RANGE_DELETE
+      ? rangeTombstoneSize(keyLength, valueLength)
+      : perOp + keyLength + valueLength;
+  }
+
+  /**
+   * One pass over a batch's records before any insert: limits, bounds, a duplicate
+   * `(key, seq)` where one can exist, and the sum of the arena room each may need.
+   */
+  #checkBatch(
+    rep: Uint8Array,
+    first: number,
+    auto: boolean,
+    shared: boolean,
+    lastSeq: number,
+  ): number {
+    const limits = this.limits;
+    const perOp = this.maxInsertBytes(0, 0) + 7;
+    const reader = new WriteBatchReader(rep);
+    let need = 0;
+    while (reader.next()) {
+      const kl = reader.keyLength;
+      const vl = reader.valueLength;
+      need += this.#recordBound(reader.tag, kl, vl, perOp);
+      if (reader.tag === TAG_RANGE_DELETE) {
+        this.#assertBoundLength(kl);
+        this.#assertBoundLength(vl);
+        continue;
+      }
+      if (kl > limits.maxKeySize) throw limitExceeded('maxKeySize', limits.maxKeySize, kl);
+      if (vl > limits.maxValueSize) throw limitExceeded('maxValueSize', limits.maxValueSize, vl);
+      const s = first + reader.index;
+      if (!auto && (shared || s <= lastSeq)) {
+        const key = reader.key();
+        const off = this.findEntry(key, s);
+        if (off !== 0 && entrySeq(this.arena.f64, off) === s) throw duplicateSeqError(key, s);
+      }
+    }
+    return need;
   }
 
   freeze(): void {

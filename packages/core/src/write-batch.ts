@@ -30,6 +30,9 @@ export class WriteBatch {
   #length = BATCH_HEADER_SIZE;
   #count = 0;
   #byteSize = 0;
+  #maxKeyLength = 0;
+  #maxValueLength = 0;
+  #rangeDeletes = 0;
 
   constructor() {
     this.#rep = new Uint8Array(256);
@@ -45,15 +48,38 @@ export class WriteBatch {
     return this.#byteSize;
   }
 
+  /**
+   * The longest key (or range bound) and the longest value held, and how many of the
+   * operations are range deletes: what `TableMut.write` checks limits and arena room against
+   * without a pass over the records.
+   */
+  get maxKeyLength(): number {
+    return this.#maxKeyLength;
+  }
+
+  /** See `maxKeyLength`: the longest value (or range end) held. */
+  get maxValueLength(): number {
+    return this.#maxValueLength;
+  }
+
+  /** See `maxKeyLength`: how many of the operations are range deletes. */
+  get rangeDeletes(): number {
+    return this.#rangeDeletes;
+  }
+
   /** Queues a put. Throws `MEMREP_INVALID_ARGUMENT` (batch unchanged) unless both are bytes. */
   put(key: Uint8Array, value: Uint8Array): this {
     assertBytes(key, 'key');
     assertBytes(value, 'value');
-    this.#reserve(1 + 10 + key.length + value.length);
-    this.#rep[this.#length++] = TAG_PUT;
-    this.#appendSlice(key);
-    this.#appendSlice(value);
-    this.#added(key.length + value.length);
+    const kl = key.length;
+    const vl = value.length;
+    this.#reserve(1 + 10 + kl + vl);
+    const rep = this.#rep;
+    let at = this.#length;
+    rep[at++] = TAG_PUT;
+    at = appendSlice(rep, at, key, kl);
+    this.#length = appendSlice(rep, at, value, vl);
+    this.#added(kl, vl);
     return this;
   }
 
@@ -61,9 +87,10 @@ export class WriteBatch {
   delete(key: Uint8Array): this {
     assertBytes(key, 'key');
     this.#reserve(1 + 5 + key.length);
-    this.#rep[this.#length++] = TAG_DELETE;
-    this.#appendSlice(key);
-    this.#added(key.length);
+    const rep = this.#rep;
+    rep[this.#length] = TAG_DELETE;
+    this.#length = appendSlice(rep, this.#length + 1, key, key.length);
+    this.#added(key.length, 0);
     return this;
   }
 
@@ -74,10 +101,12 @@ export class WriteBatch {
   deleteRange(start: Uint8Array, end: Uint8Array): this {
     assertRangeBounds(start, end);
     this.#reserve(1 + 10 + start.length + end.length);
-    this.#rep[this.#length++] = TAG_RANGE_DELETE;
-    this.#appendSlice(start);
-    this.#appendSlice(end);
-    this.#added(start.length + end.length);
+    const rep = this.#rep;
+    rep[this.#length] = TAG_RANGE_DELETE;
+    const at = appendSlice(rep, this.#length + 1, start, start.length);
+    this.#length = appendSlice(rep, at, end, end.length);
+    this.#added(start.length, end.length);
+    this.#rangeDeletes++;
     return this;
   }
 
@@ -86,6 +115,9 @@ export class WriteBatch {
     this.#length = BATCH_HEADER_SIZE;
     this.#count = 0;
     this.#byteSize = 0;
+    this.#maxKeyLength = 0;
+    this.#maxValueLength = 0;
+    this.#rangeDeletes = 0;
     this.#rep.fill(0, 0, BATCH_HEADER_SIZE);
   }
 
@@ -125,25 +157,27 @@ export class WriteBatch {
   static fromRep(rep: Uint8Array): WriteBatch {
     assertBytes(rep, 'rep');
     const reader = new WriteBatchReader(rep);
-    let byteSize = 0;
-    while (reader.next()) {
-      byteSize += reader.keyLength + reader.valueLength;
-      if (reader.tag === TAG_RANGE_DELETE && compareBytes(reader.key(), reader.value()) >= 0) {
-        throw corruption(`range delete ${reader.index} has start >= end`);
-      }
-    }
     const batch = new WriteBatch();
+    while (reader.next()) {
+      if (reader.tag === TAG_RANGE_DELETE) {
+        if (compareBytes(reader.key(), reader.value()) >= 0) {
+          throw corruption(`range delete ${reader.index} has start >= end`);
+        }
+        batch.#rangeDeletes++;
+      }
+      batch.#added(reader.keyLength, reader.valueLength);
+    }
     batch.#reserve(rep.length);
     batch.#rep.set(rep, 0);
     batch.#length = rep.length;
-    batch.#count = reader.count;
-    batch.#byteSize = byteSize;
     return batch;
   }
 
-  #added(bytes: number): void {
+  #added(keyLength: number, valueLength: number): void {
     this.#count++;
-    this.#byteSize += bytes;
+    this.#byteSize += keyLength + valueLength;
+    if (keyLength > this.#maxKeyLength) this.#maxKeyLength = keyLength;
+    if (valueLength > this.#maxValueLength) this.#maxValueLength = valueLength;
   }
 
   #reserve(more: number): void {
@@ -160,21 +194,18 @@ export class WriteBatch {
     grown.set(this.#rep.subarray(0, this.#length));
     this.#rep = grown;
   }
+}
 
-  #appendSlice(bytes: Uint8Array): void {
-    const rep = this.#rep;
-    let at = this.#length;
-    let n = bytes.length;
-    while (n >= 0x80) {
-      rep[at++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    rep[at++] = n;
-    const len = bytes.length;
-    if (len <= 32) for (let i = 0; i < len; i++) rep[at + i] = bytes[i];
-    else rep.set(bytes, at);
-    this.#length = at + len;
+/** Writes `bytes` (`length` of them) at `at` as a varint32 length and the bytes; returns the end. */
+function appendSlice(rep: Uint8Array, at: number, bytes: Uint8Array, length: number): number {
+  let n = length;
+  while (n >= 0x80) {
+    rep[at++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
   }
+  rep[at++] = n;
+  rep.set(bytes, at);
+  return at + length;
 }
 
 /** Bytes of a batch's header: sequence (8) and count (4). */
@@ -237,7 +268,9 @@ export class WriteBatchReader {
   /** Moves to the next record; false once past the last (the header's count checked). */
   next(): boolean {
     const bytes = this.bytes;
-    if (this.#at >= bytes.length) {
+    const end = bytes.length;
+    let at = this.#at;
+    if (at >= end) {
       if (this.index + 1 !== this.count) {
         throw corruption(
           `the header counts ${this.count} records; the batch holds ${this.index + 1}`,
@@ -246,26 +279,41 @@ export class WriteBatchReader {
       this.index = this.count;
       return false;
     }
-    this.index++;
-    if (this.index >= this.count) {
+    const index = ++this.index;
+    if (index >= this.count) {
       throw corruption(`the header counts ${this.count} records; the batch holds more`);
     }
-    const tag = bytes[this.#at++];
+    const tag = bytes[at++];
     if (tag !== TAG_PUT && tag !== TAG_DELETE && tag !== TAG_RANGE_DELETE) {
-      throw corruption(`record ${this.index} has unknown tag 0x${tag.toString(16)}`);
+      throw corruption(`record ${index} has unknown tag 0x${tag.toString(16)}`);
     }
     this.tag = tag;
-    this.keyLength = this.#slice();
-    this.keyOffset = this.#at;
-    this.#at += this.keyLength;
+    let n = at < end ? bytes[at] : 0x80;
+    if (n < 0x80 && n < end - at) at++;
+    else {
+      this.#at = at;
+      n = this.#slice();
+      at = this.#at;
+    }
+    this.keyLength = n;
+    this.keyOffset = at;
+    at += n;
     if (tag === TAG_DELETE) {
-      this.valueOffset = this.#at;
+      this.valueOffset = at;
       this.valueLength = 0;
+      this.#at = at;
       return true;
     }
-    this.valueLength = this.#slice();
-    this.valueOffset = this.#at;
-    this.#at += this.valueLength;
+    n = at < end ? bytes[at] : 0x80;
+    if (n < 0x80 && n < end - at) at++;
+    else {
+      this.#at = at;
+      n = this.#slice();
+      at = this.#at;
+    }
+    this.valueLength = n;
+    this.valueOffset = at;
+    this.#at = at + n;
     return true;
   }
 
@@ -279,7 +327,10 @@ export class WriteBatchReader {
     return new Uint8Array(this.#buffer, this.#base + this.valueOffset, this.valueLength);
   }
 
-  /** Reads a varint32 length and checks that many bytes follow it. */
+  /**
+   * Reads a varint32 length at `#at` and checks that many bytes follow it (`next` reads a
+   * one-byte length that fits itself, and comes here for the rest and for every error).
+   */
   #slice(): number {
     const bytes = this.bytes;
     let n = 0;

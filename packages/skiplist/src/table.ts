@@ -11,7 +11,7 @@ import {
   type TableOptions,
 } from '@memrep/core/backend';
 import { type Branching, DEFAULT_BRANCHING, resolveBranching, SkipListCore } from './core.js';
-import { ZONE_CHUNK_SIZE, ZONE_ENTRIES, zoneStates, zoneWord } from './zones.js';
+import { ZONE_CHUNK_SIZE, zoneStates, zoneWord } from './zones.js';
 
 /** Smallest and largest `maxHeight` a table accepts. */
 export const MIN_TABLE_HEIGHT = 12;
@@ -191,10 +191,13 @@ export class SkipListTable extends TableBase {
     );
   }
 
-  /** A node of the tallest tower, plus the chunk its zone may open once zones are on (zones.ts). */
+  /**
+   * A node of the tallest tower. A zone's chunk is not counted: it opens only when it fits
+   * beside the room the rest of the write needs (`Arena.held`), else the node is allocated
+   * alone (zones.ts).
+   */
   protected override maxInsertBytes(keyLength: number, valueLength: number): number {
-    const node = (entrySize(2 * this.maxHeight - 1, keyLength, valueLength) + 7) & ~7;
-    return this.#shared || this.count < 2 * ZONE_ENTRIES ? node : node + ZONE_CHUNK_SIZE;
+    return (entrySize(2 * this.maxHeight - 1, keyLength, valueLength) + 7) & ~7;
   }
 
   protected findEntry(key: Uint8Array, snapshot: number): number {

@@ -112,6 +112,85 @@ export const batchChecks: ConformanceCheck[] = [
   },
   {
     group,
+    name: "a batch of small puts whose bytes fit the arena's room but whose records do not throws MEMREP_ARENA_FULL, and none of it shows later",
+    run(ctx) {
+      const table = ctx.create({ blockSize: ctx.smallBlockSize, maxSize: ctx.smallMaxSize });
+      table.put(utf8('first'), utf8('1'));
+      const batch = new WriteBatch();
+      const ops = Math.ceil(ctx.smallMaxSize / 16);
+      for (let i = 0; i < ops; i++) batch.put(utf8(i.toString(36)), utf8('v'));
+      expect(batch.byteSize).toBeLessThan(ctx.smallMaxSize / 2);
+      expectRejected(table, () => table.write(batch), 'MEMREP_ARENA_FULL');
+      expect(table.put(utf8('~after'), utf8('2'))).toBe(1);
+      expect(cursorLines(table)).toEqual(['6669727374@0:put=31', '7e6166746572@1:put=32']);
+      expect(table.count).toBe(2);
+    },
+  },
+  {
+    group,
+    name: 'a batch of thousands of small puts into a large table with room to spare is written whole',
+    run(ctx) {
+      const table = ctx.create({ maxSize: 16 * 1024 * 1024 });
+      const value = new Uint8Array(16).fill(1);
+      for (let i = 0; i < 40_000; i++) table.put(utf8(`k${(i * 7919) % 1_000_003}`), value);
+      const batch = new WriteBatch();
+      for (let i = 0; i < 4000; i++) batch.put(utf8(`b${i}`), value);
+      expect(table.write(batch)).toBe(40_000);
+      expect(table.count).toBe(44_000);
+      expectBytes(table.get(utf8('b3999')), value);
+    },
+  },
+  {
+    group,
+    name: 'near maxSize, every batch is written whole or throws MEMREP_ARENA_FULL with none of it written, never part',
+    run(ctx) {
+      const table = ctx.create({ maxSize: 4 * 1024 * 1024 });
+      let x = 2463534242;
+      const randomKey = (tag: number) => {
+        const key = new Uint8Array(12);
+        key[0] = tag;
+        for (let j = 1; j < key.length; j++) {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          key[j] = x >>> 24;
+        }
+        key[0] = key[1];
+        key[1] = tag;
+        return key;
+      };
+      const small = new Uint8Array(8).fill(2);
+      for (let i = 0; i < 40_000; i++) table.put(randomKey(1), small);
+      const large = new Uint8Array(1000).fill(3);
+      let acked = 0;
+      let failures = 0;
+      for (let size = 64; size >= 1; ) {
+        const batch = new WriteBatch();
+        for (let i = 0; i < size; i++) batch.put(randomKey(2), large);
+        try {
+          table.write(batch);
+          acked += size;
+          failures = 0;
+        } catch (error) {
+          expect((error as { code?: string }).code).toBe('MEMREP_ARENA_FULL');
+          if (++failures === 3) {
+            size >>= 1;
+            failures = 0;
+          }
+        }
+      }
+      try {
+        table.put(randomKey(3), Uint8Array.of(1));
+        acked++;
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('MEMREP_ARENA_FULL');
+      }
+      expect(table.count).toBe(40_000 + acked);
+      expect(cursorLines(table).length).toBe(40_000 + acked);
+    },
+  },
+  {
+    group,
     name: 'a batch with a key or value past a limit throws MEMREP_LIMIT_EXCEEDED and writes none of it',
     run(ctx) {
       const table = ctx.create({ maxKeySize: 4, maxValueSize: 4 });
@@ -134,6 +213,23 @@ export const batchChecks: ConformanceCheck[] = [
         'MEMREP_LIMIT_EXCEEDED',
         RangeError,
       );
+      for (const ops of [
+        [
+          ['b', '2'],
+          ['toolong', '3'],
+        ],
+        [
+          ['b', '2'],
+          ['c', 'toolong'],
+        ],
+        [
+          ['b', '2'],
+          ['a', 'toolong', 'range'],
+        ],
+      ] as Array<Array<[string, string] | [string, string, 'range']>>) {
+        const decoded = WriteBatch.fromRep(batchOf(...ops).rep.slice());
+        expectRejected(table, () => table.write(decoded), 'MEMREP_LIMIT_EXCEEDED', RangeError);
+      }
     },
   },
   {
