@@ -7,7 +7,7 @@ import {
   type TableHandle,
   unsupported,
 } from '@memrep/core/backend';
-import { ZONE_CHUNK_SIZE, ZONE_ENTRIES, zoneStates, zoneWord } from '@memrep/skiplist';
+import { ZONE_CHUNK_SIZE, zoneStates, zoneWord } from '@memrep/skiplist';
 import { ArtTree, maxInsertBytes, type TreeStats } from './tree.js';
 
 /** Options of `createTable`: the arena's and the table's (the tree has none of its own). */
@@ -111,10 +111,12 @@ export class ArtTable extends TableBase {
     this.tree.insert(key, keyOffset, keyLength, value, valueOffset, valueLength, seq, fresh, zone);
   }
 
-  /** The tree's worst insert (`maxInsertBytes`), plus the chunk its zone may open once zones are on. */
+  /**
+   * The tree's worst insert (`maxInsertBytes`). A leaf zone's chunk is not counted: it opens
+   * only when it fits beside the room the rest of the write needs (`Arena.held`).
+   */
   protected override maxInsertBytes(keyLength: number, valueLength: number): number {
-    const bytes = maxInsertBytes(keyLength, valueLength);
-    return this.count >= 2 * ZONE_ENTRIES ? bytes + LEAF_CHUNK_SIZE : bytes;
+    return maxInsertBytes(keyLength, valueLength);
   }
 
   protected findEntry(key: Uint8Array, snapshot: number): number {

@@ -400,6 +400,8 @@ export class ArtTree {
           `${arena.maxSize} bytes (${arena.allocated} already allocated)`,
       );
     }
+    const held = arena.held;
+    if (held < size + extra) arena.held = size + extra;
     const e = writeEntryAt(
       arena,
       LEAF_AUX_WORDS,
@@ -414,6 +416,7 @@ export class ArtTree {
       this.#zones,
       this.#maxChunk,
     );
+    arena.held = held;
     if (next !== 0) arena.i32[(e >> 2) + NEXT_WORD] = next;
     return e;
   }
