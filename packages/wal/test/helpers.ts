@@ -92,10 +92,14 @@ export function wrapFiles(inner: WalFileSystem, wrap: (file: WalFile) => WalFile
 }
 
 /**
- * Files whose `datasync` waits until the test calls `release()`; `started` resolves when the
- * first such sync is called (appends made then land while a group is being synced).
+ * Files whose `datasync` waits until the test calls `release()`, after the first `passed`
+ * syncs (a new log's preallocation sync) went through; `started` resolves when the first held
+ * sync is called (appends made then land while a group is being synced).
  */
-export function heldSyncs(keepWriteSync: boolean): {
+export function heldSyncs(
+  keepWriteSync: boolean,
+  passed = 0,
+): {
   wrap: (file: WalFile) => WalFile;
   started: Promise<void>;
   release: () => void;
@@ -108,6 +112,10 @@ export function heldSyncs(keepWriteSync: boolean): {
     write: (...args) => file.write(...args),
     writeSync: keepWriteSync ? (...args) => file.writeSync!(...args) : undefined,
     datasync: async () => {
+      if (passed > 0) {
+        passed--;
+        return file.datasync();
+      }
       start();
       await gate;
       return file.datasync();

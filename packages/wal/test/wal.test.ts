@@ -26,8 +26,10 @@ describe('WriteAheadLog: the directory', () => {
     const wal = await WriteAheadLog.open(DIR, { fs });
     expect(wal.logNumber).toBe(1);
     expect(wal.logNumbers).toEqual([1]);
-    expect(fs.history).toEqual(['syncDir', 'create', 'syncDir']);
+    // The log is preallocated (1 MiB of zeros, synced) before the directory sync.
+    expect(fs.history).toEqual(['syncDir', 'create', 'write', 'datasync', 'syncDir']);
     expect(await fs.readdir(DIR)).toEqual(['000001.log']);
+    expect(fs.peek(`${DIR}/000001.log`)).toEqual(new Uint8Array(1 << 20));
     await wal.close();
   });
 
@@ -51,7 +53,15 @@ describe('WriteAheadLog: the directory', () => {
     const from = fs.history.length;
     expect(await rotated).toBe(2);
     await Promise.all([a, b]);
-    expect(fs.history.slice(from)).toEqual(['write', 'datasync', 'create', 'syncDir', 'write']);
+    expect(fs.history.slice(from)).toEqual([
+      'write',
+      'datasync',
+      'create',
+      'write',
+      'datasync',
+      'syncDir',
+      'write',
+    ]);
     expect(wal.logNumbers).toEqual([1, 2]);
     await wal.close();
     const logs: number[] = [];
@@ -289,7 +299,8 @@ describe('WriteAheadLog: appends and sync policies', () => {
       await wal.append(batchOf(1), { sync: 'always' });
       await wal.append(batchOf(2), { sync: 'group' });
       const written = withWriteSync ? 'writeSync' : 'write';
-      expect(calls).toEqual([written, 'datasync', written, 'datasync']);
+      // The preallocation at open (through write), then one write and one sync per group.
+      expect(calls).toEqual(['write', 'datasync', written, 'datasync', written, 'datasync']);
       await wal.close();
     }
   });
@@ -299,7 +310,7 @@ describe('WriteAheadLog: appends and sync policies', () => {
       // The kill -9 loop's zeroed log: the written offset moved on before the group's bytes
       // left the buffer, so an append during the fdatasync was framed over them.
       const inner = new FaultFileSystem();
-      const held = heldSyncs(writeSync);
+      const held = heldSyncs(writeSync, 1);
       const wal = await WriteAheadLog.open(DIR, { fs: wrapFiles(inner, held.wrap) });
       const first = wal.append(batchOf(1, 1, 40));
       await held.started;
