@@ -36,6 +36,16 @@ export class MemoryLog {
   }
 }
 
+/**
+ * `bytes` as a preallocating writer leaves them: zeros after them to a block boundary, then
+ * `blocks` more blocks of zeros.
+ */
+export function preallocated(bytes: Uint8Array, blocks = 1): Uint8Array {
+  const out = new Uint8Array(Math.ceil(bytes.length / BLOCK_SIZE) * BLOCK_SIZE + blocks * BLOCK_SIZE);
+  out.set(bytes);
+  return out;
+}
+
 /** Every record of `bytes` as text, and the drops reported. */
 export function readAll(bytes: Uint8Array): { records: string[]; drops: LogDrop[] } {
   const drops: LogDrop[] = [];
