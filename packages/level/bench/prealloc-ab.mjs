@@ -2,7 +2,9 @@
 // default 1 MiB, and 4 MiB) against the log growing with every write (`preallocateBytes: 0`),
 // through @memrep/wal alone, and MemrepLevel (default) against classic-level. Chunks of C
 // appends, R rounds, the order rotating; prints us per append (medians) and per-round ratios
-// (median and quartiles) against the growing log and against classic-level.
+// (median and quartiles) against the growing log and against classic-level. With C=1 the
+// contenders take turns put by put (paired samples under the same disk load: for a shared,
+// noisy disk).
 //   node bench/prealloc-ab.mjs [C=200] [R=24]   (after `pnpm build`)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
