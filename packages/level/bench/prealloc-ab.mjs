@@ -27,7 +27,10 @@ const key = () => {
 };
 const wals = {
   prealloc1M: await WriteAheadLog.open(join(root, 'w1'), { sync: 'group' }),
-  prealloc4M: await WriteAheadLog.open(join(root, 'w4'), { sync: 'group', preallocateBytes: 4 << 20 }),
+  prealloc4M: await WriteAheadLog.open(join(root, 'w4'), {
+    sync: 'group',
+    preallocateBytes: 4 << 20,
+  }),
   growing: await WriteAheadLog.open(join(root, 'w0'), { sync: 'group', preallocateBytes: 0 }),
 };
 const levels = {

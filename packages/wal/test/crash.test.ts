@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCK_SIZE, logFileName, type RecoveryMode, type SyncPolicy, WriteAheadLog } from '../src/index.js';
+import {
+  BLOCK_SIZE,
+  logFileName,
+  type RecoveryMode,
+  type SyncPolicy,
+  WriteAheadLog,
+} from '../src/index.js';
 import { type CrashOptions, FaultFileSystem, SimulatedCrash } from '../src/testing.js';
 import { batchOf, MemoryLog, rng } from './helpers.js';
 
@@ -194,7 +200,9 @@ describe('crash at every write, sync, create, rename and unlink', () => {
             // Crash again inside the recovery itself (its truncate, renames, create, syncs).
             const torn = fs.crash({ keepUnsynced: (_, n) => Math.max(0, n - 3) });
             const probe = torn.crash({ keepUnsynced: (_, n) => n, keepDirOps: true });
-            await (await WriteAheadLog.open(DIR, { fs: probe, preallocateBytes: prealloc })).close();
+            await (
+              await WriteAheadLog.open(DIR, { fs: probe, preallocateBytes: prealloc })
+            ).close();
             for (let j = 1; j <= probe.ops; j++) {
               const again = torn.crash({ keepUnsynced: (_, n) => n, keepDirOps: true });
               again.crashAt = j;

@@ -41,7 +41,9 @@ export class MemoryLog {
  * `blocks` more blocks of zeros.
  */
 export function preallocated(bytes: Uint8Array, blocks = 1): Uint8Array {
-  const out = new Uint8Array(Math.ceil(bytes.length / BLOCK_SIZE) * BLOCK_SIZE + blocks * BLOCK_SIZE);
+  const out = new Uint8Array(
+    Math.ceil(bytes.length / BLOCK_SIZE) * BLOCK_SIZE + blocks * BLOCK_SIZE,
+  );
   out.set(bytes);
   return out;
 }
