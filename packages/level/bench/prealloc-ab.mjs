@@ -13,18 +13,14 @@ import { WriteBatch } from '@memrep/core';
 import { WriteAheadLog } from '@memrep/wal';
 import { ClassicLevel } from 'classic-level';
 import { MemrepLevel } from '../dist/index.js';
+import { at, sequentialKeys, speedup, takeTurns } from './turns.mjs';
 
 const C = Number(process.argv[2] ?? 200);
 const R = Number(process.argv[3] ?? 24);
 const VIEW = { keyEncoding: 'view', valueEncoding: 'view' };
 const root = mkdtempSync(join(tmpdir(), 'memrep-prealloc-ab-'));
 const value = new Uint8Array(100).fill(7);
-let next = 0;
-const key = () => {
-  const k = new Uint8Array(16);
-  new DataView(k.buffer).setUint32(0, next++);
-  return k;
-};
+const key = sequentialKeys();
 const wals = {
   prealloc1M: await WriteAheadLog.open(join(root, 'w1'), { sync: 'group' }),
   prealloc4M: await WriteAheadLog.open(join(root, 'w4'), {
@@ -43,39 +39,25 @@ for (const [name, wal] of Object.entries(wals)) {
   run[name] = async () => {
     batch.clear();
     batch.put(key(), value);
-    batch.sequence = next;
+    batch.sequence = 1;
     await wal.append(batch);
   };
 }
 for (const [name, db] of Object.entries(levels)) {
   run[name] = () => db.put(key(), value, { sync: true });
 }
-const names = Object.keys(run);
-const us = Object.fromEntries(names.map((n) => [n, []]));
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-const at = (xs, q) => +sorted(xs)[Math.floor((xs.length - 1) * q)].toFixed(3);
 try {
   for (const db of Object.values(levels)) await db.open();
-  for (let r = 0; r < R; r++) {
-    const k = r % names.length;
-    for (const name of names.slice(k).concat(names.slice(0, k))) {
-      const f = run[name];
-      const t0 = performance.now();
-      for (let i = 0; i < C; i++) await f();
-      us[name].push(((performance.now() - t0) * 1000) / C);
-    }
-  }
-  const ratio = (a, b) => us[a].map((x, i) => us[b][i] / x);
-  const quartiles = (xs) => ({ median: at(xs, 0.5), p25: at(xs, 0.25), p75: at(xs, 0.75) });
+  const us = await takeTurns(run, C, R);
   console.log(
     JSON.stringify({
       C,
       R,
-      usPerAppend: Object.fromEntries(names.map((n) => [n, +at(us[n], 0.5).toFixed(1)])),
-      prealloc1MVsGrowing: quartiles(ratio('prealloc1M', 'growing')),
-      prealloc4MVsGrowing: quartiles(ratio('prealloc4M', 'growing')),
-      prealloc1MVsClassic: quartiles(ratio('prealloc1M', 'classic')),
-      memrepVsClassic: quartiles(ratio('memrep', 'classic')),
+      usPerAppend: Object.fromEntries(Object.keys(us).map((n) => [n, +at(us[n], 0.5).toFixed(1)])),
+      prealloc1MVsGrowing: speedup(us, 'prealloc1M', 'growing'),
+      prealloc4MVsGrowing: speedup(us, 'prealloc4M', 'growing'),
+      prealloc1MVsClassic: speedup(us, 'prealloc1M', 'classic'),
+      memrepVsClassic: speedup(us, 'memrep', 'classic'),
     }),
   );
 } finally {
