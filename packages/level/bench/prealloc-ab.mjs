@@ -5,7 +5,7 @@
 // (median and quartiles) against the growing log and against classic-level. With C=1 the
 // contenders take turns put by put (paired samples under the same disk load: for a shared,
 // noisy disk).
-//   node bench/prealloc-ab.mjs [C=200] [R=24]   (after `pnpm build`)
+//   node bench/prealloc-ab.mjs [C=200] [R=24] [none]   (after `pnpm build`)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,17 +17,19 @@ import { at, sequentialKeys, speedup, takeTurns } from './turns.mjs';
 
 const C = Number(process.argv[2] ?? 200);
 const R = Number(process.argv[3] ?? 24);
+// 'none': unsynced appends and `sync: false` puts instead (the cost of preallocation there).
+const SYNC = process.argv[4] === 'none' ? 'none' : 'group';
 const VIEW = { keyEncoding: 'view', valueEncoding: 'view' };
 const root = mkdtempSync(join(tmpdir(), 'memrep-prealloc-ab-'));
 const value = new Uint8Array(100).fill(7);
 const key = sequentialKeys();
 const wals = {
-  prealloc1M: await WriteAheadLog.open(join(root, 'w1'), { sync: 'group' }),
+  prealloc1M: await WriteAheadLog.open(join(root, 'w1'), { sync: SYNC }),
   prealloc4M: await WriteAheadLog.open(join(root, 'w4'), {
-    sync: 'group',
+    sync: SYNC,
     preallocateBytes: 4 << 20,
   }),
-  growing: await WriteAheadLog.open(join(root, 'w0'), { sync: 'group', preallocateBytes: 0 }),
+  growing: await WriteAheadLog.open(join(root, 'w0'), { sync: SYNC, preallocateBytes: 0 }),
 };
 const levels = {
   memrep: new MemrepLevel(join(root, 'm'), VIEW),
@@ -44,7 +46,7 @@ for (const [name, wal] of Object.entries(wals)) {
   };
 }
 for (const [name, db] of Object.entries(levels)) {
-  run[name] = () => db.put(key(), value, { sync: true });
+  run[name] = () => db.put(key(), value, { sync: SYNC !== 'none' });
 }
 try {
   for (const db of Object.values(levels)) await db.open();
@@ -53,6 +55,7 @@ try {
     JSON.stringify({
       C,
       R,
+      sync: SYNC,
       usPerAppend: Object.fromEntries(Object.keys(us).map((n) => [n, +at(us[n], 0.5).toFixed(1)])),
       prealloc1MVsGrowing: speedup(us, 'prealloc1M', 'growing'),
       prealloc4MVsGrowing: speedup(us, 'prealloc4M', 'growing'),
