@@ -42,10 +42,12 @@ export interface WalOptions {
   groupCommitBytes?: number;
   /**
    * Bytes of zeros each log is extended by ahead of its appends (rounded up to whole 32 KiB
-   * blocks), written and synced when the log is created and again whenever a group would
-   * write past them, so that a synced append overwrites space the file already has and its
-   * `fdatasync` need not persist a new file size. Recovery reads the zeroed tail as the end
-   * of the log. 0 turns it off (the file grows with every write). Default 1 MiB.
+   * blocks): written and synced when the log is created, and written again after the bytes of
+   * a synced group that passes the end (under that group's sync), so that a synced append
+   * overwrites space the file already has and its `fdatasync` need not persist a new file
+   * size. An unsynced group past the end grows the file by its own bytes only. Recovery reads
+   * the zeroed tail as the end of the log. 0 turns it off (the file grows with every write).
+   * Default 1 MiB.
    */
   preallocateBytes?: number;
   /** Create the directory if it is missing. Default true. */
@@ -501,14 +503,13 @@ export class WriteAheadLog {
     // thread pool's round trip, which was most of an unsynced append (see the README).
     try {
       file.writeSync(log.buffer, 0, end - start, start);
-      if (end > log.allocated && this.#prealloc > 0) {
-        const to = extendedEnd(end, this.#prealloc);
-        writeZerosSync(file, end, to);
-        log.allocated = to;
-      }
     } catch (error) {
       return this.#cutBack(log, start, ioError(`write ${log.path}`, error));
     }
+    // Past the preallocated space an unsynced group just grows the file: no sync waits on the
+    // new size, and zeros written ahead of it would double the bytes it hands to the OS. The
+    // next synced group that outgrows the file extends it.
+    if (end > log.allocated) log.allocated = end;
     this.#advance(log, end);
     this.#acknowledge(log, last);
     return undefined;
