@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { nodeFileSystem } from '@memrep/wal';
 import { ClassicLevel } from 'classic-level';
 import { MemrepLevel } from '../dist/index.js';
+import { sequentialKeys } from './turns.mjs';
 
 const C = Number(process.argv[2] ?? 50);
 const R = Number(process.argv[3] ?? 40);
@@ -32,12 +33,7 @@ const dbs = {
   classic: new ClassicLevel(join(root, 'c'), VIEW),
 };
 const value = new Uint8Array(100).fill(7);
-let next = 0;
-const key = () => {
-  const k = new Uint8Array(16);
-  new DataView(k.buffer).setUint32(0, next++);
-  return k;
-};
+const key = sequentialKeys();
 const names = Object.keys(dbs);
 const ms = Object.fromEntries(names.map((n) => [n, []]));
 const sorted = (xs) => [...xs].sort((a, b) => a - b);

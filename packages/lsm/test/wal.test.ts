@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, rm, stat, truncate } from 'node:fs/promises';
+import { mkdtemp, open as openFile, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Table, WriteBatch } from '@memrep/core';
 import { createTable } from '@memrep/skiplist';
-import { logFileName } from '@memrep/wal';
+import { LogReader, logFileName } from '@memrep/wal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemtableList, type MemtableListOptions } from '../src/index.js';
 
@@ -31,6 +31,22 @@ const logs = async () =>
     .sort((a, b) => a - b);
 
 /** Every live pair of the list, as text. */
+/** The records in a log file, and the end of the last (the log is preallocated: its size says nothing). */
+async function records(file: string): Promise<{ count: number; end: number }> {
+  const reader = new LogReader(await readFile(file));
+  let count = 0;
+  while (reader.next() !== null) count++;
+  return { count, end: reader.recordEnd };
+}
+
+/** Zeroes the last `bytes` bytes of the last record: a write torn inside the preallocated space. */
+async function tearLast(file: string, bytes: number): Promise<void> {
+  const { end } = await records(file);
+  const handle = await openFile(file, 'r+');
+  await handle.write(new Uint8Array(bytes), 0, bytes, end - bytes);
+  await handle.close();
+}
+
 const state = (list: MemtableList) => [...list.range()].map(([key, v]) => `${str(key)}=${str(v)}`);
 
 function open(extra: Partial<MemtableListOptions> = {}) {
@@ -76,12 +92,15 @@ describe('MemtableList over @memrep/wal in a directory', () => {
     const list = await open();
     const [only] = await logs();
     const file = join(dir, logFileName(only));
-    expect((await stat(file)).size).toBe(0);
+    expect(await records(file)).toEqual({ count: 0, end: 0 });
     await list.put(k('a'), new Uint8Array(100));
-    const afterNone = (await stat(file)).size;
-    expect(afterNone).toBeGreaterThan(100);
+    const afterNone = await records(file);
+    expect(afterNone.count).toBe(1);
+    expect(afterNone.end).toBeGreaterThan(100);
     await list.put(k('b'), new Uint8Array(100), { sync: true });
-    expect((await stat(file)).size).toBeGreaterThan(afterNone + 100);
+    const afterSync = await records(file);
+    expect(afterSync.count).toBe(2);
+    expect(afterSync.end).toBeGreaterThan(afterNone.end + 100);
     await list.close();
   });
 
@@ -199,8 +218,7 @@ describe('MemtableList over @memrep/wal in a directory', () => {
     await list.close();
     const [only] = await logs();
     const file = join(dir, logFileName(only));
-    const size = (await stat(file)).size;
-    await truncate(file, size - 20);
+    await tearLast(file, 20);
     const again = await open();
     expect([...again.keys()].map(str)).toEqual([
       'k0',
@@ -225,16 +243,18 @@ describe('MemtableList over @memrep/wal in a directory', () => {
 
   it("a torn tail fails the open under 'absolute', changing nothing", async () => {
     const list = await open();
-    for (let i = 0; i < 3; i++) await list.put(k(`k${i}`), new Uint8Array(50));
+    for (let i = 0; i < 3; i++) await list.put(k(`k${i}`), new Uint8Array(50).fill(i + 1));
     await list.close();
     const [only] = await logs();
     const file = join(dir, logFileName(only));
-    await truncate(file, (await stat(file)).size - 5);
+    await tearLast(file, 5);
     const size = (await stat(file)).size;
+    const torn = await readFile(file);
     await expect(open({ wal: { dir, recovery: 'absolute' } })).rejects.toMatchObject({
       code: 'MEMREP_CORRUPTION',
     });
     expect((await stat(file)).size).toBe(size);
+    expect(await readFile(file)).toEqual(torn);
     expect(await logs()).toEqual([only]);
   });
 });

@@ -12,7 +12,9 @@ import { crc32cExtend, maskCrc, unmaskCrc } from './crc32c.js';
  *   7..    payload
  *
  * Fewer than 7 bytes left in a block are a trailer of zeros, skipped by the reader. With
- * exactly 7 left, a non-empty record starts with an empty FIRST fragment there.
+ * exactly 7 left, a non-empty record starts with an empty FIRST fragment there. A writer that
+ * preallocates extends the file with zeros to a block boundary; a header of zeros with only
+ * zeros after it to such an end is the end of the log.
  */
 export const BLOCK_SIZE = 32768;
 /** Bytes of a fragment header (checksum, length, type) before its payload. */
@@ -122,6 +124,10 @@ const BAD = -2;
  * 4. After a bad fragment the reader drops the rest of its block and resumes at the next
  *    FULL or FIRST fragment, reporting any MIDDLE or LAST before it (so a caller decides what
  *    to make of records after a drop).
+ * 5. A preallocated tail is the clean end: where a fragment header is due, zero bytes from
+ *    there to the end of an input whose length is a whole number of blocks end the log with
+ *    no drop. Zeroed bytes anywhere else (any non-zero byte after them, or an input ending
+ *    inside a block, which no preallocation leaves) are dropped as `zeroed bytes`.
  */
 export class LogReader {
   readonly #bytes: Uint8Array;
@@ -132,6 +138,8 @@ export class LogReader {
   #physicalOffset = 0;
   #scratch = new Uint8Array(0);
   #scratchLength = 0;
+  /** Offset just past the last non-zero byte of the input; -1 until a zeroed header needs it. */
+  #zeroTail = -1;
   /** File offset of the first fragment of the record `next()` returned last; -1 before. */
   recordOffset = -1;
   /** File offset just past the record `next()` returned last; 0 before. */
@@ -247,6 +255,10 @@ export class LogReader {
         return BAD;
       }
       if (type === TYPE_ZERO && length === 0) {
+        if (n % BLOCK_SIZE === 0 && pos >= this.#zeroTailStart()) {
+          this.#pos = n;
+          return EOF;
+        }
         this.#drop(pos, blockEnd - pos, 'zeroed bytes');
         this.#pos = blockEnd;
         return BAD;
@@ -267,6 +279,16 @@ export class LogReader {
       this.#fragmentEnd = this.#pos = pos + HEADER_SIZE + length;
       return type;
     }
+  }
+
+  #zeroTailStart(): number {
+    if (this.#zeroTail < 0) {
+      const bytes = this.#bytes;
+      let end = bytes.length;
+      while (end > 0 && bytes[end - 1] === 0) end--;
+      this.#zeroTail = end;
+    }
+    return this.#zeroTail;
   }
 
   #appendScratch(): void {

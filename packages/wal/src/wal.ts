@@ -40,6 +40,16 @@ export interface WalOptions {
    * `max_write_batch_group_size_bytes`).
    */
   groupCommitBytes?: number;
+  /**
+   * Bytes of zeros each log is extended by ahead of its appends (rounded up to whole 32 KiB
+   * blocks): written and synced when the log is created, and written again after the bytes of
+   * a synced group that passes the end (under that group's sync), so that a synced append
+   * overwrites space the file already has and its `fdatasync` need not persist a new file
+   * size. An unsynced group past the end grows the file by its own bytes only. Recovery reads
+   * the zeroed tail as the end of the log. 0 turns it off (the file grows with every write).
+   * Default 1 MiB.
+   */
+  preallocateBytes?: number;
   /** Create the directory if it is missing. Default true. */
   createIfMissing?: boolean;
   /**
@@ -117,6 +127,8 @@ class LogState {
   written = 0;
   /** Bytes made durable. */
   synced = 0;
+  /** The file's length: zeros written ahead of `written` by preallocation (0 without it). */
+  allocated = 0;
   /** Framed bytes not yet written: file offsets `[written, framed)`. */
   buffer = new Uint8Array(64 * 1024);
   ends: number[] = [];
@@ -165,6 +177,7 @@ export class WriteAheadLog {
   readonly #fs: WalFileSystem;
   readonly #sync: number;
   readonly #groupBytes: number;
+  readonly #prealloc: number;
   /** Logs being written, oldest first: the last is current; earlier ones await retiring. */
   readonly #logs: LogState[];
   /** Live log numbers on disk, oldest first (recovered, retired and current). */
@@ -182,7 +195,7 @@ export class WriteAheadLog {
   private constructor(
     dir: string,
     fs: WalFileSystem,
-    options: Required<Pick<WalOptions, 'sync' | 'groupCommitBytes'>>,
+    options: Required<Pick<WalOptions, 'sync' | 'groupCommitBytes' | 'preallocateBytes'>>,
     recovery: RecoveryReport,
     onDisk: number[],
     current: LogState,
@@ -191,6 +204,7 @@ export class WriteAheadLog {
     this.#fs = fs;
     this.#sync = SYNC_CODE[options.sync];
     this.#groupBytes = options.groupCommitBytes;
+    this.#prealloc = options.preallocateBytes;
     this.recovery = recovery;
     this.#onDisk = onDisk;
     this.#logs = [current];
@@ -226,6 +240,13 @@ export class WriteAheadLog {
     if (!Number.isInteger(groupCommitBytes) || groupCommitBytes < 1) {
       throw invalidArgument(`groupCommitBytes must be a positive integer; got ${groupCommitBytes}`);
     }
+    const prealloc = options.preallocateBytes ?? 1 << 20;
+    if (!Number.isSafeInteger(prealloc) || prealloc < 0 || prealloc > 1 << 30) {
+      throw invalidArgument(
+        `preallocateBytes must be an integer from 0 to 1 GiB; got ${String(prealloc)}`,
+      );
+    }
+    const preallocateBytes = Math.ceil(prealloc / BLOCK_SIZE) * BLOCK_SIZE;
     if (options.replay !== undefined && typeof options.replay !== 'function') {
       throw invalidArgument('replay must be a function');
     }
@@ -245,12 +266,13 @@ export class WriteAheadLog {
       );
       const current = new LogState(resolved, next);
       current.file = await io(`create ${current.path}`, fs.createExclusive(current.path));
+      await preallocate(current, preallocateBytes);
       await io(`sync directory ${resolved}`, fs.syncDir(resolved));
       onDisk.push(next);
       const wal = new WriteAheadLog(
         resolved,
         fs,
-        { sync, groupCommitBytes },
+        { sync, groupCommitBytes, preallocateBytes },
         report,
         onDisk,
         current,
@@ -484,6 +506,10 @@ export class WriteAheadLog {
     } catch (error) {
       return this.#cutBack(log, start, ioError(`write ${log.path}`, error));
     }
+    // Past the preallocated space an unsynced group just grows the file: no sync waits on the
+    // new size, and zeros written ahead of it would double the bytes it hands to the OS. The
+    // next synced group that outgrows the file extends it.
+    if (end > log.allocated) log.allocated = end;
     this.#advance(log, end);
     this.#acknowledge(log, last);
     return undefined;
@@ -497,13 +523,22 @@ export class WriteAheadLog {
     try {
       // With a sync to wait for anyway, write(2) on this thread leaves one thread-pool round
       // trip (the fdatasync) where two were, as LevelDB pays.
+      const grow = end > log.allocated && this.#prealloc > 0;
+      const to = grow ? extendedEnd(end, this.#prealloc) : 0;
+      // The zeros past a group that outgrows the preallocated space go out with it, under its
+      // fdatasync (the one that persists the new file size), not a sync of their own.
       if (file.writeSync !== undefined) {
         try {
           file.writeSync(log.buffer, 0, end - start, start);
+          if (grow) writeZerosSync(file, end, to);
         } catch (error) {
           throw ioError(`write ${path}`, error);
         }
-      } else await io(`write ${path}`, file.write(log.buffer, 0, end - start, start));
+      } else {
+        await io(`write ${path}`, file.write(log.buffer, 0, end - start, start));
+        if (grow) await io(`write ${path}`, writeZeros(file, end, to));
+      }
+      if (grow) log.allocated = to;
       this.#advance(log, end);
       if (sync) {
         await io(`fdatasync ${path}`, file.datasync());
@@ -555,6 +590,7 @@ export class WriteAheadLog {
     const path = log.path;
     log.file = await io(`create ${path}`, this.#fs.createExclusive(path));
     this.#onDisk.push(log.number);
+    await preallocate(log, this.#prealloc);
     await io(`sync directory ${this.dir}`, this.#fs.syncDir(this.dir));
     for (const waiter of log.opened.splice(0)) waiter.resolve(log.number);
   }
@@ -604,6 +640,45 @@ export class WriteAheadLog {
       for (const waiter of this.#closing.splice(0)) waiter.reject(error);
     }
   }
+}
+
+/** Zeros to write from; never written into. */
+let zeroBlock: Uint8Array | null = null;
+
+function zeros(): Uint8Array {
+  if (zeroBlock === null) zeroBlock = new Uint8Array(1 << 20);
+  return zeroBlock;
+}
+
+/** Where preallocation extends a log whose writes reach `end`: a block boundary, `bytes` on. */
+function extendedEnd(end: number, bytes: number): number {
+  return Math.ceil(end / BLOCK_SIZE) * BLOCK_SIZE + bytes;
+}
+
+function writeZerosSync(file: WalFile, from: number, to: number): void {
+  const zero = zeros();
+  for (let at = from; at < to; at += zero.length) {
+    file.writeSync!(zero, 0, Math.min(zero.length, to - at), at);
+  }
+}
+
+async function writeZeros(file: WalFile, from: number, to: number): Promise<void> {
+  const zero = zeros();
+  for (let at = from; at < to; at += zero.length) {
+    await file.write(zero, 0, Math.min(zero.length, to - at), at);
+  }
+}
+
+/**
+ * Fills a new, empty log with `bytes` zeros and syncs them, before the directory sync that
+ * precedes its first acknowledged append: its first synced appends then overwrite space the
+ * file has, and their fdatasync persists data only.
+ */
+async function preallocate(log: LogState, bytes: number): Promise<void> {
+  if (bytes === 0) return;
+  await io(`write ${log.path}`, writeZeros(log.file!, 0, bytes));
+  await io(`fdatasync ${log.path}`, log.file!.datasync());
+  log.allocated = bytes;
 }
 
 function assertSyncPolicy(sync: unknown, name: string): asserts sync is SyncPolicy {

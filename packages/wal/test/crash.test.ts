@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { logFileName, type RecoveryMode, type SyncPolicy, WriteAheadLog } from '../src/index.js';
+import {
+  BLOCK_SIZE,
+  logFileName,
+  type RecoveryMode,
+  type SyncPolicy,
+  WriteAheadLog,
+} from '../src/index.js';
 import { type CrashOptions, FaultFileSystem, SimulatedCrash } from '../src/testing.js';
 import { batchOf, MemoryLog, rng } from './helpers.js';
 
@@ -25,7 +31,7 @@ interface Outcome {
   clean: boolean;
 }
 
-async function workload(fs: FaultFileSystem, seed: number): Promise<Outcome> {
+async function workload(fs: FaultFileSystem, seed: number, prealloc: number): Promise<Outcome> {
   const out: Outcome = {
     issued: [],
     acknowledged: new Set(),
@@ -37,7 +43,7 @@ async function workload(fs: FaultFileSystem, seed: number): Promise<Outcome> {
   let seq = 1;
   let wal: WriteAheadLog;
   try {
-    wal = await WriteAheadLog.open(DIR, { fs });
+    wal = await WriteAheadLog.open(DIR, { fs, preallocateBytes: prealloc });
   } catch (error) {
     if (error instanceof SimulatedCrash || (error as { code?: string }).code === 'MEMREP_IO')
       return out;
@@ -79,11 +85,16 @@ async function workload(fs: FaultFileSystem, seed: number): Promise<Outcome> {
   return out;
 }
 
-async function recoverAll(fs: FaultFileSystem, recovery: RecoveryMode = 'pointInTime') {
+async function recoverAll(
+  fs: FaultFileSystem,
+  prealloc: number,
+  recovery: RecoveryMode = 'pointInTime',
+) {
   const got: { seq: number; log: number }[] = [];
   const wal = await WriteAheadLog.open(DIR, {
     fs,
     recovery,
+    preallocateBytes: prealloc,
     replay: (b, log) => got.push({ seq: b.sequence, log }),
   });
   return { wal, got };
@@ -113,13 +124,18 @@ function check(out: Outcome, got: { seq: number; log: number }[], where: string)
   }
 }
 
-async function verify(crashed: FaultFileSystem, out: Outcome, where: string): Promise<number> {
-  const { wal, got } = await recoverAll(crashed);
+async function verify(
+  crashed: FaultFileSystem,
+  out: Outcome,
+  where: string,
+  prealloc: number,
+): Promise<number> {
+  const { wal, got } = await recoverAll(crashed, prealloc);
   check(out, got, where);
   const after = 10_000;
   await wal.append(batchOf(after), { sync: 'always' });
   await wal.close();
-  const { wal: again, got: all } = await recoverAll(crashed.crash(), 'absolute');
+  const { wal: again, got: all } = await recoverAll(crashed.crash(), prealloc, 'absolute');
   expect(
     all.map((g) => g.seq),
     `${where}: the append after recovery survives`,
@@ -131,9 +147,9 @@ async function verify(crashed: FaultFileSystem, out: Outcome, where: string): Pr
 describe('crash at every write, sync, create, rename and unlink', () => {
   it('a clean run of the workload recovers everything it appended', async () => {
     const fs = new FaultFileSystem();
-    const out = await workload(fs, 1);
+    const out = await workload(fs, 1, BLOCK_SIZE);
     expect(out.clean).toBe(true);
-    const { wal, got } = await recoverAll(fs.crash(), 'absolute');
+    const { wal, got } = await recoverAll(fs.crash(), BLOCK_SIZE, 'absolute');
     const live = out.issued.filter((i) => i.log > out.deleteRequested).map((i) => i.seq);
     expect(got.map((g) => g.seq)).toEqual(live);
     await wal.close();
@@ -142,11 +158,17 @@ describe('crash at every write, sync, create, rename and unlink', () => {
       expect(kinds.has(op as never)).toBe(true);
   });
 
-  for (const seed of [1, 2]) {
-    it(`workload ${seed}: after every crash point and every way the unsynced bytes land, no acknowledged append is lost`, async () => {
+  // Preallocation of one block: the workload's 40 KB batches outgrow it again and again, so
+  // crash points fall inside the preallocating writes and the extensions too.
+  for (const [seed, prealloc] of [
+    [1, BLOCK_SIZE],
+    [2, BLOCK_SIZE],
+    [1, 0],
+  ]) {
+    it(`workload ${seed}, preallocateBytes ${prealloc}: after every crash point and every way the unsynced bytes land, no acknowledged append is lost`, async () => {
       const total = await (async () => {
         const fs = new FaultFileSystem();
-        await workload(fs, seed);
+        await workload(fs, seed, prealloc);
         return fs.ops;
       })();
       expect(total).toBeGreaterThan(60);
@@ -169,24 +191,31 @@ describe('crash at every write, sync, create, rename and unlink', () => {
         for (const [name, options] of variants) {
           const fs = new FaultFileSystem();
           fs.crashAt = k;
-          const out = await workload(fs, seed);
+          const out = await workload(fs, seed, prealloc);
           expect(fs.crashed, `crash point ${k} reached`).toBe(true);
           const where = `seed ${seed}, crash at op ${k} (${fs.history[k - 1]}), ${name}`;
-          acknowledged += await verify(fs.crash(options), out, where);
+          acknowledged += await verify(fs.crash(options), out, where, prealloc);
           crashes++;
           if (name === 'a torn last write') {
             // Crash again inside the recovery itself (its truncate, renames, create, syncs).
             const torn = fs.crash({ keepUnsynced: (_, n) => Math.max(0, n - 3) });
             const probe = torn.crash({ keepUnsynced: (_, n) => n, keepDirOps: true });
-            await (await WriteAheadLog.open(DIR, { fs: probe })).close();
+            await (
+              await WriteAheadLog.open(DIR, { fs: probe, preallocateBytes: prealloc })
+            ).close();
             for (let j = 1; j <= probe.ops; j++) {
               const again = torn.crash({ keepUnsynced: (_, n) => n, keepDirOps: true });
               again.crashAt = j;
-              await WriteAheadLog.open(DIR, { fs: again }).then(
+              await WriteAheadLog.open(DIR, { fs: again, preallocateBytes: prealloc }).then(
                 (w) => w.close(),
                 () => {},
               );
-              await verify(again.crash(), out, `${where}, then a crash at recovery op ${j}`);
+              await verify(
+                again.crash(),
+                out,
+                `${where}, then a crash at recovery op ${j}`,
+                prealloc,
+              );
               crashes++;
             }
           }
@@ -227,7 +256,7 @@ describe('crash at every write, sync, create, rename and unlink', () => {
           (w) => w.close(),
           () => {},
         );
-        const { wal, got } = await recoverAll(fs.crash({ keepDirOps }));
+        const { wal, got } = await recoverAll(fs.crash({ keepDirOps }), BLOCK_SIZE);
         expect(
           got.map((g) => g.seq),
           `crash at recovery op ${j} (${probe.history[j - 1]})`,

@@ -5,6 +5,7 @@ import {
   crc32c,
   crc32cExtend,
   crc32cJs,
+  encodeRecord,
   HEADER_SIZE,
   maskCrc,
   NATIVE_MIN_BYTES,
@@ -13,7 +14,7 @@ import {
   TYPE_MIDDLE,
   unmaskCrc,
 } from '../src/index.js';
-import { bigString, dropped, MemoryLog, readAll, rng } from './helpers.js';
+import { bigString, dropped, MemoryLog, preallocated, readAll, rng } from './helpers.js';
 
 function fixChecksum(bytes: Uint8Array, at: number, length: number): void {
   const crc = maskCrc(crc32c(bytes, at + 6, at + HEADER_SIZE + length));
@@ -322,5 +323,69 @@ describe('log format: LevelDB log_test', () => {
     const { records, drops } = readAll(bytes);
     expect(records).toEqual(['foo']);
     expect(drops).toEqual([{ offset: 10, bytes: 47, reason: 'zeroed bytes' }]);
+  });
+});
+
+describe('log format: a preallocated (zero-filled) tail', () => {
+  it('zeros from the next header to a block-aligned end are the clean end: every record, nothing dropped', () => {
+    const log = new MemoryLog()
+      .write('foo')
+      .write(bigString('big', BLOCK_SIZE + 100))
+      .write('bar');
+    for (const blocks of [0, 1, 3]) {
+      const bytes = preallocated(log.contents(), blocks);
+      expect(bytes.length % BLOCK_SIZE).toBe(0);
+      expect(readAll(bytes)).toEqual({
+        records: ['foo', bigString('big', BLOCK_SIZE + 100), 'bar'],
+        drops: [],
+      });
+    }
+  });
+
+  it('a log that is all zeros (preallocated, nothing appended) has no records and reports nothing', () => {
+    expect(readAll(new Uint8Array(4 * BLOCK_SIZE))).toEqual({ records: [], drops: [] });
+  });
+
+  it('a record ending in the trailer of a block, zeros after it to the end: the clean end', () => {
+    const first = bigString('t', BLOCK_SIZE - 2 * HEADER_SIZE - 3);
+    const log = new MemoryLog().write(first);
+    expect(BLOCK_SIZE - log.length).toBe(HEADER_SIZE + 3);
+    log.write('ab');
+    expect(BLOCK_SIZE - log.length).toBeLessThan(HEADER_SIZE);
+    expect(readAll(preallocated(log.contents(), 2))).toEqual({ records: [first, 'ab'], drops: [] });
+  });
+
+  it('zeros mid-file followed by a record are dropped as zeroed bytes, not read as the end', () => {
+    const bytes = preallocated(new MemoryLog().write('foo').contents(), 2);
+    const bar = new TextEncoder().encode('bar');
+    encodeRecord(bar, 0, bytes, BLOCK_SIZE);
+    const { records, drops } = readAll(bytes);
+    expect(drops).toEqual([
+      { offset: HEADER_SIZE + 3, bytes: BLOCK_SIZE - HEADER_SIZE - 3, reason: 'zeroed bytes' },
+    ]);
+    expect(records).toEqual(['foo', 'bar']);
+  });
+
+  it('a single non-zero byte anywhere after a zeroed header keeps it a drop', () => {
+    for (const at of [HEADER_SIZE + 3 + HEADER_SIZE, BLOCK_SIZE - 1, 2 * BLOCK_SIZE - 1]) {
+      const bytes = preallocated(new MemoryLog().write('foo').contents(), 1);
+      bytes[at] = 1;
+      const { records, drops } = readAll(bytes);
+      expect(records).toEqual(['foo']);
+      expect(drops.length, `non-zero byte at ${at}`).toBeGreaterThan(0);
+      expect(drops[0]).toMatchObject({ offset: HEADER_SIZE + 3, reason: 'zeroed bytes' });
+    }
+  });
+
+  it('a torn record just before the zeroed tail is a drop; the records before it survive, none is invented', () => {
+    const full = new MemoryLog().write('foo').write('barbaz').contents();
+    for (const kept of [1, 3, HEADER_SIZE, HEADER_SIZE + 4]) {
+      // Only the first `kept` bytes of the second record reached the preallocated space.
+      const bytes = preallocated(full.slice(0, HEADER_SIZE + 3 + kept), 1);
+      const { records, drops } = readAll(bytes);
+      expect(records, `kept ${kept}`).toEqual(['foo']);
+      expect(drops.length, `kept ${kept}`).toBe(1);
+      expect(drops[0].offset).toBe(HEADER_SIZE + 3);
+    }
   });
 });

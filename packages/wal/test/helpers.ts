@@ -36,6 +36,18 @@ export class MemoryLog {
   }
 }
 
+/**
+ * `bytes` as a preallocating writer leaves them: zeros after them to a block boundary, then
+ * `blocks` more blocks of zeros.
+ */
+export function preallocated(bytes: Uint8Array, blocks = 1): Uint8Array {
+  const out = new Uint8Array(
+    Math.ceil(bytes.length / BLOCK_SIZE) * BLOCK_SIZE + blocks * BLOCK_SIZE,
+  );
+  out.set(bytes);
+  return out;
+}
+
 /** Every record of `bytes` as text, and the drops reported. */
 export function readAll(bytes: Uint8Array): { records: string[]; drops: LogDrop[] } {
   const drops: LogDrop[] = [];
@@ -92,10 +104,14 @@ export function wrapFiles(inner: WalFileSystem, wrap: (file: WalFile) => WalFile
 }
 
 /**
- * Files whose `datasync` waits until the test calls `release()`; `started` resolves when the
- * first such sync is called (appends made then land while a group is being synced).
+ * Files whose `datasync` waits until the test calls `release()`, after the first `passed`
+ * syncs (a new log's preallocation sync) went through; `started` resolves when the first held
+ * sync is called (appends made then land while a group is being synced).
  */
-export function heldSyncs(keepWriteSync: boolean): {
+export function heldSyncs(
+  keepWriteSync: boolean,
+  passed = 0,
+): {
   wrap: (file: WalFile) => WalFile;
   started: Promise<void>;
   release: () => void;
@@ -108,6 +124,10 @@ export function heldSyncs(keepWriteSync: boolean): {
     write: (...args) => file.write(...args),
     writeSync: keepWriteSync ? (...args) => file.writeSync!(...args) : undefined,
     datasync: async () => {
+      if (passed > 0) {
+        passed--;
+        return file.datasync();
+      }
       start();
       await gate;
       return file.datasync();

@@ -13,7 +13,7 @@ import {
   WriteAheadLog,
 } from '../src/index.js';
 import { FaultFileSystem } from '../src/testing.js';
-import { batchOf, MemoryLog } from './helpers.js';
+import { batchOf, MemoryLog, preallocated } from './helpers.js';
 
 const DIR = '/wal';
 const MODES: RecoveryMode[] = ['pointInTime', 'tolerateTail', 'absolute'];
@@ -90,6 +90,32 @@ const cases: Case[] = [
     },
     pointInTime: [1, 2, 3],
     tail: true,
+  },
+  {
+    name: 'a torn record just before a preallocated zero tail',
+    make: () => {
+      const log = logOf(1, 4);
+      return new Map([[1, preallocated(log.contents().slice(0, log.offsets[3] + 12), 2)]]);
+    },
+    pointInTime: [1, 2, 3],
+    tail: true,
+  },
+  {
+    name: 'a preallocated log cut short inside its zeros (a crash while preallocating)',
+    make: () => new Map([[1, preallocated(logOf(1, 3).contents(), 1).slice(0, BLOCK_SIZE + 5000)]]),
+    pointInTime: [1, 2, 3],
+    tail: true,
+  },
+  {
+    name: 'zeros mid-file, then records (a preallocated log)',
+    make: () => {
+      const log = logOf(1, 3).contents();
+      const bytes = preallocated(log, 2);
+      bytes.set(logOf(4, 2).contents(), Math.ceil(log.length / BLOCK_SIZE) * BLOCK_SIZE);
+      return new Map([[1, bytes]]);
+    },
+    pointInTime: [1, 2, 3],
+    tail: false,
   },
   {
     name: 'a checksum mismatch in the last record',
@@ -191,6 +217,22 @@ describe('recovery modes on each kind of damage', () => {
         dropped: [],
       });
       expect(wal.logNumber).toBe(5);
+      await wal.close();
+    }
+  });
+
+  it('a preallocated log (zeros to a block boundary after its records) replays whole in every mode, dropping and cutting nothing', async () => {
+    for (const mode of MODES) {
+      const fs = new FaultFileSystem();
+      const first = preallocated(logOf(1, 4).contents(), 3);
+      const second = preallocated(logOf(5, 200, 300).contents(), 1);
+      fs.put(`${DIR}/${logFileName(1)}`, first);
+      fs.put(`${DIR}/${logFileName(2)}`, second);
+      const { wal, seqs } = await recoverSeqs(fs, mode);
+      expect(seqs).toEqual(Array.from({ length: 204 }, (_, i) => i + 1));
+      expect(wal.recovery).toMatchObject({ dropped: [], truncated: [], setAside: [] });
+      expect(fs.peek(`${DIR}/${logFileName(1)}`)).toEqual(first);
+      expect(fs.peek(`${DIR}/${logFileName(2)}`)).toEqual(second);
       await wal.close();
     }
   });

@@ -1,8 +1,8 @@
 import { WriteBatch } from '@memrep/core';
 import { describe, expect, it } from 'vitest';
-import { logFileName, WriteAheadLog } from '../src/index.js';
-import { FaultFileSystem } from '../src/testing.js';
-import { batchOf, heldSyncs, wrapFiles } from './helpers.js';
+import { BLOCK_SIZE, logFileName, WriteAheadLog } from '../src/index.js';
+import { type CrashOptions, FaultFileSystem, SimulatedCrash } from '../src/testing.js';
+import { batchOf, heldSyncs, MemoryLog, wrapFiles } from './helpers.js';
 
 const DIR = '/wal';
 
@@ -26,8 +26,10 @@ describe('WriteAheadLog: the directory', () => {
     const wal = await WriteAheadLog.open(DIR, { fs });
     expect(wal.logNumber).toBe(1);
     expect(wal.logNumbers).toEqual([1]);
-    expect(fs.history).toEqual(['syncDir', 'create', 'syncDir']);
+    // The log is preallocated (1 MiB of zeros, synced) before the directory sync.
+    expect(fs.history).toEqual(['syncDir', 'create', 'write', 'datasync', 'syncDir']);
     expect(await fs.readdir(DIR)).toEqual(['000001.log']);
+    expect(fs.peek(`${DIR}/000001.log`)).toEqual(new Uint8Array(1 << 20));
     await wal.close();
   });
 
@@ -51,7 +53,15 @@ describe('WriteAheadLog: the directory', () => {
     const from = fs.history.length;
     expect(await rotated).toBe(2);
     await Promise.all([a, b]);
-    expect(fs.history.slice(from)).toEqual(['write', 'datasync', 'create', 'syncDir', 'write']);
+    expect(fs.history.slice(from)).toEqual([
+      'write',
+      'datasync',
+      'create',
+      'write',
+      'datasync',
+      'syncDir',
+      'write',
+    ]);
     expect(wal.logNumbers).toEqual([1, 2]);
     await wal.close();
     const logs: number[] = [];
@@ -112,6 +122,9 @@ describe('WriteAheadLog: the directory', () => {
       { recovery: 'best' },
       { groupCommitBytes: 0 },
       { groupCommitBytes: 1.5 },
+      { preallocateBytes: -1 },
+      { preallocateBytes: 1.5 },
+      { preallocateBytes: 2 ** 31 },
       { replay: 42 },
     ];
     for (const options of bad) {
@@ -289,7 +302,8 @@ describe('WriteAheadLog: appends and sync policies', () => {
       await wal.append(batchOf(1), { sync: 'always' });
       await wal.append(batchOf(2), { sync: 'group' });
       const written = withWriteSync ? 'writeSync' : 'write';
-      expect(calls).toEqual([written, 'datasync', written, 'datasync']);
+      // The preallocation at open (through write), then one write and one sync per group.
+      expect(calls).toEqual(['write', 'datasync', written, 'datasync', written, 'datasync']);
       await wal.close();
     }
   });
@@ -299,7 +313,7 @@ describe('WriteAheadLog: appends and sync policies', () => {
       // The kill -9 loop's zeroed log: the written offset moved on before the group's bytes
       // left the buffer, so an append during the fdatasync was framed over them.
       const inner = new FaultFileSystem();
-      const held = heldSyncs(writeSync);
+      const held = heldSyncs(writeSync, 1);
       const wal = await WriteAheadLog.open(DIR, { fs: wrapFiles(inner, held.wrap) });
       const first = wal.append(batchOf(1, 1, 40));
       await held.started;
@@ -444,6 +458,153 @@ describe('WriteAheadLog: failures', () => {
       await again.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('WriteAheadLog: preallocation', () => {
+  const path = `${DIR}/${logFileName(1)}`;
+
+  it('preallocateBytes rounds up to whole blocks; 0 grows the file with its writes only', async () => {
+    for (const [asked, length] of [
+      [1, BLOCK_SIZE],
+      [BLOCK_SIZE + 1, 2 * BLOCK_SIZE],
+      [0, 0],
+    ]) {
+      const fs = new FaultFileSystem();
+      const wal = await WriteAheadLog.open(DIR, { fs, preallocateBytes: asked });
+      expect(fs.peek(path)!.length, `preallocateBytes ${asked}`).toBe(length);
+      await wal.append(batchOf(1), { sync: 'always' });
+      const written = batchOf(1).rep.length + 7;
+      expect(fs.peek(path)!.length).toBe(asked === 0 ? written : length);
+      await wal.close();
+    }
+  });
+
+  for (const mixed of [false, true]) {
+    it(`synced appends past the preallocated space extend the log in whole blocks, zeros after the data under the group's one sync${mixed ? '; unsynced ones in between grow it by their bytes only' : ''}`, async () => {
+      const fs = new FaultFileSystem();
+      const wal = await WriteAheadLog.open(DIR, { fs, preallocateBytes: BLOCK_SIZE });
+      const framing = new MemoryLog();
+      let end = 0;
+      const seqs: number[] = [];
+      for (let s = 1; s <= 12; s++) {
+        const policy = mixed && s % 2 === 0 ? 'none' : 'always';
+        const batch = batchOf(s, 1, 9000);
+        const from = fs.history.length;
+        const before = fs.peek(path)!.length;
+        await wal.append(batch, { sync: policy });
+        seqs.push(s);
+        end = framing.write(batch.rep).length;
+        const length = fs.peek(path)!.length;
+        const ops = fs.history.slice(from);
+        const where = `append ${s} (${policy})`;
+        if (policy === 'none') {
+          expect(length, where).toBe(Math.max(before, end));
+          expect(ops, where).toEqual(['write']);
+          continue;
+        }
+        expect(length % BLOCK_SIZE, where).toBe(0);
+        expect(length, where).toBeGreaterThanOrEqual(end);
+        expect(length - end, where).toBeLessThanOrEqual(2 * BLOCK_SIZE);
+        const extended = length > before;
+        // The group that outgrows the space writes its bytes, then the zeros, then one sync.
+        expect(ops, where).toEqual(['write', ...(extended ? ['write'] : []), 'datasync']);
+      }
+      await wal.close();
+      // A power loss keeps only synced bytes; close synced everything.
+      const { wal: again, seqs: back } = await reopen(fs.crash());
+      expect(back).toEqual(seqs);
+      expect(again.recovery.dropped).toEqual([]);
+      await again.close();
+    });
+  }
+
+  it('a crash at any step of preallocating a log (at open and at rotate) loses no acknowledged append; the directory then passes absolute', async () => {
+    const workload = async (fs: FaultFileSystem, acked: number[]) => {
+      try {
+        const wal = await WriteAheadLog.open(DIR, { fs, preallocateBytes: 3 * BLOCK_SIZE });
+        for (const s of [1, 2])
+          await wal.append(batchOf(s), { sync: 'always' }).then(() => acked.push(s));
+        await wal.rotate();
+        for (const s of [3, 4])
+          await wal.append(batchOf(s), { sync: 'always' }).then(() => acked.push(s));
+        await wal.close();
+      } catch (error) {
+        if (!(error instanceof SimulatedCrash) && (error as { code?: string }).code !== 'MEMREP_IO')
+          throw error;
+      }
+    };
+    const probe = new FaultFileSystem();
+    await workload(probe, []);
+    // The preallocation steps: the write of zeros and its sync right after each create.
+    const points: number[] = [];
+    for (let i = 0; i < probe.history.length; i++) {
+      if (probe.history[i - 1] === 'create' || probe.history[i - 2] === 'create')
+        points.push(i + 1);
+    }
+    expect(points.map((k) => probe.history[k - 1])).toEqual([
+      'write',
+      'datasync',
+      'write',
+      'datasync',
+    ]);
+    const ways: [string, CrashOptions][] = [
+      ['only synced bytes', {}],
+      ['torn zeros', { keepUnsynced: (_, n) => n >>> 1, keepDirOps: true }],
+      ['every written byte', { keepUnsynced: (_, n) => n, keepDirOps: true }],
+    ];
+    let torn = 0;
+    for (const k of points) {
+      for (const [name, options] of ways) {
+        const fs = new FaultFileSystem();
+        fs.crashAt = k;
+        const acked: number[] = [];
+        await workload(fs, acked);
+        const where = `crash at op ${k} (${fs.history[k - 1]}), ${name}`;
+        const seqs: number[] = [];
+        const recovered = fs.crash(options);
+        const wal = await WriteAheadLog.open(DIR, {
+          fs: recovered,
+          replay: (b) => seqs.push(b.sequence),
+        });
+        expect(seqs, where).toEqual(acked);
+        // Zeros cut short inside a block are no preallocated tail: reported and cut off.
+        if (wal.recovery.dropped.some((d) => d.reason === 'zeroed bytes')) {
+          torn++;
+          expect(wal.recovery.truncated.length, where).toBe(1);
+        }
+        await wal.append(batchOf(100), { sync: 'always' });
+        await wal.close();
+        const { wal: again, seqs: all } = await reopen(recovered.crash());
+        expect(all, where).toEqual([...acked, 100]);
+        expect(again.recovery.dropped, where).toEqual([]);
+        await again.close();
+      }
+    }
+    expect(torn).toBeGreaterThan(0);
+  });
+
+  it('reopen after recovery appends to a new log, never into an old one`s zeros', async () => {
+    const fs = new FaultFileSystem();
+    let wal = await WriteAheadLog.open(DIR, { fs });
+    await wal.append(batchOf(1), { sync: 'always' });
+    await wal.append(batchOf(2), { sync: 'always' });
+    const first = fs.crash({ keepUnsynced: (_, n) => n, keepDirOps: true });
+    const oldLog = first.peek(path)!;
+    expect(oldLog.length).toBe(1 << 20);
+    for (let round = 0, f = first; round < 3; round++) {
+      wal = await WriteAheadLog.open(DIR, { fs: f, recovery: 'absolute' });
+      expect(wal.logNumber).toBe(round + 2);
+      await wal.append(batchOf(3 + round), { sync: 'always' });
+      f = f.crash();
+      expect(f.peek(path)).toEqual(oldLog);
+      if (round === 2) {
+        const { wal: last, seqs } = await reopen(f);
+        expect(seqs).toEqual([1, 2, 3, 4, 5]);
+        expect(last.recovery.dropped).toEqual([]);
+        await last.close();
+      }
     }
   });
 });
