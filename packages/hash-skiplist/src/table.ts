@@ -2,6 +2,7 @@ import {
   Arena,
   AttachSlot,
   arenaPrefix32,
+  bytesAt,
   type Capabilities,
   compareKeyToEntry,
   entryPrefix32,
@@ -168,13 +169,21 @@ export function defaultBucketMaxHeight(bucketCount: number, wholeKey: boolean): 
  * Invariants:
  * 1. A key's bucket depends on its bytes only (the extractor is deterministic), so all
  *    versions of a key are in one bucket, in internal order.
- * 2. A head is published (`Atomics.store` into its slot) after its first entry is linked;
- *    entries are published by the skip-list core. Slots never change once set, except the
- *    writer's first-node cache.
+ * 2. One writer: a head is published (`Atomics.store` into its slot) after its first entry is
+ *    linked. Shared writes: an empty head is published with `Atomics.compareExchange` from 0
+ *    (`claimBucket`), so a slot names one head for good, whichever thread won; every entry of
+ *    the bucket is linked into that head. Entries are published by the skip-list core. Slots
+ *    never change once set, except the one writer's first-node cache.
+ * 3. While writes are shared nothing writer-side is kept or read: no first-node cache, chunk
+ *    placement, list of heads or kept order (`LiveOrder`); every thread reads as an attached
+ *    reader does (heads, a scan of the slots, a sort after writes). There is no resizing: the
+ *    bucket array and every head's height are fixed when the table is made.
  *
  * Thread safety: one writer; readers in the writer's thread or, through `share()` and
  * `HashSkipListTable.attach()`, in worker threads (fixed-length extractors only: a function
- * cannot be posted). Readers search from heads, never from the first-node cache.
+ * cannot be posted). Readers search from heads, never from the first-node cache. After
+ * `share({ writable: true })` every thread holding the table writes at once, lock-free
+ * (invariants 2 and 3; seqs, counts and visibility are `TableBase`'s shared path).
  */
 export class HashSkipListTable extends TableBase implements OrderSource {
   /** The skip-list operations over this table's buckets. */
@@ -185,7 +194,12 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   readonly buckets: number;
   /** Int32 word index of bucket 0. */
   readonly bucketWord: number;
-  readonly concurrent: boolean;
+  /**
+   * Whether other threads write or read this arena's lists as this one does (Atomics loads,
+   * view refresh, reads from heads only): an attached table, or one whose writes are shared.
+   * Set for good by `share({ writable: true })`.
+   */
+  concurrent: boolean;
   readonly totalOrder: 'auto' | 'index' | 'merge';
   /** Fixed prefix length (Infinity: the whole key), or -1 with a function extractor. */
   readonly #fixed: number;
@@ -200,6 +214,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   #headCount = 0;
   /** The writer's placement of a bucket's entries in its chunks, and their log. */
   readonly #chunks: ChunkLog | undefined;
+  /** Writes are shared with other threads: inserts go through `#insertShared`. */
+  #shared = false;
 
   constructor(options?: HashSkipListOptions) {
     const handle = attaching.take();
@@ -212,6 +228,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       this.#state = handle.state;
       this.totalOrder = handle.totalOrder;
       this.concurrent = true;
+      this.#shared = handle.writers !== undefined;
     } else {
       const fixed = resolvePrefixExtractor(options?.prefixExtractor);
       const bucketCount = options?.bucketCount ?? defaultBucketCount(options?.maxSize);
@@ -268,20 +285,23 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   }
 
   get capabilities(): Capabilities {
-    return {
-      share: this.#fixed >= 0 && this.arena.shared,
-      shareRequiresFrozen: false,
-      concurrentWrites: false,
-    };
+    const share = this.#fixed >= 0 && this.arena.shared;
+    return { share, shareRequiresFrozen: false, concurrentWrites: share };
   }
 
-  /** Writes so far whose seq was not above every seq held (a merge cursor's staleness). */
+  /**
+   * Writes so far whose seq was not above every seq held (a merge cursor's staleness); not
+   * counted while writes are shared (cursors of a concurrent table never re-position).
+   */
   get unorderedWrites(): number {
     const w = (this.#state >> 2) + STATE_UNORDERED_WORD;
     return this.concurrent ? Atomics.load(this.arena.i32, w) : this.arena.i32[w];
   }
 
-  /** Buckets holding at least one entry. */
+  /**
+   * Buckets holding at least one entry (while writes are shared: whose head is published, the
+   * moment before its first entry links).
+   */
   get nonEmptyBuckets(): number {
     const w = (this.#state >> 2) + STATE_NON_EMPTY_WORD;
     return this.concurrent ? Atomics.load(this.arena.i32, w) : this.arena.i32[w];
@@ -316,9 +336,12 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     return this.#chunks;
   }
 
-  /** See `BucketSource.sweepBucket`: the writer sweeps; a reader in another thread does not. */
+  /**
+   * See `BucketSource.sweepBucket`: the one writer sweeps; a reader in another thread, or any
+   * thread while writes are shared, does not.
+   */
   sweepBucket(head: number, maxBytes: number): void {
-    this.#chunks?.sweep(head, maxBytes);
+    if (!this.#shared) this.#chunks?.sweep(head, maxBytes);
   }
 
   /** The prefix length `key` is hashed on. */
@@ -338,20 +361,28 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   /**
    * A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer and a
    * fixed-length prefix extractor (a function cannot be posted): otherwise `MEMREP_UNSUPPORTED`.
-   * Read-only: `writable: true` throws `MEMREP_UNSUPPORTED` (capability `concurrentWrites`
-   * absent: the buckets' heads and chunk records are not yet written lock-free).
+   * `writable: true` makes the handle's `attach` a writer, and from then on this table writes
+   * through the shared path too, for good (capability `concurrentWrites`; invariants 2 and 3);
+   * on a read-only view it throws `MEMREP_READ_ONLY`. Default: a read-only view.
    */
   override share(options?: { writable?: boolean }): HashSkipListHandle {
-    if (options?.writable === true) {
-      throw unsupported('HashSkipListTable cannot be written from several threads at once');
-    }
     if (this.#fixed < 0) {
       throw unsupported(
         'share() needs a fixed-length prefixExtractor: a function cannot be posted to a worker',
       );
     }
+    let table: TableHandle;
+    if (options?.writable === true) {
+      table = this.writableTableHandle();
+      if (!this.#shared) {
+        this.#shared = true;
+        this.concurrent = true;
+        this.list.shareWrites();
+        this.#order = undefined;
+      }
+    } else table = this.tableHandle();
     return {
-      ...this.tableHandle(),
+      ...table,
       state: this.#state,
       bucketCount: this.bucketCount,
       bucketMaxHeight: this.bucketMaxHeight,
@@ -360,7 +391,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     };
   }
 
-  /** A read-only table over the memory of a shared one, for any thread. */
+  /** A table over the memory of a shared one, for any thread: a writer if the handle is writable. */
   static attach(handle: HashSkipListHandle): HashSkipListTable {
     return attaching.attach(
       handle,
@@ -390,6 +421,10 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   ): void {
     const prefix = extractPrefixLengthAt(key, ko, kl, this.#fixed, this.#extract);
     const bucket = bucketOfPrefixAt(key, ko, prefix, this.bucketCount);
+    if (this.#shared) {
+      this.#insertShared(bucket, bytesAt(key, ko, kl), value && bytesAt(value, vo, vl), seq);
+      return;
+    }
     const arena = this.arena;
     const w = this.bucketWord + bucket * SLOT_WORDS;
     let head = arena.i32[w];
@@ -442,10 +477,40 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     if (this.#order !== undefined && !this.#order.add(node)) this.#order = undefined;
   }
 
+  /**
+   * Shared writes: the bucket's head (a new one claimed if the slot is empty; the loser of a
+   * race links into the winner's) and a lock-free insert into it. Each thread allocates from
+   * its own arena chunks: no bucket chunks while shared (their state words are one writer's).
+   * Throws as `SkipListCore.insertShared` does; the room is reserved by the base beforehand.
+   */
+  #insertShared(bucket: number, key: Uint8Array, value: Uint8Array | undefined, seq: number): void {
+    const w = this.bucketWord + bucket * SLOT_WORDS;
+    let head = Atomics.load(this.arena.i32, w);
+    if (head === 0) {
+      const mine = this.list.allocateHead(this.bucketMaxHeight);
+      head = this.claimBucket(this.arena.i32, w, mine);
+    }
+    this.list.insertShared(head, key, value, seq);
+  }
+
+  /**
+   * The linearization step of a bucket's creation while writes are shared: publishes `head`,
+   * a new empty list, in the slot at word `word` if the slot is still empty, atomically, and
+   * counts the bucket; returns the bucket's head: `head`, or the one another thread published
+   * first (then `head` stays unreachable, a head's bytes lost to the race).
+   */
+  claimBucket(i32: Int32Array, word: number, head: number): number {
+    const seen = Atomics.compareExchange(i32, word, 0, head);
+    if (seen !== 0) return seen;
+    Atomics.add(i32, (this.#state >> 2) + STATE_NON_EMPTY_WORD, 1);
+    return head;
+  }
+
   /** A new bucket's head and tallest node, plus the chunk the bucket may open (chunks.ts). */
   protected override maxInsertBytes(keyLength: number, valueLength: number): number {
     const node = (entrySize(2 * this.bucketMaxHeight - 1, keyLength, valueLength) + 7) & ~7;
-    return this.headBytes + node + (this.#chunks === undefined ? 0 : MAX_CHUNK_SIZE);
+    const chunk = this.#chunks === undefined || this.#shared ? 0 : MAX_CHUNK_SIZE;
+    return this.headBytes + node + chunk;
   }
 
   /**
@@ -517,7 +582,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       if (prefix === undefined || n !== q.length) return new BucketCursor(this, bucket);
       // A whole prefix's bucket: the scan walks most of it, so it is swept first.
       const sweep = Math.min(SWEEP_MAX_BYTES, bounds.limit * SWEEP_BYTES_PER_ENTRY);
-      return new BucketCursor(this, bucket, true, this.#chunks === undefined ? 0 : sweep);
+      const swept = this.#chunks === undefined || this.#shared ? 0 : sweep;
+      return new BucketCursor(this, bucket, true, swept);
     }
     return this.#totalOrderCursor(bounds.snapshot);
   }
