@@ -109,6 +109,13 @@ export const SWEEP_MAX_BYTES = 64 * 1024;
 /** Bytes swept per entry a prefix scan's `limit` lets it yield. */
 const SWEEP_BYTES_PER_ENTRY = 256;
 
+/**
+ * Most chunk groups a thread keeps while writes are shared (two words each of its own memory,
+ * 512 KiB at most): bucket b's entries from this thread go to group b, or b mod this when there
+ * are more buckets (whose entries then share chunks with a few other buckets').
+ */
+export const SHARED_CHUNK_GROUPS = 2 ** 16;
+
 /** Holds the handle while `HashSkipListTable.attach` runs the constructor. */
 const attaching = new AttachSlot<HashSkipListHandle>('HashSkipListTable.share()');
 
@@ -174,10 +181,11 @@ export function defaultBucketMaxHeight(bucketCount: number, wholeKey: boolean): 
  *    (`claimBucket`), so a slot names one head for good, whichever thread won; every entry of
  *    the bucket is linked into that head. Entries are published by the skip-list core. Slots
  *    never change once set, except the one writer's first-node cache.
- * 3. While writes are shared nothing writer-side is kept or read: no first-node cache, chunk
- *    placement, list of heads or kept order (`LiveOrder`); every thread reads as an attached
- *    reader does (heads, a scan of the slots, a sort after writes). There is no resizing: the
- *    bucket array and every head's height are fixed when the table is made.
+ * 3. While writes are shared nothing of the one writer's is kept or read: no first-node cache,
+ *    bucket chunks in the heads, list of heads or kept order (`LiveOrder`); every thread reads
+ *    as an attached reader does (heads, a scan of the slots, a sort after writes), and places
+ *    its nodes in chunks of its own (`SHARED_CHUNK_GROUPS`). There is no resizing: the bucket
+ *    array and every head's height are fixed when the table is made.
  *
  * Thread safety: one writer; readers in the writer's thread or, through `share()` and
  * `HashSkipListTable.attach()`, in worker threads (fixed-length extractors only: a function
@@ -216,6 +224,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   readonly #chunks: ChunkLog | undefined;
   /** Writes are shared with other threads: inserts go through `#insertShared`. */
   #shared = false;
+  /** This thread's chunk state per group of buckets while writes are shared; made on first use. */
+  #groups: Int32Array | undefined;
 
   constructor(options?: HashSkipListOptions) {
     const handle = attaching.take();
@@ -479,9 +489,10 @@ export class HashSkipListTable extends TableBase implements OrderSource {
 
   /**
    * Shared writes: the bucket's head (a new one claimed if the slot is empty; the loser of a
-   * race links into the winner's) and a lock-free insert into it. Each thread allocates from
-   * its own arena chunks: no bucket chunks while shared (their state words are one writer's).
-   * Throws as `SkipListCore.insertShared` does; the room is reserved by the base beforehand.
+   * race links into the winner's) and a lock-free insert into it, the node placed in this
+   * thread's chunks of the bucket's group (`SHARED_CHUNK_GROUPS`; the bucket chunks in the
+   * heads are the one writer's). Throws as `SkipListCore.insertShared` does; the room is
+   * reserved by the base beforehand.
    */
   #insertShared(bucket: number, key: Uint8Array, value: Uint8Array | undefined, seq: number): void {
     const w = this.bucketWord + bucket * SLOT_WORDS;
@@ -490,7 +501,15 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       const mine = this.list.allocateHead(this.bucketMaxHeight);
       head = this.claimBucket(this.arena.i32, w, mine);
     }
-    this.list.insertShared(head, key, value, seq);
+    const groups = this.#groups ?? this.#makeGroups();
+    const group = bucket < SHARED_CHUNK_GROUPS ? bucket : bucket & (SHARED_CHUNK_GROUPS - 1);
+    this.list.insertShared(head, key, value, seq, group << 1, groups, MAX_CHUNK_SIZE);
+  }
+
+  #makeGroups(): Int32Array {
+    const groups = new Int32Array(2 * Math.min(this.bucketCount, SHARED_CHUNK_GROUPS));
+    this.#groups = groups;
+    return groups;
   }
 
   /**
@@ -509,7 +528,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   /** A new bucket's head and tallest node, plus the chunk the bucket may open (chunks.ts). */
   protected override maxInsertBytes(keyLength: number, valueLength: number): number {
     const node = (entrySize(2 * this.bucketMaxHeight - 1, keyLength, valueLength) + 7) & ~7;
-    const chunk = this.#chunks === undefined || this.#shared ? 0 : MAX_CHUNK_SIZE;
+    const chunk = this.#chunks === undefined && !this.#shared ? 0 : MAX_CHUNK_SIZE;
     return this.headBytes + node + chunk;
   }
 
@@ -552,7 +571,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     const order = this.#order;
     const log = this.#chunks === undefined ? 0 : this.#chunks.logBytes;
     const sorted = order !== undefined ? order.bytes : (this.#readerOrder?.offsets.byteLength ?? 0);
-    return this.#heads.byteLength + log + sorted;
+    const groups = this.#groups === undefined ? 0 : this.#groups.byteLength;
+    return this.#heads.byteLength + log + sorted + groups;
   }
 
   #totalOrderCursor(snapshot: number): RawCursor {

@@ -155,3 +155,29 @@ describe('shared writes in one thread: the owner and an attached writer', () => 
     expect(text(table.get(s('k')))).toBe('v');
   });
 });
+
+describe('shared writes place a bucket’s entries from one thread together', () => {
+  it('16 prefixes written round robin through an attached writer: each bucket spans a few 4 KiB pages', () => {
+    const table = createTable({ prefixExtractor: 1, bucketCount: 64, maxSize: 1 << 24 });
+    const writer = HashSkipListTable.attach(table.share({ writable: true }));
+    const prefixes: number[] = [];
+    for (let p = 0; prefixes.length < 16 && p < 256; p++) {
+      if (
+        !prefixes.some((q) => table.bucketOf(Uint8Array.of(q)) === table.bucketOf(Uint8Array.of(p)))
+      )
+        prefixes.push(p);
+    }
+    const value = new Uint8Array(100);
+    for (let i = 0; i < 100; i++) {
+      for (const p of prefixes) writer.put(Uint8Array.of(p, i >> 8, i & 0xff), value);
+    }
+    for (const p of prefixes) {
+      const pages = new Set<number>();
+      for (const [key] of table.prefix(Uint8Array.of(p))) pages.add(key.byteOffset >> 12);
+      // 100 entries of ~140 bytes in chunks of 1, 2, 4, ... entries up to 4 KiB: 8 chunks, each
+      // on at most two pages. Plainly allocated, written in turn with 15 other buckets, ~55.
+      expect(pages.size, `prefix ${p}`).toBeLessThanOrEqual(16);
+    }
+    expect(table.count).toBe(1600);
+  });
+});
