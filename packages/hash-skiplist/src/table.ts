@@ -508,7 +508,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       // A bucket's first entry is a plain allocation, as with one writer: most buckets of a
       // whole-key table hold one entry, and a group's chunk would reserve room it never uses.
       const mine = this.list.allocateHead(this.bucketMaxHeight);
-      this.list.insertShared(this.claimBucket(this.arena.i32, w, mine), key, value, seq);
+      const claimed = this.claimBucket(this.arena.i32, w, mine);
+      this.list.insertShared(claimed, key, value, seq, -1, null, 0);
       return;
     }
     const groups = this.#groups ?? this.#makeGroups();

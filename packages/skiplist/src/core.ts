@@ -469,8 +469,8 @@ export class SkipListCore {
    *
    * REQUIRES: key and value validated; the arena allocates for this thread (`Arena.attach` of a
    * writable handle, or the owner after `shareWritable`). The node's placement is `word`,
-   * `state`, `maxChunk`, handed to `writeEntry` as they are (default: a plain allocation); a
-   * group's state words must be this thread's own (`state` not null).
+   * `state`, `maxChunk`, handed to `writeEntry` as they are (`-1, null, 0`: a plain
+   * allocation); a group's state words must be this thread's own (`state` not null).
    * Throws `MEMREP_DUPLICATE_SEQ` (the pair is held, or another thread linked it first: exactly
    * one of the racers succeeds) or `MEMREP_ARENA_FULL`, the list unchanged (a node that lost the
    * race stays unlinked, unreachable).
@@ -480,9 +480,9 @@ export class SkipListCore {
     key: Uint8Array,
     value: Uint8Array | undefined,
     seq: number,
-    word = -1,
-    state: Int32Array | null = null,
-    maxChunk = 0,
+    word: number,
+    state: Int32Array | null,
+    maxChunk: number,
   ): number {
     const arena = this.arena;
     arena.refresh();
