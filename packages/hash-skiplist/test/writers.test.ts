@@ -43,12 +43,30 @@ const CONFIGS: [string, HashSkipListOptions][] = [
   ['9-byte prefix', { blockSize: 64 * 1024, prefixExtractor: 9, bucketCount: 256 }],
 ];
 
+/**
+ * A broken variant's run, up to three times until one breaks a condition: it loses a race only
+ * while two of its writers run at once, which a machine busy with other jobs may not allow in
+ * one run. The real table must break none in any run.
+ */
+async function brokenRun(
+  options: HashSkipListOptions,
+  mode: WritersRun['mode'],
+  exportName: string,
+): Promise<WritersOutcome> {
+  let o = await run(createTable(options), mode, broken(exportName));
+  for (let attempt = 1; attempt < 3 && failures(o, mode) === 0; attempt++) {
+    o = await run(createTable(options), mode, broken(exportName));
+  }
+  return o;
+}
+
 describe('concurrent writers: the checks catch a bucket head published with a plain store', () => {
   for (const [name, options] of CONFIGS) {
     for (const mode of ['disjoint', 'same', 'dups'] as const) {
       if (mode === 'disjoint' && name === 'whole key') continue; // no two writers share a bucket
+      if (mode === 'dups' && name !== 'whole key') continue; // 'dup-i' keys are their own prefix
       it(`${name}, ${mode}: the broken variant loses entries or lands a pair twice; the real table neither`, async () => {
-        const bad = await run(createTable(options), mode, broken('BrokenHeadTable'));
+        const bad = await brokenRun(options, mode, 'BrokenHeadTable');
         if (mode !== 'dups')
           expect(bad.lost, 'entries lost by the broken variant').toBeGreaterThan(0);
         expect(failures(bad, mode)).toBeGreaterThan(0);
@@ -62,7 +80,7 @@ describe('concurrent writers: the checks catch a bucket head published with a pl
 describe('concurrent writers: the checks catch bucket lists linked with plain stores', () => {
   it('9-byte prefix, disjoint: the broken variant loses or duplicates entries', async () => {
     const [, options] = CONFIGS[1];
-    const bad = await run(createTable(options), 'disjoint', broken('BrokenLinkTable'));
+    const bad = await brokenRun(options, 'disjoint', 'BrokenLinkTable');
     expect(failures(bad, 'disjoint')).toBeGreaterThan(0);
   }, 180_000);
 });
