@@ -17,7 +17,7 @@ const backend = (name: string, packageName: string, tableClass: string): SystemS
 });
 const skiplist = backend('skiplist', '@memrep/skiplist', 'SkipListTable');
 /** A real backend that declares concurrentWrites absent. */
-const hashSkipList = backend('hash-skiplist', '@memrep/hash-skiplist', 'HashSkipListTable');
+const hashLinkList = backend('hash-linklist', '@memrep/hash-linklist', 'HashLinkListTable');
 /** A stand-in backend declaring concurrentWrites (a locked hash table in shared memory). */
 const locked = backend(
   'locked',
@@ -95,7 +95,7 @@ describe('the new workloads, end to end in a child at a tiny N', () => {
     expect(row).toMatchObject({ writers: 3, variant: '3 writers' });
     expect(row.writerRatio).toBeCloseTo(row.opsPerSec! / row.oneWriterOpsPerSec!);
     // A backend without concurrentWrites cannot take the run: a clear error, no number.
-    const plain = await runInChild(job(hashSkipList, 'fillrandom', { writers: 2, repeat: 1 }));
+    const plain = await runInChild(job(hashLinkList, 'fillrandom', { writers: 2, repeat: 1 }));
     expect(plain).toMatchObject({
       ok: false,
       error: expect.stringMatching(/cannot take writes from worker threads/),

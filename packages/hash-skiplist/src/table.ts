@@ -2,6 +2,7 @@ import {
   Arena,
   AttachSlot,
   arenaPrefix32,
+  bytesAt,
   type Capabilities,
   compareKeyToEntry,
   entryPrefix32,
@@ -108,6 +109,20 @@ export const SWEEP_MAX_BYTES = 64 * 1024;
 /** Bytes swept per entry a prefix scan's `limit` lets it yield. */
 const SWEEP_BYTES_PER_ENTRY = 256;
 
+/**
+ * Most chunk groups a thread keeps while writes are shared (two words each of its own memory,
+ * 8 MiB at most): bucket b's entries from this thread go to group b, or b mod this when there
+ * are more buckets (whose entries then share chunks with a few other buckets').
+ */
+export const SHARED_CHUNK_GROUPS = 2 ** 20;
+/**
+ * Largest chunk a group reserves while writes are shared. Every shared write reserves room for
+ * one in its thread's arena chunk (64 KiB) before it takes a seq, and a thread whose chunk
+ * lacks that room abandons the rest of it: 4 KiB (the one writer's `MAX_CHUNK_SIZE`) measured
+ * 6.5% more arena on a whole-key fill, 1 KiB keeps that under 2%.
+ */
+export const SHARED_MAX_CHUNK_SIZE = 1024;
+
 /** Holds the handle while `HashSkipListTable.attach` runs the constructor. */
 const attaching = new AttachSlot<HashSkipListHandle>('HashSkipListTable.share()');
 
@@ -168,13 +183,22 @@ export function defaultBucketMaxHeight(bucketCount: number, wholeKey: boolean): 
  * Invariants:
  * 1. A key's bucket depends on its bytes only (the extractor is deterministic), so all
  *    versions of a key are in one bucket, in internal order.
- * 2. A head is published (`Atomics.store` into its slot) after its first entry is linked;
- *    entries are published by the skip-list core. Slots never change once set, except the
- *    writer's first-node cache.
+ * 2. One writer: a head is published (`Atomics.store` into its slot) after its first entry is
+ *    linked. Shared writes: an empty head is published with `Atomics.compareExchange` from 0
+ *    (`claimBucket`), so a slot names one head for good, whichever thread won; every entry of
+ *    the bucket is linked into that head. Entries are published by the skip-list core. Slots
+ *    never change once set, except the one writer's first-node cache.
+ * 3. While writes are shared nothing of the one writer's is kept or read: no first-node cache,
+ *    bucket chunks in the heads, list of heads or kept order (`LiveOrder`); every thread reads
+ *    as an attached reader does (heads, a scan of the slots, a sort after writes), and places
+ *    its nodes in chunks of its own (`SHARED_CHUNK_GROUPS`). There is no resizing: the bucket
+ *    array and every head's height are fixed when the table is made.
  *
  * Thread safety: one writer; readers in the writer's thread or, through `share()` and
  * `HashSkipListTable.attach()`, in worker threads (fixed-length extractors only: a function
- * cannot be posted). Readers search from heads, never from the first-node cache.
+ * cannot be posted). Readers search from heads, never from the first-node cache. After
+ * `share({ writable: true })` every thread holding the table writes at once, lock-free
+ * (invariants 2 and 3; seqs, counts and visibility are `TableBase`'s shared path).
  */
 export class HashSkipListTable extends TableBase implements OrderSource {
   /** The skip-list operations over this table's buckets. */
@@ -185,7 +209,12 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   readonly buckets: number;
   /** Int32 word index of bucket 0. */
   readonly bucketWord: number;
-  readonly concurrent: boolean;
+  /**
+   * Whether other threads write or read this arena's lists as this one does (Atomics loads,
+   * view refresh, reads from heads only): an attached table, or one whose writes are shared.
+   * Set for good by `share({ writable: true })`.
+   */
+  concurrent: boolean;
   readonly totalOrder: 'auto' | 'index' | 'merge';
   /** Fixed prefix length (Infinity: the whole key), or -1 with a function extractor. */
   readonly #fixed: number;
@@ -200,6 +229,10 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   #headCount = 0;
   /** The writer's placement of a bucket's entries in its chunks, and their log. */
   readonly #chunks: ChunkLog | undefined;
+  /** Writes are shared with other threads: inserts go through `#insertShared`. */
+  #shared = false;
+  /** This thread's chunk state per group of buckets while writes are shared; made on first use. */
+  #groups: Int32Array | undefined;
 
   constructor(options?: HashSkipListOptions) {
     const handle = attaching.take();
@@ -212,6 +245,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       this.#state = handle.state;
       this.totalOrder = handle.totalOrder;
       this.concurrent = true;
+      this.#shared = handle.writers !== undefined;
     } else {
       const fixed = resolvePrefixExtractor(options?.prefixExtractor);
       const bucketCount = options?.bucketCount ?? defaultBucketCount(options?.maxSize);
@@ -268,20 +302,23 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   }
 
   get capabilities(): Capabilities {
-    return {
-      share: this.#fixed >= 0 && this.arena.shared,
-      shareRequiresFrozen: false,
-      concurrentWrites: false,
-    };
+    const share = this.#fixed >= 0 && this.arena.shared;
+    return { share, shareRequiresFrozen: false, concurrentWrites: share };
   }
 
-  /** Writes so far whose seq was not above every seq held (a merge cursor's staleness). */
+  /**
+   * Writes so far whose seq was not above every seq held (a merge cursor's staleness); not
+   * counted while writes are shared (cursors of a concurrent table never re-position).
+   */
   get unorderedWrites(): number {
     const w = (this.#state >> 2) + STATE_UNORDERED_WORD;
     return this.concurrent ? Atomics.load(this.arena.i32, w) : this.arena.i32[w];
   }
 
-  /** Buckets holding at least one entry. */
+  /**
+   * Buckets holding at least one entry (while writes are shared: whose head is published, the
+   * moment before its first entry links).
+   */
   get nonEmptyBuckets(): number {
     const w = (this.#state >> 2) + STATE_NON_EMPTY_WORD;
     return this.concurrent ? Atomics.load(this.arena.i32, w) : this.arena.i32[w];
@@ -316,9 +353,12 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     return this.#chunks;
   }
 
-  /** See `BucketSource.sweepBucket`: the writer sweeps; a reader in another thread does not. */
+  /**
+   * See `BucketSource.sweepBucket`: the one writer sweeps; a reader in another thread, or any
+   * thread while writes are shared, does not.
+   */
   sweepBucket(head: number, maxBytes: number): void {
-    this.#chunks?.sweep(head, maxBytes);
+    if (!this.#shared) this.#chunks?.sweep(head, maxBytes);
   }
 
   /** The prefix length `key` is hashed on. */
@@ -338,20 +378,28 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   /**
    * A structured-clonable handle to post to a worker thread. Needs SharedArrayBuffer and a
    * fixed-length prefix extractor (a function cannot be posted): otherwise `MEMREP_UNSUPPORTED`.
-   * Read-only: `writable: true` throws `MEMREP_UNSUPPORTED` (capability `concurrentWrites`
-   * absent: the buckets' heads and chunk records are not yet written lock-free).
+   * `writable: true` makes the handle's `attach` a writer, and from then on this table writes
+   * through the shared path too, for good (capability `concurrentWrites`; invariants 2 and 3);
+   * on a read-only view it throws `MEMREP_READ_ONLY`. Default: a read-only view.
    */
   override share(options?: { writable?: boolean }): HashSkipListHandle {
-    if (options?.writable === true) {
-      throw unsupported('HashSkipListTable cannot be written from several threads at once');
-    }
     if (this.#fixed < 0) {
       throw unsupported(
         'share() needs a fixed-length prefixExtractor: a function cannot be posted to a worker',
       );
     }
+    let table: TableHandle;
+    if (options?.writable === true) {
+      table = this.writableTableHandle();
+      if (!this.#shared) {
+        this.#shared = true;
+        this.concurrent = true;
+        this.list.shareWrites();
+        this.#order = undefined;
+      }
+    } else table = this.tableHandle();
     return {
-      ...this.tableHandle(),
+      ...table,
       state: this.#state,
       bucketCount: this.bucketCount,
       bucketMaxHeight: this.bucketMaxHeight,
@@ -360,7 +408,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     };
   }
 
-  /** A read-only table over the memory of a shared one, for any thread. */
+  /** A table over the memory of a shared one, for any thread: a writer if the handle is writable. */
   static attach(handle: HashSkipListHandle): HashSkipListTable {
     return attaching.attach(
       handle,
@@ -390,6 +438,10 @@ export class HashSkipListTable extends TableBase implements OrderSource {
   ): void {
     const prefix = extractPrefixLengthAt(key, ko, kl, this.#fixed, this.#extract);
     const bucket = bucketOfPrefixAt(key, ko, prefix, this.bucketCount);
+    if (this.#shared) {
+      this.#insertShared(bucket, bytesAt(key, ko, kl), value && bytesAt(value, vo, vl), seq);
+      return;
+    }
     const arena = this.arena;
     const w = this.bucketWord + bucket * SLOT_WORDS;
     let head = arena.i32[w];
@@ -442,10 +494,57 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     if (this.#order !== undefined && !this.#order.add(node)) this.#order = undefined;
   }
 
+  /**
+   * Shared writes: the bucket's head (a new one claimed if the slot is empty; the loser of a
+   * race links into the winner's) and a lock-free insert into it, the node placed in this
+   * thread's chunks of the bucket's group (`SHARED_CHUNK_GROUPS`; the bucket chunks in the
+   * heads are the one writer's). Throws as `SkipListCore.insertShared` does; the room is
+   * reserved by the base beforehand.
+   */
+  #insertShared(bucket: number, key: Uint8Array, value: Uint8Array | undefined, seq: number): void {
+    const w = this.bucketWord + bucket * SLOT_WORDS;
+    const head = Atomics.load(this.arena.i32, w);
+    if (head === 0) {
+      // A bucket's first entry is a plain allocation, as with one writer: most buckets of a
+      // whole-key table hold one entry, and a group's chunk would reserve room it never uses.
+      const mine = this.list.allocateHead(this.bucketMaxHeight);
+      const claimed = this.claimBucket(this.arena.i32, w, mine);
+      this.list.insertShared(claimed, key, value, seq, -1, null, 0);
+      return;
+    }
+    const groups = this.#groups ?? this.#makeGroups();
+    const group = bucket < SHARED_CHUNK_GROUPS ? bucket : bucket & (SHARED_CHUNK_GROUPS - 1);
+    this.list.insertShared(head, key, value, seq, group << 1, groups, SHARED_MAX_CHUNK_SIZE);
+  }
+
+  #makeGroups(): Int32Array {
+    const groups = new Int32Array(2 * Math.min(this.bucketCount, SHARED_CHUNK_GROUPS));
+    this.#groups = groups;
+    return groups;
+  }
+
+  /**
+   * The linearization step of a bucket's creation while writes are shared: publishes `head`,
+   * a new empty list, in the slot at word `word` if the slot is still empty, atomically, and
+   * counts the bucket; returns the bucket's head: `head`, or the one another thread published
+   * first (then `head` stays unreachable, a head's bytes lost to the race).
+   */
+  claimBucket(i32: Int32Array, word: number, head: number): number {
+    const seen = Atomics.compareExchange(i32, word, 0, head);
+    if (seen !== 0) return seen;
+    Atomics.add(i32, (this.#state >> 2) + STATE_NON_EMPTY_WORD, 1);
+    return head;
+  }
+
   /** A new bucket's head and tallest node, plus the chunk the bucket may open (chunks.ts). */
   protected override maxInsertBytes(keyLength: number, valueLength: number): number {
     const node = (entrySize(2 * this.bucketMaxHeight - 1, keyLength, valueLength) + 7) & ~7;
-    return this.headBytes + node + (this.#chunks === undefined ? 0 : MAX_CHUNK_SIZE);
+    const chunk = this.#shared
+      ? SHARED_MAX_CHUNK_SIZE
+      : this.#chunks === undefined
+        ? 0
+        : MAX_CHUNK_SIZE;
+    return this.headBytes + node + chunk;
   }
 
   /**
@@ -487,7 +586,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     const order = this.#order;
     const log = this.#chunks === undefined ? 0 : this.#chunks.logBytes;
     const sorted = order !== undefined ? order.bytes : (this.#readerOrder?.offsets.byteLength ?? 0);
-    return this.#heads.byteLength + log + sorted;
+    const groups = this.#groups === undefined ? 0 : this.#groups.byteLength;
+    return this.#heads.byteLength + log + sorted + groups;
   }
 
   #totalOrderCursor(snapshot: number): RawCursor {
@@ -517,7 +617,8 @@ export class HashSkipListTable extends TableBase implements OrderSource {
       if (prefix === undefined || n !== q.length) return new BucketCursor(this, bucket);
       // A whole prefix's bucket: the scan walks most of it, so it is swept first.
       const sweep = Math.min(SWEEP_MAX_BYTES, bounds.limit * SWEEP_BYTES_PER_ENTRY);
-      return new BucketCursor(this, bucket, true, this.#chunks === undefined ? 0 : sweep);
+      const swept = this.#chunks === undefined || this.#shared ? 0 : sweep;
+      return new BucketCursor(this, bucket, true, swept);
     }
     return this.#totalOrderCursor(bounds.snapshot);
   }

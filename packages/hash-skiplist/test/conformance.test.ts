@@ -17,7 +17,7 @@ const untilZero = (key: Uint8Array): number => {
 runTableConformance<HashSkipListOptions>({
   name: 'hash-skiplist',
   create: (options) => createTable(options),
-  supports: { share: true, concurrentWrites: false },
+  supports: { share: true, concurrentWrites: true },
   share,
 });
 
@@ -34,7 +34,7 @@ for (const [name, options] of CONFIGS) {
     name: `hash-skiplist (${name})`,
     create: (extra) => createTable(extra),
     options,
-    supports: { share: true, concurrentWrites: false },
+    supports: { share: true, concurrentWrites: true },
     share,
   });
 }

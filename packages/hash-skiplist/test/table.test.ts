@@ -92,7 +92,7 @@ describe('options', () => {
     expect(table.capabilities).toEqual({
       share: true,
       shareRequiresFrozen: false,
-      concurrentWrites: false,
+      concurrentWrites: true,
     });
     table.put(s('k'), s('v'));
     expect(text(table.get(s('k')))).toBe('v');

@@ -1,13 +1,15 @@
-// A/B of one writer's fill and point reads: the skip list built from a base tree's packages
-// against this worktree's, in one process, alternating rounds, same keys and values (issue 19:
-// one writer with concurrent writes unused stays within noise of the build before them).
+// A/B of one writer's fill and point reads: a backend (default the skip list) built from a base
+// tree's packages against this worktree's, in one process, alternating rounds, same keys and
+// values (issue 19: one writer with concurrent writes unused stays within noise of the build
+// before them).
 //
 // Each round fills a fresh table with N random 16-byte keys and 100-byte values (fillrandom),
 // then reads every key once in another random order (readrandom); a round reports puts/s and
 // gets/s per side, in CPU time of the process (the machine is shared). The summary gives the median head/base ratio over the rounds and its spread.
 //
-// Usage (build both trees' packages/skiplist first):
+// Usage (build both trees' packages/<package> first; options: createTable's, as JSON):
 //   node packages/skiplist/bench/writes-ab.mjs <base=/work/main> [n=1000000] [rounds=7]
+//     [package=skiplist] [options={}]
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cpuNow, data } from '../../core/bench/bench-data.mjs';
@@ -15,8 +17,11 @@ import { cpuNow, data } from '../../core/bench/bench-data.mjs';
 const BASE = resolve(process.argv[2] ?? '/work/main');
 const N = Number(process.argv[3] ?? 1_000_000);
 const ROUNDS = Number(process.argv[4] ?? 7);
+const PACKAGE = process.argv[5] ?? 'skiplist';
+const OPTIONS = JSON.parse(process.argv[6] ?? '{}');
 const here = resolve(import.meta.dirname, '../../..');
-const load = (root) => import(pathToFileURL(resolve(root, 'packages/skiplist/dist/index.js')).href);
+const load = (root) =>
+  import(pathToFileURL(resolve(root, `packages/${PACKAGE}/dist/index.js`)).href);
 const systems = { base: await load(BASE), head: await load(here) };
 
 const d = data(N, 42, 100);
@@ -24,7 +29,7 @@ const order = d.order;
 let sink = 0;
 
 function round(mod) {
-  const t = mod.createTable();
+  const t = mod.createTable(OPTIONS);
   const t0 = cpuNow();
   for (let i = 0; i < N; i++) t.put(d.keys[i], d.values[i]);
   const t1 = cpuNow();
@@ -44,7 +49,7 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const os = await import('node:os');
 console.log(
-  `skiplist one writer, N=${N}, ${ROUNDS} rounds, node ${process.version}, loadavg ${os
+  `${PACKAGE} ${JSON.stringify(OPTIONS)} one writer, N=${N}, ${ROUNDS} rounds, node ${process.version}, loadavg ${os
     .loadavg()
     .map((x) => x.toFixed(1))
     .join(' ')}; base ${BASE}`,

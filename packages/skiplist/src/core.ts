@@ -468,12 +468,22 @@ export class SkipListCore {
    * with the nodes' own prefixes. A list written here is never again written by `insert`.
    *
    * REQUIRES: key and value validated; the arena allocates for this thread (`Arena.attach` of a
-   * writable handle, or the owner after `shareWritable`).
+   * writable handle, or the owner after `shareWritable`). The node's placement is `word`,
+   * `state`, `maxChunk`, handed to `writeEntry` as they are (`-1, null, 0`: a plain
+   * allocation); a group's state words must be this thread's own (`state` not null).
    * Throws `MEMREP_DUPLICATE_SEQ` (the pair is held, or another thread linked it first: exactly
    * one of the racers succeeds) or `MEMREP_ARENA_FULL`, the list unchanged (a node that lost the
    * race stays unlinked, unreachable).
    */
-  insertShared(head: number, key: Uint8Array, value: Uint8Array | undefined, seq: number): number {
+  insertShared(
+    head: number,
+    key: Uint8Array,
+    value: Uint8Array | undefined,
+    seq: number,
+    word: number,
+    state: Int32Array | null,
+    maxChunk: number,
+  ): number {
     const arena = this.arena;
     arena.refresh();
     const prev = this.#prev;
@@ -490,7 +500,7 @@ export class SkipListCore {
     }
     if (this.#dup) throw duplicateSeqError(key, seq);
     const h = this.randomHeight(arena.i32[hw + HEAD_MAX_HEIGHT_WORD]);
-    const node = writeEntry(arena, 2 * h - 1, key, value, seq);
+    const node = writeEntry(arena, 2 * h - 1, key, value, seq, word, state, maxChunk);
     let i32 = arena.i32;
     const nw = node >> 2;
     for (let l = height; l < h; l++) {

@@ -171,7 +171,7 @@ export class SkipListTable extends TableBase {
   ): void {
     if (this.#shared) {
       const v = value && bytesAt(value, valueOffset, valueLength);
-      this.list.insertShared(this.head, bytesAt(key, keyOffset, keyLength), v, seq);
+      this.list.insertShared(this.head, bytesAt(key, keyOffset, keyLength), v, seq, -1, null, 0);
       return;
     }
     const zone = zoneWord(key, this.count, keyOffset, keyLength);
