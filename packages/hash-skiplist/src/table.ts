@@ -536,15 +536,15 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     return head;
   }
 
-  /** A new bucket's head and tallest node, plus the chunk the bucket may open (chunks.ts). */
+  /**
+   * A new bucket's head and tallest node. The one writer's bucket chunk is not counted: it
+   * opens only when it fits beside the room the rest of the write needs (`Arena.held`). Shared,
+   * a thread's chunk is counted, since the room a write reserves is claimed for its thread
+   * before it takes a seq.
+   */
   protected override maxInsertBytes(keyLength: number, valueLength: number): number {
     const node = (entrySize(2 * this.bucketMaxHeight - 1, keyLength, valueLength) + 7) & ~7;
-    const chunk = this.#shared
-      ? SHARED_MAX_CHUNK_SIZE
-      : this.#chunks === undefined
-        ? 0
-        : MAX_CHUNK_SIZE;
-    return this.headBytes + node + chunk;
+    return this.headBytes + node + (this.#shared ? SHARED_MAX_CHUNK_SIZE : 0);
   }
 
   /**
