@@ -334,9 +334,18 @@ export class HashLinkListTable
   heads(): HeadList {
     if (!this.concurrent && this.#heads !== undefined) return this.#heads;
     const arena = this.arena;
-    const count = this.bucketCount;
-    const first = this.bucketWord;
-    if (this.concurrent && (first + count) << 2 > arena.bytes.length) arena.refresh();
+    let count = this.bucketCount;
+    let first = this.bucketWord;
+    if (this.concurrent) {
+      // The directory and its count as one pair (see `#findShared`); the caller's generation
+      // check then decides whether what follows is kept.
+      for (let g = this.stableGeneration(); ; g = this.stableGeneration()) {
+        count = this.bucketCount;
+        first = this.bucketWord;
+        if (this.generation === g) break;
+      }
+      if ((first + count) << 2 > arena.bytes.length) arena.refresh();
+    }
     let offsets = new Int32Array(Math.max(1, this.nonEmptyBuckets));
     let length = 0;
     for (let w = first; w < first + count; w++) {
@@ -541,6 +550,9 @@ export class HashLinkListTable
       const g = this.stableGeneration();
       const first = this.bucketWord;
       const count = this.bucketCount;
+      // A growth that began after `g` may have changed one of the pair and not the other: an
+      // old directory with the new count reaches past it (a RangeError seen under readwhilewriting).
+      if (this.generation !== g) continue;
       if ((first + count) << 2 > arena.bytes.length) arena.refresh();
       const s = Atomics.load(arena.i32, first + bucketOfPrefix(key, length, count));
       let found = 0;
