@@ -268,9 +268,8 @@ export class WriteBatchReader {
   /** Moves to the next record; false once past the last (the header's count checked). */
   next(): boolean {
     const bytes = this.bytes;
-    const end = bytes.length;
-    let at = this.#at;
-    if (at >= end) {
+    const at = this.#at;
+    if (at >= bytes.length) {
       if (this.index + 1 !== this.count) {
         throw corruption(
           `the header counts ${this.count} records; the batch holds ${this.index + 1}`,
@@ -283,38 +282,38 @@ export class WriteBatchReader {
     if (index >= this.count) {
       throw corruption(`the header counts ${this.count} records; the batch holds more`);
     }
-    const tag = bytes[at++];
+    const tag = bytes[at];
     if (tag !== TAG_PUT && tag !== TAG_DELETE && tag !== TAG_RANGE_DELETE) {
       throw corruption(`record ${index} has unknown tag 0x${tag.toString(16)}`);
     }
     this.tag = tag;
-    let n = at < end ? bytes[at] : 0x80;
-    if (n < 0x80 && n < end - at) at++;
-    else {
-      this.#at = at;
-      n = this.#slice();
-      at = this.#at;
-    }
-    this.keyLength = n;
-    this.keyOffset = at;
-    at += n;
+    this.#at = at + 1;
+    const kl = this.#length();
+    this.keyLength = kl;
+    this.keyOffset = this.#at;
+    this.#at += kl;
     if (tag === TAG_DELETE) {
-      this.valueOffset = at;
+      this.valueOffset = this.#at;
       this.valueLength = 0;
-      this.#at = at;
       return true;
     }
-    n = at < end ? bytes[at] : 0x80;
-    if (n < 0x80 && n < end - at) at++;
-    else {
-      this.#at = at;
-      n = this.#slice();
-      at = this.#at;
-    }
-    this.valueLength = n;
-    this.valueOffset = at;
-    this.#at = at + n;
+    const vl = this.#length();
+    this.valueLength = vl;
+    this.valueOffset = this.#at;
+    this.#at += vl;
     return true;
+  }
+
+  /** A slice's length at `#at`, moving past it: a one-byte length inline, the rest `#slice`. */
+  #length(): number {
+    const bytes = this.bytes;
+    const at = this.#at;
+    const n = at < bytes.length ? bytes[at] : 0x80;
+    if (n < 0x80 && n < bytes.length - at) {
+      this.#at = at + 1;
+      return n;
+    }
+    return this.#slice();
   }
 
   /** A view of the current record's key (or range start). */
@@ -327,10 +326,7 @@ export class WriteBatchReader {
     return new Uint8Array(this.#buffer, this.#base + this.valueOffset, this.valueLength);
   }
 
-  /**
-   * Reads a varint32 length at `#at` and checks that many bytes follow it (`next` reads a
-   * one-byte length that fits itself, and comes here for the rest and for every error).
-   */
+  /** Reads a varint32 length at `#at` and checks that many bytes follow it. */
   #slice(): number {
     const bytes = this.bytes;
     let n = 0;
