@@ -307,6 +307,47 @@ describe('sharing', () => {
     expect(() => reader.put(utf8('x'), utf8('y'))).toThrow(code('MEMREP_READ_ONLY'));
   });
 
+  it('a get in an attached reader that spans a directory growth between its loads of the directory and of its count still finds the key', () => {
+    const table = createTable();
+    const keys = Array.from({ length: 64 }, (_, i) => utf8(`key-${i}`));
+    for (const k of keys) table.put(k, k);
+    const reader = HashLinkListTable.attach(structuredClone(table.share()));
+    const start = reader.bucketCount;
+    const directory = Object.getOwnPropertyDescriptor(HashLinkListTable.prototype, 'bucketWord');
+    let growths = 0;
+    let filler = 0;
+    // Entries after a directory whose every word is an offset far past the arena: a slot read
+    // there (a directory taken with another directory's count) leads a lookup out of bounds.
+    const far = new Uint8Array(64).fill(0x7e);
+    // The writer grows the directory right after the reader has read where it is (as another
+    // thread could), three times over, before the reader reads the count.
+    Object.defineProperty(reader, 'bucketWord', {
+      get() {
+        const word = directory?.get?.call(this) as number;
+        if (growths < 3) {
+          const count = table.bucketCount;
+          while (table.bucketCount === count && filler < 100_000) {
+            table.put(utf8(`filler-${filler++}`), far);
+          }
+          growths++;
+        }
+        return word;
+      },
+    });
+    // The first three gets take keys whose bucket under the grown count lies past the old
+    // directory's end, where the torn read goes.
+    const queries: Uint8Array[] = [];
+    const pool = [...keys];
+    for (let i = 1; i <= 3; i++) {
+      const count = start * 4 ** i;
+      const j = pool.findIndex((k) => bucketOfPrefix(k, k.length, count) >= count / 4);
+      queries.push(...pool.splice(j, 1));
+    }
+    for (const k of [...queries, ...pool]) expect(reader.get(k)).toEqual(k);
+    expect(growths).toBe(3);
+    expect(reader.bucketCount).toBe(start * 4 ** 3);
+  });
+
   it('a function extractor cannot be posted to a worker: share is declared absent', () => {
     const table = createTable({ prefixExtractor: (k) => k.length });
     expect(table.capabilities.share).toBe(false);
