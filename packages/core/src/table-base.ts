@@ -356,10 +356,11 @@ export abstract class TableBase implements TableMut {
     let first = auto ? this.#seqBase : this.#firstSeq(seq, n);
     const lastSeq = this.lastSeq;
     const rep = batch.rep;
+    const perOp = this.maxInsertBytes(0, 0) + 7;
     const need =
       batch.rangeDeletes === 0 && (auto || (!shared && first > lastSeq))
-        ? this.#batchBound(batch)
-        : this.#checkBatch(rep, first, auto, shared, lastSeq);
+        ? this.#batchBound(batch, perOp)
+        : this.#checkBatch(rep, first, auto, shared, lastSeq, perOp);
     if (!this.arena.reserve(need)) {
       throw new MemrepError(
         'MEMREP_ARENA_FULL',
@@ -372,7 +373,6 @@ export abstract class TableBase implements TableMut {
     if (auto) first += turn;
     const reader = new WriteBatchReader(rep);
     const arena = this.arena;
-    const perOp = this.maxInsertBytes(0, 0) + 7;
     let held = need;
     let bytes = 0;
     try {
@@ -419,7 +419,7 @@ export abstract class TableBase implements TableMut {
    * `maxInsertBytes(0, 0)` plus its key and value bytes plus 7 of alignment (REQUIRES on
    * `maxInsertBytes`). Only for a batch whose seqs need no duplicate check.
    */
-  #batchBound(batch: WriteBatch): number {
+  #batchBound(batch: WriteBatch, perOp: number): number {
     const limits = this.limits;
     if (batch.maxKeyLength > limits.maxKeySize) {
       throw limitExceeded('maxKeySize', limits.maxKeySize, batch.maxKeyLength);
@@ -427,7 +427,7 @@ export abstract class TableBase implements TableMut {
     if (batch.maxValueLength > limits.maxValueSize) {
       throw limitExceeded('maxValueSize', limits.maxValueSize, batch.maxValueLength);
     }
-    return batch.count * (this.maxInsertBytes(0, 0) + 7) + batch.byteSize;
+    return batch.count * perOp + batch.byteSize;
   }
 
   /** What one batch record may need of the arena: see `#batchBound`; a range delete its record. */
@@ -447,9 +447,9 @@ export abstract class TableBase implements TableMut {
     auto: boolean,
     shared: boolean,
     lastSeq: number,
+    perOp: number,
   ): number {
     const limits = this.limits;
-    const perOp = this.maxInsertBytes(0, 0) + 7;
     const reader = new WriteBatchReader(rep);
     let need = 0;
     while (reader.next()) {
