@@ -765,6 +765,8 @@ export class ArtCursor implements RawCursor {
    */
   #setNode = levels();
   #setCount = levels();
+  /** Whether some level's `#setNode` is set (a new cursor's first seek has none to clear). */
+  #setsMade = false;
   /**
    * Per level, made on the level's first ordered step over a linear node: 256 bits, the key
    * bytes present (8 words), and each present byte's position in the node (`#index`, four
@@ -874,7 +876,10 @@ export class ArtCursor implements RawCursor {
     this.#top = 0;
     const generation = this.#tree.generation;
     // An outgrown node's memory may since hold another node (`ArtTree.stopReuse`).
-    if (generation !== this.#generation) this.#setNode.fill(0);
+    if (generation !== this.#generation && this.#setsMade) {
+      this.#setNode.fill(0);
+      this.#setsMade = false;
+    }
     this.#generation = generation;
     if (this.#concurrent) this.arena.refresh();
   }
@@ -912,10 +917,11 @@ export class ArtCursor implements RawCursor {
   }
 
   /**
-   * Enters node `n` at position `p` (slot word `w`); `ahead`: touch the children after it on the
-   * first step past `p`, not now: a bounded read ends by descending one key past its bound (the
-   * first key of the next prefix, in a prefix scan), and touching that key's siblings then was
-   * eight leaf misses for nothing.
+   * Enters node `n` at position `p` (slot word `w`); `ahead`: touch the children after it, a
+   * linear node's now (all of them, whose misses then overlap the first one's), a Node48's or
+   * Node256's on the first step past `p`: a bounded read ends by descending one key past its
+   * bound (into the next prefix's Node256, in a prefix scan), and touching eight of that
+   * node's leaves then was eight misses for nothing.
    */
   #push(n: number, p: number, w: number, ahead: boolean): void {
     const t = this.#top;
@@ -923,7 +929,11 @@ export class ArtCursor implements RawCursor {
     this.#nodes[t] = n;
     this.#pos[t] = p;
     this.#slots[t] = w;
-    this.#ahead[t] = ahead ? p : NONE;
+    this.#ahead[t] = !ahead
+      ? NONE
+      : (this.arena.i32[n >> 2] & KIND_MASK) <= NODE32
+        ? this.#runAhead(n, p, RUN_AHEAD)
+        : p;
     this.#top = t + 1;
   }
 
@@ -1250,6 +1260,7 @@ export class ArtCursor implements RawCursor {
     } else {
       bits.fill(0);
       this.#setNode[l] = n;
+      this.#setsMade = true;
     }
     const bytes = this.arena.bytes;
     const index = this.#index;
