@@ -5,7 +5,8 @@
  *
  * 1. write(batch of 100 puts) against 100 single puts, per backend (batch built each time);
  *    1b. with the batches built beforehand; 1c. the same through MemrepLevel's batch() and put().
- * 2. get in a table holding 1,000 range tombstones that cover no key, against one holding none.
+ * 2. get in a table holding 1,000 range tombstones that cover no key, against one holding none;
+ *    2c. the control: two tables holding none (the ratio placement and order alone give).
  * 3. get in a table holding none, this build against the other (the cost of the feature);
  *    3b. the same for a range() scan (the visibility layer reading each entry's arena).
  * 4. clear() of a range holding every key of a 1,000,000-key level database, against the other.
@@ -191,6 +192,12 @@ console.log(
 );
 for (const [name, mod] of Object.entries(backends)) {
   row(`   ${name}`, 9, reads(filled(mod, 0)), reads(filled(mod, 1000)));
+}
+console.log(
+  '2c. control: the same with two tables holding none (what placement alone does to row 2)',
+);
+for (const [name, mod] of Object.entries(backends)) {
+  row(`   ${name}`, 9, reads(filled(mod, 0)), reads(filled(mod, 0)));
 }
 console.log(
   '3. get with no range tombstone, this build vs the other: ratio = this / other (~1 is the target)',
