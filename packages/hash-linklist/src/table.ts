@@ -23,7 +23,6 @@ import {
   bucketOfPrefix,
   bucketOfPrefixAt,
   buildSortedOrder,
-  commonPrefixLength,
   extractPrefixLength,
   extractPrefixLengthAt,
   type HeadList,
@@ -32,6 +31,7 @@ import {
   type OrderSource,
   openMergeCursor,
   type PrefixExtractor,
+  readPrefix,
   resolvePrefixExtractor,
   type SortedOrder,
   singleBucketPrefixLength,
@@ -129,7 +129,6 @@ const GROWTH = 4;
 const SPLIT_GROUP = 256;
 
 const attaching = new AttachSlot<HashLinkListHandle>('HashLinkListTable.share()');
-const EMPTY = new Uint8Array(0);
 
 /**
  * A memtable of prefix-hashed buckets (RocksDB's HashLinkListRep): a bucket is a sorted linked
@@ -574,14 +573,7 @@ export class HashLinkListTable
     bounds: RangeBounds,
     prefix: Uint8Array | undefined,
   ): RawCursor {
-    let q = prefix;
-    if (q === undefined) {
-      const { lower, upper } = bounds;
-      q =
-        lower === undefined || upper === undefined
-          ? EMPTY
-          : lower.subarray(0, commonPrefixLength(lower, upper));
-    }
+    const q = readPrefix(bounds, prefix);
     const n = singleBucketPrefixLength(q, this.#fixed, this.#extract);
     if (n >= 0) return new GuardedCursor(this, q, n, bounds.snapshot);
     return new GuardedCursor(this, undefined, 0, bounds.snapshot);

@@ -15,6 +15,7 @@ export {
   extractPrefixLength,
   extractPrefixLengthAt,
   type PrefixExtractor,
+  readPrefix,
   resolvePrefixExtractor,
   singleBucketPrefixLength,
 } from './prefix.js';

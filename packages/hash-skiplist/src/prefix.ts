@@ -1,4 +1,4 @@
-import { bytesAt, invalidArgument } from '@memrep/core/backend';
+import { bytesAt, invalidArgument, type RangeBounds } from '@memrep/core/backend';
 
 /**
  * How a key picks its bucket: the length of its prefix.
@@ -122,6 +122,20 @@ export function singleBucketPrefixLength(
   longer.set(q);
   return extractPrefixLength(longer, fixed, extract) === length ? length : -1;
 }
+
+/**
+ * The bytes every key a read can yield starts with: `prefix()`'s argument when there is one,
+ * else what the range's two bounds share (empty when either is open). What a hash backend
+ * hands to `singleBucketPrefixLength` to learn whether the read stays in one bucket.
+ */
+export function readPrefix(bounds: RangeBounds, prefix: Uint8Array | undefined): Uint8Array {
+  if (prefix !== undefined) return prefix;
+  const { lower, upper } = bounds;
+  if (lower === undefined || upper === undefined) return EMPTY;
+  return lower.subarray(0, commonPrefixLength(lower, upper));
+}
+
+const EMPTY = new Uint8Array(0);
 
 /** Length of the longest common prefix of `a` and `b`. */
 export function commonPrefixLength(a: Uint8Array, b: Uint8Array): number {

@@ -41,10 +41,10 @@ import {
 import {
   bucketOfPrefix,
   bucketOfPrefixAt,
-  commonPrefixLength,
   extractPrefixLength,
   extractPrefixLengthAt,
   type PrefixExtractor,
+  readPrefix,
   resolvePrefixExtractor,
   singleBucketPrefixLength,
 } from './prefix.js';
@@ -603,14 +603,7 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     bounds: RangeBounds,
     prefix: Uint8Array | undefined,
   ): RawCursor {
-    let q = prefix;
-    if (q === undefined) {
-      const { lower, upper } = bounds;
-      q =
-        lower === undefined || upper === undefined
-          ? EMPTY
-          : lower.subarray(0, commonPrefixLength(lower, upper));
-    }
+    const q = readPrefix(bounds, prefix);
     const n = singleBucketPrefixLength(q, this.#fixed, this.#extract);
     if (n >= 0) {
       const bucket = bucketOfPrefix(q, n, this.bucketCount);
@@ -623,8 +616,6 @@ export class HashSkipListTable extends TableBase implements OrderSource {
     return this.#totalOrderCursor(bounds.snapshot);
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 /** A new, empty hash skip-list memtable; `createTable()` alone works. */
 export function createTable(options?: HashSkipListOptions): HashSkipListTable {

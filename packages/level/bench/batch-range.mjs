@@ -3,8 +3,10 @@
  * build: `node bench/batch-range.mjs [path/to/other/checkout]`). The other checkout (default
  * /work/main) is only read: its built dist is imported beside this one's for the A/B rows.
  *
- * 1. write(batch of 100 puts) against 100 single puts, per backend (batch built each time).
- * 2. get in a table holding 1,000 range tombstones that cover no key, against one holding none.
+ * 1. write(batch of 100 puts) against 100 single puts, per backend (batch built each time);
+ *    1b. with the batches built beforehand; 1c. the same through MemrepLevel's batch() and put().
+ * 2. get in a table holding 1,000 range tombstones that cover no key, against one holding none;
+ *    2c. the control: two tables holding none (the ratio placement and order alone give).
  * 3. get in a table holding none, this build against the other (the cost of the feature);
  *    3b. the same for a range() scan (the visibility layer reading each entry's arena).
  * 4. clear() of a range holding every key of a 1,000,000-key level database, against the other.
@@ -117,6 +119,51 @@ for (const [name, mod] of Object.entries(backends)) {
   );
 }
 
+// 1c. the same through the database: what an application calls
+const level = await load(here, 'level');
+async function dbTime(backend, fn) {
+  const db = new level.MemrepLevel({ backend, keyEncoding: 'view', valueEncoding: 'view' });
+  await db.open();
+  const t = performance.now();
+  await fn(db);
+  const s = (performance.now() - t) / 1000;
+  await db.close();
+  return s;
+}
+/** `row` for async sides: alternates them, reports the median of b / a. */
+async function rowAsync(name, rounds, a, b) {
+  const ratios = [];
+  for (let r = 0; r < rounds; r++) {
+    const first = r % 2 === 0;
+    const t1 = first ? await a() : await b();
+    const t2 = first ? await b() : await a();
+    const [x, y] = first ? [t1, t2] : [t2, t1];
+    if (r > 0) ratios.push(y / x);
+  }
+  console.log(
+    `${name.padEnd(58)} ${fmt(median(ratios))}x  (rounds ${rounds - 1}, ${fmt(Math.min(...ratios))}..${fmt(Math.max(...ratios))})`,
+  );
+}
+console.log('1c. db.batch() of 100 puts vs 100 db.put() (MemrepLevel, in memory, view encodings)');
+for (const name of Object.keys(backends)) {
+  await rowAsync(
+    `   ${name}`,
+    7,
+    () =>
+      dbTime(name, async (db) => {
+        for (let i = 0; i < N; i += 100) {
+          const ops = [];
+          for (let j = i; j < i + 100; j++) ops.push({ type: 'put', key: keys[j], value });
+          await db.batch(ops);
+        }
+      }),
+    () =>
+      dbTime(name, async (db) => {
+        for (let i = 0; i < N; i++) await db.put(keys[i], value);
+      }),
+  );
+}
+
 // 2. and 3. get with and without range tombstones
 const G = 100_000;
 const lookups = Array.from({ length: 200_000 }, (_, i) => key((i * 104729) % G));
@@ -147,6 +194,12 @@ for (const [name, mod] of Object.entries(backends)) {
   row(`   ${name}`, 9, reads(filled(mod, 0)), reads(filled(mod, 1000)));
 }
 console.log(
+  '2c. control: the same with two tables holding none (what placement alone does to row 2)',
+);
+for (const [name, mod] of Object.entries(backends)) {
+  row(`   ${name}`, 9, reads(filled(mod, 0)), reads(filled(mod, 0)));
+}
+console.log(
   '3. get with no range tombstone, this build vs the other: ratio = this / other (~1 is the target)',
 );
 for (const [name, mod] of Object.entries(backends)) {
@@ -167,7 +220,6 @@ for (const [name, mod] of Object.entries(backends)) {
 }
 
 // 4. clear() of a 1M-key database
-const level = await load(here, 'level');
 const otherLevel = await load(other, 'level');
 async function clearTime(Level) {
   const db = new Level.MemrepLevel({
