@@ -196,6 +196,9 @@ export class HashLinkListTable
    * neither a growth nor a conversion touches it.
    */
   #order: LiveOrder | undefined;
+  /** In a reader: the directory pair `#takeDirectory` last read, one generation's. */
+  #seenWord = 0;
+  #seenCount = 0;
   /** A reader's last sort, and the generation it was sorted in. */
   #readerOrder: SortedOrder | undefined;
   #readerGeneration = -1;
@@ -336,14 +339,10 @@ export class HashLinkListTable
     let count = this.bucketCount;
     let first = this.bucketWord;
     if (this.concurrent) {
-      // The directory and its count as one pair (see `#findShared`); the caller's generation
-      // check then decides whether what follows is kept.
-      for (let g = this.stableGeneration(); ; g = this.stableGeneration()) {
-        count = this.bucketCount;
-        first = this.bucketWord;
-        if (this.generation === g) break;
-      }
-      if ((first + count) << 2 > arena.bytes.length) arena.refresh();
+      // The caller's generation check then decides whether what follows is kept.
+      this.#takeDirectory();
+      count = this.#seenCount;
+      first = this.#seenWord;
     }
     let offsets = new Int32Array(Math.max(1, this.nonEmptyBuckets));
     let length = 0;
@@ -542,18 +541,33 @@ export class HashLinkListTable
     return 0;
   }
 
-  #findShared(key: Uint8Array, length: number, snapshot: number): number {
-    const arena = this.arena;
-    const lists = this.#lists;
+  /**
+   * In a reader: the directory's slot-0 word and bucket count as one pair, into `#seenWord`
+   * and `#seenCount`, read under one stable generation, which it returns; the arena's views are
+   * refreshed when the directory lies past them. A growth that began between the two loads
+   * may have changed one and not the other: an old directory with the new count reaches past
+   * it (a RangeError seen under readwhilewriting), so a pair read across a change is read again.
+   */
+  #takeDirectory(): number {
     for (;;) {
       const g = this.stableGeneration();
       const first = this.bucketWord;
       const count = this.bucketCount;
-      // A growth that began after `g` may have changed one of the pair and not the other: an
-      // old directory with the new count reaches past it (a RangeError seen under readwhilewriting).
       if (this.generation !== g) continue;
-      if ((first + count) << 2 > arena.bytes.length) arena.refresh();
-      const s = Atomics.load(arena.i32, first + bucketOfPrefix(key, length, count));
+      if ((first + count) << 2 > this.arena.bytes.length) this.arena.refresh();
+      this.#seenWord = first;
+      this.#seenCount = count;
+      return g;
+    }
+  }
+
+  #findShared(key: Uint8Array, length: number, snapshot: number): number {
+    const arena = this.arena;
+    const lists = this.#lists;
+    for (;;) {
+      const g = this.#takeDirectory();
+      const count = this.#seenCount;
+      const s = Atomics.load(arena.i32, this.#seenWord + bucketOfPrefix(key, length, count));
       let found = 0;
       if ((s & 1) === 1) {
         lists.cover(s - 1);
