@@ -42,14 +42,15 @@ const key = (i) => encoder.encode(`key-${String(i).padStart(8, '0')}`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const fmt = (x) => x.toFixed(2);
 
-function row(name, rounds, a, b) {
+/** Alternates sides `a` and `b` (each returns seconds, or a promise of them); median of b / a. */
+async function row(name, rounds, a, b) {
   const ratios = [];
   let ta = 0;
   let tb = 0;
   for (let r = 0; r < rounds; r++) {
     const first = r % 2 === 0;
-    const t1 = first ? a() : b();
-    const t2 = first ? b() : a();
+    const t1 = first ? await a() : await b();
+    const t2 = first ? await b() : await a();
     const [x, y] = first ? [t1, t2] : [t2, t1];
     ta += x;
     tb += y;
@@ -75,7 +76,7 @@ console.log(
 );
 for (const [name, mod] of Object.entries(backends)) {
   const batch = new core.WriteBatch();
-  row(
+  await row(
     `   ${name}`,
     9,
     () =>
@@ -103,7 +104,7 @@ for (const [name, mod] of Object.entries(backends)) {
     for (let j = i; j < i + 100; j++) b.put(keys[j], value);
     batches.push(b);
   }
-  row(
+  await row(
     `   ${name}`,
     9,
     () =>
@@ -130,23 +131,9 @@ async function dbTime(backend, fn) {
   await db.close();
   return s;
 }
-/** `row` for async sides: alternates them, reports the median of b / a. */
-async function rowAsync(name, rounds, a, b) {
-  const ratios = [];
-  for (let r = 0; r < rounds; r++) {
-    const first = r % 2 === 0;
-    const t1 = first ? await a() : await b();
-    const t2 = first ? await b() : await a();
-    const [x, y] = first ? [t1, t2] : [t2, t1];
-    if (r > 0) ratios.push(y / x);
-  }
-  console.log(
-    `${name.padEnd(58)} ${fmt(median(ratios))}x  (rounds ${rounds - 1}, ${fmt(Math.min(...ratios))}..${fmt(Math.max(...ratios))})`,
-  );
-}
 console.log('1c. db.batch() of 100 puts vs 100 db.put() (MemrepLevel, in memory, view encodings)');
 for (const name of Object.keys(backends)) {
-  await rowAsync(
+  await row(
     `   ${name}`,
     7,
     () =>
@@ -191,19 +178,19 @@ console.log(
   '2. get, 1,000 range tombstones covering no key vs none: ratio = with / without (<= 1.3 is the target)',
 );
 for (const [name, mod] of Object.entries(backends)) {
-  row(`   ${name}`, 9, reads(filled(mod, 0)), reads(filled(mod, 1000)));
+  await row(`   ${name}`, 9, reads(filled(mod, 0)), reads(filled(mod, 1000)));
 }
 console.log(
   '2c. control: the same with two tables holding none (what placement alone does to row 2)',
 );
 for (const [name, mod] of Object.entries(backends)) {
-  row(`   ${name}`, 9, reads(filled(mod, 0)), reads(filled(mod, 0)));
+  await row(`   ${name}`, 9, reads(filled(mod, 0)), reads(filled(mod, 0)));
 }
 console.log(
   '3. get with no range tombstone, this build vs the other: ratio = this / other (~1 is the target)',
 );
 for (const [name, mod] of Object.entries(backends)) {
-  row(`   ${name}`, 9, reads(filled(otherBackends[name], 0)), reads(filled(mod, 0)));
+  await row(`   ${name}`, 9, reads(filled(otherBackends[name], 0)), reads(filled(mod, 0)));
 }
 
 const scans = (t) => () =>
@@ -216,7 +203,7 @@ console.log(
   '3b. range() scan with no range tombstone, this build vs the other: ratio = this / other',
 );
 for (const [name, mod] of Object.entries(backends)) {
-  row(`   ${name}`, 7, scans(filled(otherBackends[name], 0)), scans(filled(mod, 0)));
+  await row(`   ${name}`, 7, scans(filled(otherBackends[name], 0)), scans(filled(mod, 0)));
 }
 
 // 4. clear() of a 1M-key database
